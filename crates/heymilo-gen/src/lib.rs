@@ -1,0 +1,118 @@
+//! Generated HeyMilo API clients, one module per API generation.
+//!
+//! [`v1`] (legacy, `https://api.heymilo.network`) and [`v2`] (current,
+//! `https://api.heymilo.ai`) are generated at build time by progenitor from
+//! `openapi/v1.yaml` and `openapi/v2.yaml`. Nothing in them is written by hand.
+//!
+//! Every request of every operation goes through one [`Transport`], held by the
+//! generated client's inner value ([`Inner`]). [`ApiKeyTransport`] is the plain
+//! one: it adds the `X-API-KEY` header, marked sensitive, and sends. The
+//! `heymilo` crate plugs in its own transport for retries, rate limiting and
+//! tracing; tests plug in a recording one.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), heymilo_gen::v2::Error<heymilo_gen::v2::types::ErrorBody>> {
+//! let client = heymilo_gen::v2::Client::new_with_client(
+//!     "https://api.heymilo.ai",
+//!     reqwest::Client::new(),
+//!     heymilo_gen::Inner::api_key("my-key"),
+//! );
+//! let page = client.list_candidates().posting_id("13D77095").limit(50).send().await?;
+//! println!("{} candidates", page.data.len());
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+mod transport;
+
+pub use transport::{API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, Transport, set_api_key};
+
+/// What the runtime needs to know about an operation, read from the spec at
+/// generation time (see each module's `OPERATIONS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationMeta {
+    /// The operationId, which is also the generated method's name.
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, e.g. `/api/v2/postings/{posting_id}/candidates`.
+    pub path: &'static str,
+    /// Sending the request twice has the effect of sending it once, so it may
+    /// be retried after the server may have received it.
+    pub idempotent: bool,
+    /// A boolean body field that makes an otherwise idempotent-by-definition
+    /// request create again when true (v1's `retake`). With the field false or
+    /// absent the request is safe to repeat.
+    pub idempotent_unless: Option<&'static str>,
+    /// How the operation pages, if it is a list.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pagination {
+    /// Cursor pages (v2): send the last item's `cursor_field` as `cursor_param`
+    /// until `pagination.has_more` is false.
+    Cursor {
+        /// The response field holding the items.
+        items: &'static str,
+        /// The query parameter carrying the cursor.
+        cursor_param: &'static str,
+        /// The item field whose value is the next cursor.
+        cursor_field: &'static str,
+    },
+    /// Numbered pages (v1): `page_param` from 1 to the `total_pages_field` value.
+    Page {
+        /// The response field holding the items.
+        items: &'static str,
+        /// The query parameter carrying the page number.
+        page_param: &'static str,
+        /// The query parameter carrying the page size.
+        limit_param: &'static str,
+        /// The response field holding the number of pages.
+        total_pages_field: &'static str,
+    },
+}
+
+impl OperationMeta {
+    /// Stands in for an operation id missing from the table (it cannot happen
+    /// with generated code); treated as not idempotent, the safe assumption.
+    pub const UNKNOWN: OperationMeta = OperationMeta {
+        id: "unknown",
+        method: "",
+        path: "",
+        idempotent: false,
+        idempotent_unless: None,
+        pagination: None,
+    };
+}
+
+macro_rules! generation {
+    ($(#[$doc:meta])* $module:ident) => {
+        $(#[$doc])*
+        #[allow(missing_docs, clippy::all, clippy::unwrap_used, rust_2018_idioms, unused_imports)]
+        pub mod $module {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($module), ".rs"));
+
+            impl progenitor_client::ClientHooks<crate::Inner> for Client {
+                async fn exec(
+                    &self,
+                    request: reqwest::Request,
+                    info: &progenitor_client::OperationInfo,
+                ) -> reqwest::Result<reqwest::Response> {
+                    let op = operation(info.operation_id).unwrap_or(&crate::OperationMeta::UNKNOWN);
+                    self.inner.transport().execute(&self.client, request, op).await
+                }
+            }
+        }
+    };
+}
+
+generation!(
+    /// HeyMilo API v1 (legacy): postings, interviews, export, webhooks, ingest.
+    v1
+);
+generation!(
+    /// HeyMilo API v2 (current).
+    v2
+);

@@ -1,0 +1,110 @@
+//! The seam every generated request passes through.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::OperationMeta;
+
+/// A boxed, `Send` future, the return type of [`Transport::execute`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The header HeyMilo reads the API key from.
+pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
+
+/// Sends one request of an operation and returns the final response.
+///
+/// Implementations decide everything between "the request is built" and "a
+/// response is decoded": authentication, rate limiting, retries, tracing.
+/// Returning a response with an error status is normal; the generated code
+/// maps it to the operation's error type.
+pub trait Transport: Send + Sync + fmt::Debug + 'static {
+    /// Sends `request` for `op` using `client`'s connection pool.
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        op: &'static OperationMeta,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>>;
+}
+
+/// The generated clients' inner value: a shared [`Transport`].
+///
+/// Cloning is cheap (one `Arc`).
+#[derive(Clone, Debug)]
+pub struct Inner(Arc<dyn Transport>);
+
+impl Inner {
+    /// Wraps a transport.
+    pub fn new(transport: impl Transport) -> Self {
+        Inner(Arc::new(transport))
+    }
+
+    /// Wraps an already shared transport.
+    pub fn from_arc(transport: Arc<dyn Transport>) -> Self {
+        Inner(transport)
+    }
+
+    /// The plain transport: adds the API key and sends, nothing more.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Inner::new(ApiKeyTransport::new(SecretString::from(key.into())))
+    }
+
+    /// The transport requests go through.
+    pub fn transport(&self) -> &dyn Transport {
+        self.0.as_ref()
+    }
+}
+
+/// Puts the API key on a request, marked sensitive so that `reqwest` and
+/// `http` never show it in `Debug` output.
+///
+/// A key that is not a valid header value is sent as nothing at all: the
+/// server then answers 401, which names the problem without echoing the key.
+pub fn set_api_key(request: &mut reqwest::Request, key: &SecretString) {
+    match HeaderValue::from_str(key.expose_secret()) {
+        Ok(mut value) => {
+            value.set_sensitive(true);
+            request.headers_mut().insert(API_KEY_HEADER, value);
+        }
+        Err(_) => {
+            request.headers_mut().remove(API_KEY_HEADER);
+        }
+    }
+}
+
+/// Adds `X-API-KEY` to every request and sends it once.
+pub struct ApiKeyTransport {
+    key: SecretString,
+}
+
+impl ApiKeyTransport {
+    /// A transport that authenticates with `key`.
+    pub fn new(key: SecretString) -> Self {
+        ApiKeyTransport { key }
+    }
+}
+
+impl fmt::Debug for ApiKeyTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKeyTransport")
+            .field("key", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Transport for ApiKeyTransport {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        mut request: reqwest::Request,
+        _op: &'static OperationMeta,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        set_api_key(&mut request, &self.key);
+        Box::pin(client.execute(request))
+    }
+}

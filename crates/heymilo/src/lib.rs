@@ -1,0 +1,5 @@
+//! The Rust SDK for the HeyMilo API (work in progress: the generated clients
+//! are re-exported as they are).
+#![forbid(unsafe_code)]
+
+pub use heymilo_gen::{v1, v2};

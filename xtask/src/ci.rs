@@ -1,0 +1,51 @@
+//! The whole test suite: what `.ci/run` and the README's test command run.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::{check, tools};
+
+/// Format, lints, spec validation, drift, then every test of the workspace.
+pub fn run(root: &Path) -> Result<()> {
+    let cargo = env!("CARGO");
+    step("format");
+    tools::run(root, cargo, &["fmt", "--all", "--check"])?;
+    step("lints");
+    tools::run(
+        root,
+        cargo,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    step("spec validation");
+    tools::validate(root)?;
+    step("drift");
+    check::check(root)?;
+    step("tests");
+    // Snapshots are never written in CI: a mismatch must fail.
+    tools::run_with_env(
+        root,
+        cargo,
+        &["test", "--workspace", "--all-targets"],
+        &[("INSTA_UPDATE", "no")],
+    )?;
+    tools::run_with_env(
+        root,
+        cargo,
+        &["test", "--workspace", "--doc"],
+        &[("INSTA_UPDATE", "no")],
+    )?;
+    println!("ci: all green");
+    Ok(())
+}
+
+fn step(name: &str) {
+    println!("\n==> {name}");
+}

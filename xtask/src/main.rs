@@ -1,0 +1,64 @@
+//! `cargo xtask`: the maintainers' loop around the specs.
+//!
+//! - `regen`: regenerate code from `openapi/` and accept the new snapshots.
+//! - `check`: fail, with a readable diff, when a spec, the generator or the
+//!   generated code drifted from the reviewed snapshots.
+//! - `validate`: run the independent spec validators and check every example.
+//! - `ci`: the whole test suite, as `.ci/run` and the README run it.
+#![forbid(unsafe_code)]
+
+mod check;
+mod ci;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintenance tasks for the heymilo workspace"
+)]
+struct Cli {
+    /// The workspace root (defaults to the one this xtask was built in).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate code from the specs and accept the new snapshots.
+    Regen,
+    /// Fail with a diff when specs, generator or generated code drifted.
+    Check,
+    /// Validate both specs with openapi-spec-validator and spectral, and every example against its schema.
+    Validate,
+    /// Run everything CI runs: format, lints, tests, validators, drift check.
+    Ci,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.unwrap_or_else(default_root);
+    let result = match cli.command {
+        Command::Regen => check::regen(&root),
+        Command::Check => check::check(&root),
+        Command::Validate => tools::validate(&root),
+        Command::Ci => ci::run(&root),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}

@@ -1,0 +1,89 @@
+//! `cargo xtask check` passes on the checked-in tree and fails, with a diff,
+//! once a spec changes the generated code.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readdir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// A scratch copy of what `check` reads: specs, snapshots, Cargo.lock.
+fn scratch_root() -> (tempfile::TempDir, PathBuf) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&root.join("openapi"), &dir.path().join("openapi"));
+    copy_tree(
+        &root.join("tests/snapshots"),
+        &dir.path().join("tests/snapshots"),
+    );
+    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).expect("lock");
+    let path = dir.path().to_owned();
+    (dir, path)
+}
+
+fn check(root: &Path) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["--root", &root.to_string_lossy(), "check"])
+        .output()
+        .expect("xtask runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[test]
+fn check_passes_on_the_checked_in_tree() {
+    let (_guard, root) = scratch_root();
+    let (ok, text) = check(&root);
+    assert!(ok, "{text}");
+}
+
+#[test]
+fn check_fails_with_a_diff_after_a_spec_edit() {
+    let (_guard, root) = scratch_root();
+    let spec = root.join("openapi/v1.yaml");
+    let yaml = std::fs::read_to_string(&spec).expect("read");
+    let edited = yaml.replacen(
+        "description: Returns one page of the workspace's job postings.",
+        "description: Returns a page of job postings, newest first.",
+        1,
+    );
+    assert_ne!(yaml, edited, "the edit must apply");
+    std::fs::write(&spec, edited).expect("write");
+    let (ok, text) = check(&root);
+    assert!(!ok, "check must fail: {text}");
+    assert!(
+        text.contains("+") && text.contains("Returns a page of job postings, newest first."),
+        "{text}"
+    );
+    assert!(
+        text.contains("openapi/v1.yaml no longer generates"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_fails_when_the_generator_version_moves() {
+    let (_guard, root) = scratch_root();
+    let lock_path = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path).expect("read");
+    let edited = lock.replacen(
+        "name = \"progenitor\"\nversion = \"0.15.1\"",
+        "name = \"progenitor\"\nversion = \"0.16.0\"",
+        1,
+    );
+    assert_ne!(lock, edited);
+    std::fs::write(&lock_path, edited).expect("write");
+    let (ok, text) = check(&root);
+    assert!(!ok && text.contains("progenitor 0.16.0"), "{text}");
+}
