@@ -108,3 +108,33 @@ impl Transport for ApiKeyTransport {
         Box::pin(client.execute(request))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_sent_marked_sensitive_and_never_debug_printed() {
+        let client = reqwest::Client::new();
+        let mut request = client
+            .get("http://127.0.0.1:9/health")
+            .build()
+            .expect("request");
+        set_api_key(&mut request, &SecretString::from("hm_live_SECRET_123"));
+        let value = request.headers().get(API_KEY_HEADER).expect("header set");
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().ok(), Some("hm_live_SECRET_123"));
+        assert!(!format!("{request:?}").contains("SECRET"));
+        assert!(!format!("{:?}", request.headers()).contains("SECRET"));
+        let inner = Inner::api_key("hm_live_SECRET_123");
+        assert!(!format!("{inner:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_header_value_is_not_sent() {
+        let client = reqwest::Client::new();
+        let mut request = client.get("http://127.0.0.1:9/").build().expect("request");
+        set_api_key(&mut request, &SecretString::from("bad\nkey"));
+        assert!(request.headers().get(API_KEY_HEADER).is_none());
+    }
+}

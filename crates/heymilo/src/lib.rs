@@ -2,4 +2,4 @@
 //! are re-exported as they are).
 #![forbid(unsafe_code)]
 
-pub use heymilo_gen::{v1, v2};
+pub use heymilo_gen::{Inner, v1, v2};
