@@ -23,6 +23,8 @@ pub struct Recorded {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
@@ -75,16 +77,30 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// Body (sent as `application/json` unless a content-type header is given).
     pub body: String,
+    /// How long to wait before answering.
+    pub delay: std::time::Duration,
 }
 
 impl Reply {
     /// A JSON answer with this status.
     pub fn json(status: u16, body: serde_json::Value) -> Self {
+        Self::raw(status, &body.to_string())
+    }
+
+    /// A raw (possibly invalid) body with this status.
+    pub fn raw(status: u16, body: &str) -> Self {
         Reply {
             status,
             headers: Vec::new(),
-            body: body.to_string(),
+            body: body.to_owned(),
+            delay: std::time::Duration::ZERO,
         }
+    }
+
+    /// Answers only after `delay`.
+    pub fn delayed(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
+        self
     }
 
     /// Adds a header.
@@ -167,12 +183,16 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         query: parts.uri.query().map(str::to_owned),
         headers: parts.headers,
         body,
+        at: std::time::Instant::now(),
     });
     let reply = shared.script.lock().expect("lock").pop_front();
     let reply = reply.or_else(|| shared.fallback.lock().expect("lock").clone());
     let Some(reply) = reply else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
     let mut response = (
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::IM_A_TEAPOT),
         reply.body,

@@ -5,10 +5,12 @@
 //!   generated code drifted from the reviewed snapshots.
 //! - `validate`: run the independent spec validators and check every example.
 //! - `ci`: the whole test suite, as `.ci/run` and the README run it.
+//! - `coverage`: compare our v2 spec with the one HeyMilo publishes.
 #![forbid(unsafe_code)]
 
 mod check;
 mod ci;
+mod coverage;
 mod tools;
 
 use std::path::PathBuf;
@@ -39,6 +41,17 @@ enum Command {
     Validate,
     /// Run everything CI runs: format, lints, tests, validators, drift check.
     Ci,
+    /// Compare our v2 spec with HeyMilo's published OpenAPI 3.1 document.
+    Coverage {
+        /// The published OpenAPI 3.1 JSON document.
+        published: PathBuf,
+        /// Our spec (defaults to `openapi/v2.yaml` under the root).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Exit successfully even when something is missing.
+        #[arg(long)]
+        allow_missing: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,6 +62,11 @@ fn main() -> ExitCode {
         Command::Check => check::check(&root),
         Command::Validate => tools::validate(&root),
         Command::Ci => ci::run(&root),
+        Command::Coverage {
+            published,
+            spec,
+            allow_missing,
+        } => coverage::run(&root, &published, spec, allow_missing),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

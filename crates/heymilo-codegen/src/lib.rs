@@ -22,7 +22,7 @@ mod drift;
 mod meta;
 
 pub use drift::{drift, snapshot_body, snapshot_path};
-pub use meta::{OperationInfo, Pagination, read_operations};
+pub use meta::{OperationInfo, PagedTypes, Pagination, read_operations};
 
 use sha2::{Digest, Sha256};
 
@@ -113,8 +113,9 @@ pub fn generate(spec_yaml: &str, display_path: &str) -> Result<Generated, Error>
             message: e.to_string(),
         })?;
     let table = meta::operation_table(&operations);
+    let paged = meta::paged_impls(&operations);
     let file: syn::File =
-        syn::parse2(quote::quote! { #tokens #table }).map_err(|e| Error::Syntax {
+        syn::parse2(quote::quote! { #tokens #table #paged }).map_err(|e| Error::Syntax {
             path: display_path.to_owned(),
             message: e.to_string(),
         })?;

@@ -26,9 +26,24 @@ pub enum Pagination {
         page_param: String,
         /// The query parameter carrying the page size.
         limit_param: String,
+        /// The response field holding this page's number.
+        page_field: String,
         /// The response field holding the number of pages.
         total_pages_field: String,
+        /// The response field holding the number of items in all.
+        total_field: String,
     },
+}
+
+/// The Rust types a list operation pages over, named as typify names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagedTypes {
+    /// The builder struct (PascalCase operationId).
+    pub builder: String,
+    /// The success response type.
+    pub response: String,
+    /// The item type.
+    pub item: String,
 }
 
 /// One operation of a spec, as the SDK's runtime needs to know it.
@@ -48,6 +63,8 @@ pub struct OperationInfo {
     pub idempotent_unless: Option<String>,
     /// `x-pagination`, for list operations.
     pub pagination: Option<Pagination>,
+    /// The types of a list operation, when it has `x-pagination`.
+    pub paged_types: Option<PagedTypes>,
 }
 
 /// Reads every operation of the spec with its vendor extensions.
@@ -78,6 +95,10 @@ pub fn read_operations(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationInfo>, 
                 None => None,
                 Some(v) => Some(read_pagination(v).map_err(|m| fail(&m))?),
             };
+            let paged_types = match &pagination {
+                None => None,
+                Some(p) => Some(paged_types(spec, &id, op, p).map_err(|m| fail(&m))?),
+            };
             out.push(OperationInfo {
                 id,
                 method: method.to_uppercase(),
@@ -85,6 +106,7 @@ pub fn read_operations(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationInfo>, 
                 idempotent,
                 idempotent_unless,
                 pagination,
+                paged_types,
             });
         }
     }
@@ -108,12 +130,142 @@ fn read_pagination(v: &Value) -> Result<Pagination, String> {
             items: field("items")?,
             page_param: field("page_param")?,
             limit_param: field("limit_param")?,
+            page_field: field("page_field")?,
             total_pages_field: field("total_pages_field")?,
+            total_field: field("total_field")?,
         }),
         other => Err(format!(
             "x-pagination.style {other:?} is neither cursor nor page"
         )),
     }
+}
+
+/// Finds the response and item types of a paginated operation: the 2xx
+/// response must `$ref` a component whose `items` property is an array of `$ref`s.
+fn paged_types(
+    spec: &openapiv3::OpenAPI,
+    id: &str,
+    op: &openapiv3::Operation,
+    pagination: &Pagination,
+) -> Result<PagedTypes, String> {
+    use heck::ToUpperCamelCase;
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    let items_field = match pagination {
+        Pagination::Cursor { items, .. } | Pagination::Page { items, .. } => items,
+    };
+    let response = op
+        .responses
+        .responses
+        .iter()
+        .find(|(code, _)| matches!(code, openapiv3::StatusCode::Code(c) if (200..300).contains(c)))
+        .and_then(|(_, r)| r.as_item())
+        .and_then(|r| r.content.get("application/json"))
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|s| match s {
+            ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+            ReferenceOr::Item(_) => None,
+        })
+        .ok_or("a paginated operation's 2xx response must $ref a component schema")?;
+    let schema = spec
+        .components
+        .as_ref()
+        .and_then(|c| c.schemas.get(response))
+        .and_then(|s| s.as_item())
+        .ok_or_else(|| format!("schema {response} is missing"))?;
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Err(format!("schema {response} must be an object"));
+    };
+    let item = object
+        .properties
+        .get(items_field)
+        .and_then(|p| p.as_item())
+        .and_then(|p| match &p.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => a.items.as_ref(),
+            _ => None,
+        })
+        .and_then(|i| match i {
+            ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+            ReferenceOr::Item(_) => None,
+        })
+        .ok_or_else(|| format!("{response}.{items_field} must be an array of $ref items"))?;
+    Ok(PagedTypes {
+        builder: id.to_upper_camel_case(),
+        response: response.to_upper_camel_case(),
+        item: item.to_upper_camel_case(),
+    })
+}
+
+/// The `Paged` impls that let the `heymilo` crate page through every list
+/// operation without a hand-written list of them.
+pub(crate) fn paged_impls(ops: &[OperationInfo]) -> TokenStream {
+    let impls = ops.iter().filter_map(|op| {
+        let (pagination, types) = (op.pagination.as_ref()?, op.paged_types.as_ref()?);
+        let ident = |s: &str| proc_macro2::Ident::new(s, proc_macro2::Span::call_site());
+        let field = |s: &str| ident(if s == "type" { "type_" } else { s });
+        let builder = ident(&types.builder);
+        let id = &op.id;
+        let item = ident(&types.item);
+        let (position, page) = match pagination {
+            Pagination::Cursor { items, cursor_param, cursor_field } => {
+                let (items, param, cursor) = (field(items), ident(cursor_param), field(cursor_field));
+                (
+                    quote! {
+                        match at {
+                            crate::Position::Cursor(cursor) => self.#param(cursor.clone()),
+                            _ => self,
+                        }
+                    },
+                    quote! {
+                        crate::Page::cursor(
+                            crate::paging::items(page.#items),
+                            page.pagination.has_more,
+                            crate::paging::count(page.pagination.total_count),
+                            |item| crate::paging::cursor(&item.#cursor),
+                        )
+                    },
+                )
+            }
+            Pagination::Page { items, page_param, page_field, total_pages_field, total_field, .. } => {
+                let (items, param) = (field(items), ident(page_param));
+                let (page_no, pages, total) = (field(page_field), field(total_pages_field), field(total_field));
+                (
+                    quote! {
+                        match at {
+                            crate::Position::Number(n) => self.#param(*n),
+                            _ => self,
+                        }
+                    },
+                    quote! {
+                        crate::Page::numbered(
+                            crate::paging::items(page.#items),
+                            crate::paging::count(page.#page_no),
+                            crate::paging::count(page.#pages),
+                            crate::paging::count(page.#total),
+                        )
+                    },
+                )
+            }
+        };
+        Some(quote! {
+            impl<'a> crate::Paged<'a> for builder::#builder<'a> {
+                type Item = types::#item;
+                type Error = Error<types::ErrorBody>;
+                const OPERATION: &'static str = #id;
+
+                fn at(self, at: &crate::Position) -> Self {
+                    #position
+                }
+
+                fn fetch_page(self) -> crate::BoxFuture<'a, Result<crate::Page<Self::Item>, Self::Error>> {
+                    Box::pin(async move {
+                        let page = self.send().await?.into_inner();
+                        Ok(#page)
+                    })
+                }
+            }
+        })
+    });
+    quote! { #(#impls)* }
 }
 
 /// The `OPERATIONS` table and `operation()` lookup appended to the generated client.
@@ -148,6 +300,7 @@ pub(crate) fn operation_table(ops: &[OperationInfo]) -> TokenStream {
                 page_param,
                 limit_param,
                 total_pages_field,
+                ..
             }) => quote! {
                 Some(crate::Pagination::Page {
                     items: #items,

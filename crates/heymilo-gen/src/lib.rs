@@ -23,7 +23,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+#[doc(hidden)]
+pub mod paging;
 mod transport;
+
+pub use paging::{Page, Paged, Position};
 
 pub use transport::{API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, Transport, set_api_key};
 

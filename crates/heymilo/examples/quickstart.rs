@@ -1,40 +1,54 @@
 //! A short tour of the SDK against an in-process stand-in for HeyMilo (no
-//! account needed): health, postings, candidates, an ingest.
+//! account needed): health, postings, every candidate across pages, an ingest.
 //!
 //! Run with `cargo run --example quickstart`.
 
 use axum::Json;
 use axum::routing::{get, post};
-use heymilo::{v1, v2};
+use heymilo::prelude::*;
+use heymilo::v1;
 use serde_json::json;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base = serve_canned().await?;
+async fn main() -> heymilo::Result<()> {
+    let base = serve_canned().await.map_err(|e| heymilo::Error::Config {
+        message: e.to_string(),
+    })?;
     println!("stand-in HeyMilo listening on {base}");
-    let key = heymilo_gen_key();
+    let client = Client::builder()
+        .api_key("demo-key")
+        .v1_base_url(&base)
+        .v2_base_url(&base)
+        .build()?;
 
-    let legacy = v1::Client::new_with_client(&base, reqwest::Client::new(), key.clone());
-    let health = legacy.get_health().send().await?;
+    let health = client.v1().get_health().send().await?;
     println!("v1 health: {} ({})", health.message, health.status);
 
-    let postings = legacy.list_postings().limit(10).send().await?;
-    for p in &postings.postings {
+    let postings: Vec<_> = client
+        .v1()
+        .list_postings()
+        .limit(50)
+        .stream()
+        .try_collect()
+        .await?;
+    for p in &postings {
         println!("posting {}: {}", p.posting_id, p.title);
     }
 
-    let current = v2::Client::new_with_client(&base, reqwest::Client::new(), key);
-    let page = current
+    let candidates: Vec<_> = client
+        .v2()
         .list_candidates()
         .posting_id("13D77095")
-        .limit(20)
-        .send()
+        .limit(100)
+        .stream()
+        .try_collect()
         .await?;
-    for c in &page.data {
+    for c in &candidates {
         println!("candidate {} <{}>: {}", c.name, c.email, c.status);
     }
 
-    let ingested = legacy
+    let ingested = client
+        .v1()
         .ingest_candidate()
         .url_key("acme-backend")
         .body(
@@ -53,10 +67,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn heymilo_gen_key() -> heymilo::Inner {
-    heymilo::Inner::api_key("demo-key")
-}
-
 /// Serves a few canned HeyMilo answers on an ephemeral loopback port.
 async fn serve_canned() -> std::io::Result<String> {
     let app = axum::Router::new()
@@ -65,7 +75,7 @@ async fn serve_canned() -> std::io::Result<String> {
             "/postings",
             get(|| async {
                 Json(json!({"postings": [{"posting_id": "13D77095", "title": "Backend Engineer"}],
-                            "total": 1, "page": 1, "limit": 10, "total_pages": 1}))
+                            "total": 1, "page": 1, "limit": 50, "total_pages": 1}))
             }),
         )
         .route(

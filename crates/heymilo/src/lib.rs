@@ -1,5 +1,53 @@
-//! The Rust SDK for the HeyMilo API (work in progress: the generated clients
-//! are re-exported as they are).
+//! The Rust SDK for the HeyMilo recruiting and AI-interview API.
+//!
+//! One [`Client`] reaches both API generations: [`Client::v1`] (legacy,
+//! `https://api.heymilo.network`) and [`Client::v2`] (current,
+//! `https://api.heymilo.ai`). Every operation is generated from the project's
+//! OpenAPI specs; this crate adds what every call needs:
+//!
+//! - **retries** with jittered exponential backoff and `Retry-After`, never
+//!   re-sending a request that may have created something ([`RetryPolicy`]);
+//! - **rate limiting** at HeyMilo's 300 requests/minute, shared by clones
+//!   ([`rate_limit`]);
+//! - **pagination** streams over every list, page-number and cursor alike
+//!   ([`Paginate`]);
+//! - **one error type**, [`Error`], with HeyMilo's field-level details;
+//! - the API key kept secret: never in `Debug`, logs or errors.
+//!
+//! ```no_run
+//! use heymilo::prelude::*;
+//!
+//! # async fn demo() -> heymilo::Result<()> {
+//! let client = Client::from_env()?;
+//! let candidates: Vec<_> = client
+//!     .v2()
+//!     .list_candidates()
+//!     .posting_id("13D77095")
+//!     .limit(100)
+//!     .stream()
+//!     .try_collect()
+//!     .await?;
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
 
-pub use heymilo_gen::{Inner, v1, v2};
+mod client;
+pub mod config;
+mod error;
+mod paginate;
+pub mod rate_limit;
+mod retry;
+mod transport;
+
+pub use client::Client;
+pub use config::ClientBuilder;
+pub use error::{ApiError, Error, FieldError, Result};
+pub use heymilo_gen::{Page, v1, v2};
+pub use paginate::{Pages, Paginate};
+pub use retry::RetryPolicy;
+
+/// The usual imports: the client, the error, and the `.stream()` extension.
+pub mod prelude {
+    pub use crate::{Client, Error, Paginate};
+    pub use futures::{StreamExt as _, TryStreamExt as _};
+}

@@ -1,0 +1,140 @@
+//! [`Client`]: both generations behind one cheap, shareable handle.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use heymilo_gen::{Inner, v1, v2};
+use secrecy::SecretString;
+
+use crate::Result;
+use crate::config::ClientBuilder;
+use crate::rate_limit::RateLimiter;
+use crate::retry::RetryPolicy;
+use crate::transport::{HeymiloTransport, Shared};
+
+/// The HeyMilo client: `v1()` and `v2()` reach every operation of each API
+/// generation, and every request goes through the same retries, rate
+/// limiting, timeouts and tracing.
+///
+/// Cloning is cheap (an `Arc`); clones share one connection pool and one rate
+/// limiter, so hand clones to tasks freely.
+///
+/// ```no_run
+/// # async fn demo() -> heymilo::Result<()> {
+/// let client = heymilo::Client::from_env()?;
+/// let postings = client.v1().list_postings().limit(50).send().await?;
+/// println!("{} postings", postings.total);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Generations>,
+}
+
+struct Generations {
+    v1: v1::Client,
+    v2: v2::Client,
+    http: reqwest::Client,
+    transport: HeymiloTransport,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("v1", &self.inner.v1.baseurl())
+            .field("v2", &self.inner.v2.baseurl())
+            .field("transport", &self.inner.transport)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `HEYMILO_API_KEY` and the optional `HEYMILO_V1_URL` and
+    /// `HEYMILO_V2_URL`, with default settings otherwise.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::default().from_env().build()
+    }
+
+    pub(crate) fn assemble(
+        http: reqwest::Client,
+        key: SecretString,
+        limiter: Arc<dyn RateLimiter>,
+        retry: RetryPolicy,
+        timeout: Duration,
+        v1_url: String,
+        v2_url: String,
+    ) -> Client {
+        let transport = HeymiloTransport {
+            shared: Arc::new(Shared { key, limiter }),
+            retry,
+            timeout: Some(timeout),
+        };
+        Client::with_transport(http, transport, &v1_url, &v2_url)
+    }
+
+    fn with_transport(
+        http: reqwest::Client,
+        transport: HeymiloTransport,
+        v1_url: &str,
+        v2_url: &str,
+    ) -> Client {
+        let inner = Inner::new(transport.clone());
+        Client {
+            inner: Arc::new(Generations {
+                v1: v1::Client::new_with_client(v1_url, http.clone(), inner.clone()),
+                v2: v2::Client::new_with_client(v2_url, http.clone(), inner),
+                http,
+                transport,
+            }),
+        }
+    }
+
+    /// HeyMilo API v1 (legacy): postings, interviews, export, webhooks, ingest.
+    pub fn v1(&self) -> &v1::Client {
+        &self.inner.v1
+    }
+
+    /// HeyMilo API v2 (current).
+    pub fn v2(&self) -> &v2::Client {
+        &self.inner.v2
+    }
+
+    /// A handle whose requests retry at most `retries` times; it shares this
+    /// client's connections and rate limiter.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: heymilo::Client) -> heymilo::Result<()> {
+    /// client.with_max_retries(0).v1().get_health().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_max_retries(&self, retries: u32) -> Client {
+        let mut transport = self.inner.transport.clone();
+        transport.retry.max_retries = retries;
+        self.derive(transport)
+    }
+
+    /// A handle whose attempts time out after `timeout`; it shares this
+    /// client's connections and rate limiter.
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut transport = self.inner.transport.clone();
+        transport.timeout = Some(timeout);
+        self.derive(transport)
+    }
+
+    fn derive(&self, transport: HeymiloTransport) -> Client {
+        Client::with_transport(
+            self.inner.http.clone(),
+            transport,
+            self.inner.v1.baseurl(),
+            self.inner.v2.baseurl(),
+        )
+    }
+}
+
+use progenitor_client::ClientInfo as _;

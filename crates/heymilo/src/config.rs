@@ -1,0 +1,265 @@
+//! Building a [`Client`]: key, base URLs, timeouts, retries, rate limiting.
+
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::rate_limit::{DEFAULT_REQUESTS_PER_MINUTE, LocalRateLimiter, RateLimiter, Unlimited};
+use crate::retry::RetryPolicy;
+use crate::{Client, Error, Result};
+
+/// v1's production base URL.
+pub const DEFAULT_V1_URL: &str = "https://api.heymilo.network";
+/// v2's production base URL.
+pub const DEFAULT_V2_URL: &str = "https://api.heymilo.ai";
+
+/// The environment variable holding the API key.
+pub const ENV_API_KEY: &str = "HEYMILO_API_KEY";
+/// The environment variable overriding v1's base URL.
+pub const ENV_V1_URL: &str = "HEYMILO_V1_URL";
+/// The environment variable overriding v2's base URL.
+pub const ENV_V2_URL: &str = "HEYMILO_V2_URL";
+
+/// How the client limits its own request rate.
+#[derive(Clone)]
+enum Limit {
+    PerMinute(u32),
+    Off,
+    Custom(Arc<dyn RateLimiter>),
+}
+
+/// Configures a [`Client`]; start with [`Client::builder`].
+///
+/// ```
+/// let client = heymilo::Client::builder()
+///     .api_key("hm_live_example")
+///     .v1_base_url("http://127.0.0.1:4010")
+///     .v2_base_url("http://127.0.0.1:4010")
+///     .max_retries(2)
+///     .build()?;
+/// # Ok::<(), heymilo::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Option<SecretString>,
+    v1_url: String,
+    v2_url: String,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    limit: Limit,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("v1_url", &self.v1_url)
+            .field("v2_url", &self.v2_url)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            v1_url: DEFAULT_V1_URL.to_owned(),
+            v2_url: DEFAULT_V2_URL.to_owned(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            limit: Limit::PerMinute(DEFAULT_REQUESTS_PER_MINUTE),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The workspace's API key (required).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// v1's base URL (default `https://api.heymilo.network`).
+    pub fn v1_base_url(mut self, url: impl Into<String>) -> Self {
+        self.v1_url = url.into();
+        self
+    }
+
+    /// v2's base URL (default `https://api.heymilo.ai`).
+    pub fn v2_base_url(mut self, url: impl Into<String>) -> Self {
+        self.v2_url = url.into();
+        self
+    }
+
+    /// Retries after a failed attempt (default 2; 0 turns retrying off).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Every retry setting at once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The limit on one attempt, from sending to the end of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The limit on opening a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Client-side rate limit in requests per minute (default 300, HeyMilo's limit).
+    pub fn rate_limit_per_minute(mut self, per_minute: u32) -> Self {
+        self.limit = Limit::PerMinute(per_minute);
+        self
+    }
+
+    /// No client-side rate limit (a 429 still pauses every task for the server's wait).
+    pub fn no_rate_limit(mut self) -> Self {
+        self.limit = Limit::Off;
+        self
+    }
+
+    /// A rate limiter of your own, e.g. one shared across processes.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.limit = Limit::Custom(limiter);
+        self
+    }
+
+    /// Reads `HEYMILO_API_KEY` and, when set, `HEYMILO_V1_URL` and `HEYMILO_V2_URL`.
+    pub fn from_env(mut self) -> Self {
+        if let Ok(key) = std::env::var(ENV_API_KEY) {
+            self = self.api_key(key);
+        }
+        if let Ok(url) = std::env::var(ENV_V1_URL) {
+            self = self.v1_base_url(url);
+        }
+        if let Ok(url) = std::env::var(ENV_V2_URL) {
+            self = self.v2_base_url(url);
+        }
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let key = self.api_key.ok_or_else(|| Error::Config {
+            message: format!("no API key: call .api_key(...) or set {ENV_API_KEY}"),
+        })?;
+        check_key(&key)?;
+        let v1_url = check_url("v1", &self.v1_url)?;
+        let v2_url = check_url("v2", &self.v2_url)?;
+        let limiter: Arc<dyn RateLimiter> = match self.limit {
+            Limit::PerMinute(n) => match NonZeroU32::new(n) {
+                Some(n) => Arc::new(LocalRateLimiter::per_minute(n)),
+                None => {
+                    return Err(Error::Config {
+                        message: "the rate limit must be at least 1 per minute".into(),
+                    });
+                }
+            },
+            Limit::Off => Arc::new(Unlimited::default()),
+            Limit::Custom(l) => l,
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("heymilo-rust/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::Config {
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(Client::assemble(
+            http,
+            key,
+            limiter,
+            self.retry,
+            self.timeout,
+            v1_url,
+            v2_url,
+        ))
+    }
+}
+
+fn check_key(key: &SecretString) -> Result<()> {
+    use secrecy::ExposeSecret;
+    let k = key.expose_secret();
+    if k.trim().is_empty() {
+        return Err(Error::Config {
+            message: "the API key is empty".into(),
+        });
+    }
+    // Say what is wrong without repeating the key.
+    if !k.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+        return Err(Error::Config {
+            message: "the API key contains white space or non-ASCII characters".into(),
+        });
+    }
+    Ok(())
+}
+
+fn check_url(which: &str, url: &str) -> Result<String> {
+    let parsed = url::Url::parse(url).map_err(|e| Error::Config {
+        message: format!("{which} base URL {url:?}: {e}"),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::Config {
+            message: format!("{which} base URL {url:?} must be http or https"),
+        });
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_settings_are_typed_errors_that_never_show_the_key() {
+        let err = ClientBuilder::default().build().expect_err("no key");
+        assert!(err.to_string().contains("HEYMILO_API_KEY"));
+        let err = ClientBuilder::default()
+            .api_key("sk live SECRET")
+            .build()
+            .expect_err("space");
+        assert!(!format!("{err} {err:?}").contains("SECRET"));
+        let err = ClientBuilder::default()
+            .api_key("k")
+            .v2_base_url("ftp://x")
+            .build()
+            .expect_err("scheme");
+        assert!(err.to_string().contains("v2 base URL"));
+        let err = ClientBuilder::default()
+            .api_key("k")
+            .v1_base_url("not a url")
+            .build()
+            .expect_err("url");
+        assert!(matches!(err, Error::Config { .. }));
+        let err = ClientBuilder::default()
+            .api_key("k")
+            .rate_limit_per_minute(0)
+            .build()
+            .expect_err("zero");
+        assert!(err.to_string().contains("rate limit"));
+    }
+
+    #[test]
+    fn debug_redacts_the_key() {
+        let b = ClientBuilder::default().api_key("hm_live_SECRET");
+        assert!(!format!("{b:?}").contains("SECRET"));
+        let client = b.build().expect("builds");
+        assert!(!format!("{client:?}").contains("SECRET"));
+    }
+}
