@@ -26,6 +26,13 @@ pub fn run(root: &Path) -> Result<()> {
     )?;
     step("spec validation");
     tools::validate(root)?;
+    let published = root.join("../shared/reference/heymilo-v2-openapi-3.1.json");
+    if published.exists() {
+        step("coverage of HeyMilo's published v2 spec");
+        crate::coverage::run(root, &published, None, false)?;
+    } else {
+        println!("(skipping coverage: {} is not present)", published.display());
+    }
     step("drift");
     check::check(root)?;
     step("tests");
