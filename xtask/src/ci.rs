@@ -31,7 +31,10 @@ pub fn run(root: &Path) -> Result<()> {
         step("coverage of HeyMilo's published v2 spec");
         crate::coverage::run(root, &published, None, false)?;
     } else {
-        println!("(skipping coverage: {} is not present)", published.display());
+        println!(
+            "(skipping coverage: {} is not present)",
+            published.display()
+        );
     }
     step("drift");
     check::check(root)?;

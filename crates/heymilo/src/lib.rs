@@ -46,6 +46,11 @@ pub use heymilo_gen::{Page, v1, v2};
 pub use paginate::{Pages, Paginate};
 pub use retry::RetryPolicy;
 
+/// The README's examples, compiled as doctests so the README cannot rot.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// The usual imports: the client, the error, and the `.stream()` extension.
 pub mod prelude {
     pub use crate::{Client, Error, Paginate};
