@@ -1,102 +1,161 @@
-//! A short tour of the SDK against an in-process stand-in for HeyMilo (no
-//! account needed): health, postings, every candidate across pages, an ingest.
+//! A tour of the SDK against heymilo-mock, started in-process (no account
+//! needed): list postings, page through every candidate, ingest one, receive
+//! the webhook HeyMilo sends when the interview completes, download an export.
 //!
 //! Run with `cargo run --example quickstart`.
 
-use axum::Json;
-use axum::routing::{get, post};
+use std::time::Duration;
+
+use axum::routing::post;
 use heymilo::prelude::*;
-use heymilo::v1;
-use serde_json::json;
+use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest, WebhookEventType};
+use tokio::sync::mpsc;
 
 #[tokio::main]
-async fn main() -> heymilo::Result<()> {
-    let base = serve_canned().await.map_err(|e| heymilo::Error::Config {
-        message: e.to_string(),
-    })?;
-    println!("stand-in HeyMilo listening on {base}");
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mock = heymilo_mock::MockServer::start(heymilo_mock::Config {
+        candidates_per_posting: 120,
+        ..heymilo_mock::Config::default()
+    })
+    .await?;
+    println!("heymilo-mock at {}", mock.base_url());
+
     let client = Client::builder()
-        .api_key("demo-key")
-        .v1_base_url(&base)
-        .v2_base_url(&base)
+        .api_key(mock.api_key())
+        .v1_base_url(mock.base_url())
+        .v2_base_url(mock.base_url())
         .build()?;
 
     let health = client.v1().get_health().send().await?;
     println!("v1 health: {} ({})", health.message, health.status);
 
+    // Page-number pagination (v1).
     let postings: Vec<_> = client
         .v1()
         .list_postings()
-        .limit(50)
+        .limit(2)
         .stream()
         .try_collect()
         .await?;
     for p in &postings {
-        println!("posting {}: {}", p.posting_id, p.title);
+        println!(
+            "posting {} {:?} ({})",
+            p.posting_id,
+            p.title,
+            p.name.as_deref().unwrap_or("")
+        );
     }
+    let posting = &postings[0];
 
-    let candidates: Vec<_> = client
+    // Cursor pagination (v2): 120 candidates in pages of 50.
+    let mut pages = client
         .v2()
         .list_candidates()
-        .posting_id("13D77095")
-        .limit(100)
-        .stream()
-        .try_collect()
-        .await?;
-    for c in &candidates {
-        println!("candidate {} <{}>: {}", c.name, c.email, c.status);
+        .posting_id(&posting.posting_id)
+        .limit(50)
+        .pages();
+    let mut seen = 0;
+    while let Some(page) = pages.try_next().await? {
+        seen += page.items.len();
+        println!(
+            "page of {} candidates ({} of {:?})",
+            page.items.len(),
+            seen,
+            page.total
+        );
     }
 
-    let ingested = client
+    // A webhook receiver of our own, and a subscription pointing at it.
+    let (tx, mut events) = mpsc::channel::<serde_json::Value>(8);
+    let receiver = axum::Router::new().route(
+        "/hooks",
+        post(move |axum::Json(event): axum::Json<serde_json::Value>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(event).await;
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let hook_url = format!("http://{}/hooks", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, receiver).await;
+    });
+    let hook = client
         .v1()
-        .ingest_candidate()
-        .url_key("acme-backend")
+        .create_webhook()
         .body(
-            v1::types::IngestCandidateRequest::builder()
-                .name("Jane Doe")
-                .email("jane@example.com"),
+            CreateWebhookRequest::builder()
+                .posting_id(posting.posting_id.clone())
+                .url(hook_url.clone())
+                .event_type(WebhookEventType::InterviewCompleted),
         )
         .send()
         .await?;
-    for d in &ingested.interview_details {
-        println!(
-            "ingested: interview {} at {}",
-            d.interview_id, d.interview_link
-        );
-    }
-    Ok(())
-}
+    println!("webhook {} -> {hook_url}", hook.webhook_id);
 
-/// Serves a few canned HeyMilo answers on an ephemeral loopback port.
-async fn serve_canned() -> std::io::Result<String> {
-    let app = axum::Router::new()
-        .route("/health", get(|| async { Json(json!({"message": "API Gateway is healthy", "status": 200})) }))
-        .route(
-            "/postings",
-            get(|| async {
-                Json(json!({"postings": [{"posting_id": "13D77095", "title": "Backend Engineer"}],
-                            "total": 1, "page": 1, "limit": 50, "total_pages": 1}))
-            }),
+    // Ingest a candidate through the posting's url key.
+    let url_key = posting.name.clone().unwrap_or_default();
+    let ingested = client
+        .v1()
+        .ingest_candidate()
+        .url_key(url_key)
+        .body(
+            IngestCandidateRequest::builder()
+                .name("Jane Doe")
+                .email("jane.doe@example.com"),
         )
-        .route(
-            "/api/v2/postings/{posting_id}/candidates",
-            get(|| async {
-                Json(json!({"data": [{"interview_id": "D536A69A4090E13F", "posting_id": "13D77095",
-                                      "name": "Jane Smith", "email": "jane.smith@example.com", "status": "completed"}],
-                            "pagination": {"has_more": false, "total_count": 1}}))
-            }),
-        )
-        .route(
-            "/ingest/x/{url_key}",
-            post(|| async {
-                Json(json!({"message": "Candidate ingestion initiated", "ingestion_id": "ing_1",
-                            "interview_details": [{"interview_id": "IV1", "interview_link": "https://candidates.heymilo.io/i/IV1"}]}))
-            }),
-        );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(format!("http://{addr}"))
+        .send()
+        .await?;
+    let interview = &ingested.interview_details[0];
+    println!(
+        "ingested: interview {} at {}",
+        interview.interview_id, interview.interview_link
+    );
+
+    // The candidate finishes the interview (driven through the mock's control route)...
+    reqwest::Client::new()
+        .post(format!(
+            "{}/_mock/interviews/{}/advance",
+            mock.base_url(),
+            interview.interview_id
+        ))
+        .json(&serde_json::json!({"to": "completed"}))
+        .send()
+        .await?
+        .error_for_status()?;
+    // ...and HeyMilo calls our webhook.
+    let event = tokio::time::timeout(Duration::from_secs(5), events.recv())
+        .await?
+        .ok_or("receiver closed")?;
+    println!(
+        "webhook received: {} for interview {}",
+        event["event_type"], event["interview_id"]
+    );
+
+    // Export every interview of the posting and download the file.
+    let export = client
+        .v1()
+        .export_interviews()
+        .posting_id(&posting.posting_id)
+        .send()
+        .await?;
+    let file_url = export.file_url.clone().ok_or("export has no file yet")?;
+    let path = std::env::temp_dir().join(format!("{}.json", export.job_id));
+    let mut response = reqwest::get(&file_url).await?.error_for_status()?;
+    let mut file = tokio::fs::File::create(&path).await?;
+    let mut bytes = 0;
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len();
+        tokio::io::AsyncWriteExt::write_all(&mut file, &chunk).await?;
+    }
+    println!(
+        "export {} ({}): {bytes} bytes written to {}",
+        export.job_id,
+        export.status,
+        path.display()
+    );
+
+    mock.stop().await;
+    Ok(())
 }
