@@ -471,3 +471,44 @@ async fn a_429_pauses_every_task() {
         b_start.elapsed()
     );
 }
+
+#[tokio::test]
+async fn the_key_never_follows_a_redirect_to_another_origin() {
+    let elsewhere = Recorder::start(health()).await;
+    let server = Recorder::start(
+        Reply::json(302, json!({})).header("location", &format!("{}/health", elsewhere.url())),
+    )
+    .await;
+    let err: Error = client(&server)
+        .v1()
+        .get_health()
+        .send()
+        .await
+        .expect_err("not followed")
+        .into();
+    assert_eq!(err.status(), Some(302));
+    assert!(err.to_string().contains(&elsewhere.url()), "{err}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing, and so no key, went to the other origin"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn same_origin_redirects_are_followed() {
+    let server = Recorder::scripted(
+        vec![Reply::json(307, json!({})).header("location", "/health")],
+        health(),
+    )
+    .await;
+    client(&server)
+        .v1()
+        .get_health()
+        .send()
+        .await
+        .expect("followed");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].header("x-api-key"), Some(KEY));
+}

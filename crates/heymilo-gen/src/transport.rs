@@ -78,6 +78,10 @@ pub fn set_api_key(request: &mut reqwest::Request, key: &SecretString) {
 }
 
 /// Adds `X-API-KEY` to every request and sends it once.
+///
+/// Give the generated client a `reqwest::Client` that does not follow
+/// redirects to other origins: `reqwest` carries custom headers such as the
+/// key along on redirects. The `heymilo` crate's client does this for you.
 pub struct ApiKeyTransport {
     key: SecretString,
 }

@@ -51,8 +51,9 @@ async fn health(headers: HeaderMap) -> Response {
 fn page_of<T: Clone>(items: &[T], page: i64, limit: i64) -> (Vec<T>, i64) {
     let total = items.len() as i64;
     let total_pages = (total + limit - 1) / limit;
-    let start = ((page - 1) * limit).min(total) as usize;
-    let end = (start + limit as usize).min(items.len());
+    // Saturating: a page number near i64::MAX is valid input, just past the end.
+    let start = (page - 1).saturating_mul(limit).min(total) as usize;
+    let end = start.saturating_add(limit as usize).min(items.len());
     (items[start..end].to_vec(), total_pages)
 }
 
@@ -468,4 +469,19 @@ async fn ingest_candidates_bulk(
         }
     }
     ingest_response(&s, &mut store, &done, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_of;
+
+    #[test]
+    fn pages_past_the_end_are_empty_even_for_huge_numbers() {
+        let items = [1, 2, 3, 4, 5];
+        assert_eq!(page_of(&items, 2, 2), (vec![3, 4], 3));
+        assert_eq!(page_of(&items, 3, 2), (vec![5], 3));
+        assert_eq!(page_of(&items, 4, 2), (vec![], 3));
+        assert_eq!(page_of(&items, i64::MAX, 100), (vec![], 1));
+        assert_eq!(page_of::<i32>(&[], 1, 10), (vec![], 0));
+    }
 }

@@ -177,6 +177,7 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .user_agent(concat!("heymilo-rust/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(self.connect_timeout)
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| Error::Config {
                 message: format!("cannot build the HTTP client: {e}"),
@@ -191,6 +192,26 @@ impl ClientBuilder {
             v2_url,
         ))
     }
+}
+
+/// Follows redirects only within the origin of the request.
+///
+/// The API key is a custom header, which `reqwest` would carry along to any
+/// host a redirect names (it strips only `Authorization` and cookies); a
+/// redirect elsewhere (e.g. v2's voice preview to an audio CDN) is returned
+/// to the caller instead, with its `Location`.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin || attempt.previous().len() > 5 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn check_key(key: &SecretString) -> Result<()> {

@@ -324,6 +324,10 @@ macro_rules! from_generated {
                     }
                     G::UnexpectedResponse(response) => {
                         let mut details = bare(response.status().as_u16(), response.headers());
+                        if let Some(to) = header(response.headers(), "location") {
+                            // A redirect the client would not follow (another origin).
+                            details.message = format!("redirected to {to}");
+                        }
                         if let Some(body) = response
                             .extensions()
                             .get::<crate::transport::ServerErrorBody>()
