@@ -38,6 +38,8 @@ pub fn run(root: &Path) -> Result<()> {
     }
     step("drift");
     check::check(root)?;
+    step("mock conformance (schemathesis)");
+    crate::conformance::run(root)?;
     step("tests");
     // Snapshots are never written in CI: a mismatch must fail.
     tools::run_with_env(

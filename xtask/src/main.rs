@@ -10,6 +10,7 @@
 
 mod check;
 mod ci;
+mod conformance;
 mod coverage;
 mod tools;
 
@@ -39,6 +40,8 @@ enum Command {
     Check,
     /// Validate both specs with openapi-spec-validator and spectral, and every example against its schema.
     Validate,
+    /// Run schemathesis against heymilo-mock with both specs.
+    Conformance,
     /// Run everything CI runs: format, lints, tests, validators, drift check.
     Ci,
     /// Compare our v2 spec with HeyMilo's published OpenAPI 3.1 document.
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Regen => check::regen(&root),
         Command::Check => check::check(&root),
         Command::Validate => tools::validate(&root),
+        Command::Conformance => conformance::run(&root),
         Command::Ci => ci::run(&root),
         Command::Coverage {
             published,

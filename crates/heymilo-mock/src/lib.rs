@@ -39,6 +39,22 @@ use axum::response::{IntoResponse, Response};
 pub use faults::FaultRule;
 use store::Store;
 
+/// The v2 operations the mock serves (all of v1 is served); the others
+/// answer 404 `route_not_found`.
+pub const V2_OPERATIONS: &[&str] = &[
+    "health_check",
+    "list_candidates",
+    "ingest_candidate",
+    "ingest_candidates_bulk",
+    "ingest_candidate_async",
+    "ingest_candidates_bulk_async",
+    "create_webhook",
+    "list_webhooks",
+    "get_webhook",
+    "delete_webhook",
+    "list_posting_summaries",
+];
+
 /// How the mock starts.
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -1,5 +1,6 @@
 //! `heymilo-mock`: serve a stateful HeyMilo API (both generations) locally.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -51,11 +52,20 @@ struct Args {
     /// Limit the flags' faults to paths starting with this.
     #[arg(long)]
     fault_route: Option<String>,
+    /// Print the v2 operation ids the mock serves, one a line, and exit.
+    #[arg(long)]
+    list_operations: bool,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    if args.list_operations {
+        for op in heymilo_mock::V2_OPERATIONS {
+            println!("{op}");
+        }
+        return ExitCode::SUCCESS;
+    }
     let rule = FaultRule {
         route: args.fault_route,
         latency_ms: args.latency_ms,
@@ -89,11 +99,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    println!("heymilo-mock listening on {}", mock.base_url());
-    println!("api key: {}", mock.api_key());
+    // A closed stdout (the reader went away) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "heymilo-mock listening on {}", mock.base_url());
+    let _ = writeln!(out, "api key: {}", mock.api_key());
     for (id, key) in mock.postings() {
-        println!("posting {id} (url key {key})");
+        let _ = writeln!(out, "posting {id} (url key {key})");
     }
+    let _ = out.flush();
     let _ = tokio::signal::ctrl_c().await;
     mock.stop().await;
     ExitCode::SUCCESS

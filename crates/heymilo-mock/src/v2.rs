@@ -113,17 +113,16 @@ fn cursor_page<'a, T>(
     cursor: Option<&String>,
     limit: usize,
 ) -> Result<(&'a [T], bool), Response> {
-    let start = match cursor {
+    let start = match cursor.filter(|c| !c.is_empty()) {
         None => 0,
         Some(c) => match items.iter().position(|i| id(i) == c.as_str()) {
             Some(p) => p + 1,
+            // 422 is documented on every list: the cursor is a parameter that failed validation.
             None => {
-                return Err(errors::envelope(
-                    400,
-                    "invalid_request_error",
-                    "invalid_cursor",
-                    "starting_after does not name an item of this list.",
-                    Some("starting_after"),
+                return Err(errors::validation(
+                    &["query", "starting_after"],
+                    "starting_after does not name an item of this list",
+                    "value_error",
                 ));
             }
         },
