@@ -512,3 +512,54 @@ async fn same_origin_redirects_are_followed() {
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[1].header("x-api-key"), Some(KEY));
 }
+
+#[tokio::test]
+async fn out_of_range_parameters_are_refused_before_sending() {
+    let server = Recorder::start(health()).await;
+    let c = client(&server);
+    let err: Error = c
+        .v2()
+        .list_candidates()
+        .posting_id("p")
+        .limit(101)
+        .send()
+        .await
+        .expect_err("101")
+        .into();
+    assert!(
+        matches!(err, Error::InvalidRequest { ref message } if message.contains("limit=101 is outside 1..=100")),
+        "{err:?}"
+    );
+    let err: Error = c
+        .v1()
+        .list_postings()
+        .limit(500)
+        .send()
+        .await
+        .expect_err("500")
+        .into();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    let err: Error = c
+        .v2()
+        .list_candidates()
+        .posting_id("p")
+        .limit(0)
+        .send()
+        .await
+        .expect_err("0")
+        .into();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+/// `Client` can be shared across tasks and threads.
+#[test]
+fn client_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync::<Client>();
+    assert_eq!(
+        std::mem::size_of::<Client>(),
+        std::mem::size_of::<usize>(),
+        "one Arc"
+    );
+}

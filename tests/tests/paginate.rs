@@ -211,3 +211,22 @@ async fn numbered_pages_that_go_backwards_are_an_error() {
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn the_next_page_is_requested_while_the_caller_works_on_the_current_one() {
+    let server = Recorder::scripted(
+        vec![candidates(&["a"], true), candidates(&["b"], false)],
+        Reply::json(500, json!({})),
+    )
+    .await;
+    let c = client(&server);
+    let mut pages = c.v2().list_candidates().posting_id("P").pages();
+    let first = pages.try_next().await.expect("page").expect("some");
+    assert_eq!(first.items.len(), 1);
+    // The caller "works" without polling the stream.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(server.requests().len(), 2, "page 2 was already on the wire");
+    let second = pages.try_next().await.expect("page").expect("some");
+    assert_eq!(second.items[0].interview_id, "b");
+    assert!(pages.try_next().await.expect("end").is_none());
+}

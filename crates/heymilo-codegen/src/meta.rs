@@ -65,6 +65,8 @@ pub struct OperationInfo {
     pub pagination: Option<Pagination>,
     /// The types of a list operation, when it has `x-pagination`.
     pub paged_types: Option<PagedTypes>,
+    /// Integer query parameters with bounds: (name, minimum, maximum).
+    pub query_ranges: Vec<(String, Option<i64>, Option<i64>)>,
 }
 
 /// Reads every operation of the spec with its vendor extensions.
@@ -95,6 +97,7 @@ pub fn read_operations(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationInfo>, 
                 None => None,
                 Some(v) => Some(read_pagination(v).map_err(|m| fail(&m))?),
             };
+            let query_ranges = query_ranges(spec, item, op);
             let paged_types = match &pagination {
                 None => None,
                 Some(p) => Some(paged_types(spec, &id, op, p).map_err(|m| fail(&m))?),
@@ -107,6 +110,7 @@ pub fn read_operations(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationInfo>, 
                 idempotent_unless,
                 pagination,
                 paged_types,
+                query_ranges,
             });
         }
     }
@@ -138,6 +142,50 @@ fn read_pagination(v: &Value) -> Result<Pagination, String> {
             "x-pagination.style {other:?} is neither cursor nor page"
         )),
     }
+}
+
+/// The bounds of every integer query parameter (path-level and operation-level).
+fn query_ranges(
+    spec: &openapiv3::OpenAPI,
+    item: &openapiv3::PathItem,
+    op: &openapiv3::Operation,
+) -> Vec<(String, Option<i64>, Option<i64>)> {
+    use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
+    let resolve = |p: &ReferenceOr<Parameter>| -> Option<Parameter> {
+        match p {
+            ReferenceOr::Item(p) => Some(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                spec.components
+                    .as_ref()?
+                    .parameters
+                    .get(name)?
+                    .as_item()
+                    .cloned()
+            }
+        }
+    };
+    let mut out = Vec::new();
+    for p in item
+        .parameters
+        .iter()
+        .chain(&op.parameters)
+        .filter_map(resolve)
+    {
+        let Parameter::Query { parameter_data, .. } = p else {
+            continue;
+        };
+        let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &parameter_data.format
+        else {
+            continue;
+        };
+        if let SchemaKind::Type(Type::Integer(i)) = &schema.schema_kind
+            && (i.minimum.is_some() || i.maximum.is_some())
+        {
+            out.push((parameter_data.name.clone(), i.minimum, i.maximum));
+        }
+    }
+    out
 }
 
 /// Finds the response and item types of a paginated operation: the 2xx
@@ -310,8 +358,20 @@ pub(crate) fn operation_table(ops: &[OperationInfo]) -> TokenStream {
                 })
             },
         };
+        let ranges = op.query_ranges.iter().map(|(name, min, max)| {
+            let min = match min {
+                Some(v) => quote! { Some(#v) },
+                None => quote! { None },
+            };
+            let max = match max {
+                Some(v) => quote! { Some(#v) },
+                None => quote! { None },
+            };
+            quote! { (#name, #min, #max) }
+        });
         quote! {
             crate::OperationMeta {
+                query_ranges: &[#(#ranges),*],
                 id: #id,
                 method: #method,
                 path: #path,

@@ -50,6 +50,8 @@ pub struct OperationMeta {
     pub idempotent_unless: Option<&'static str>,
     /// How the operation pages, if it is a list.
     pub pagination: Option<Pagination>,
+    /// Integer query parameters with bounds from the spec: (name, min, max).
+    pub query_ranges: &'static [(&'static str, Option<i64>, Option<i64>)],
 }
 
 /// How a list operation pages.
@@ -88,7 +90,31 @@ impl OperationMeta {
         idempotent: false,
         idempotent_unless: None,
         pagination: None,
+        query_ranges: &[],
     };
+
+    /// Checks the request's query against the spec's integer bounds, so an
+    /// out-of-range value (e.g. `limit=500`) fails before anything is sent.
+    pub fn check_query(&self, url: &reqwest::Url) -> Result<(), String> {
+        for (name, value) in url.query_pairs() {
+            let Some((_, min, max)) = self.query_ranges.iter().find(|(n, _, _)| *n == name) else {
+                continue;
+            };
+            let Ok(v) = value.parse::<i64>() else {
+                return Err(format!("{}: {name}={value} is not an integer", self.id));
+            };
+            if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
+                let bound = |b: &Option<i64>| b.map(|x| x.to_string()).unwrap_or_default();
+                return Err(format!(
+                    "{}: {name}={v} is outside {}..={}",
+                    self.id,
+                    bound(min),
+                    bound(max)
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 macro_rules! generation {
@@ -99,6 +125,15 @@ macro_rules! generation {
             include!(concat!(env!("OUT_DIR"), "/", stringify!($module), ".rs"));
 
             impl progenitor_client::ClientHooks<crate::Inner> for Client {
+                async fn pre<E>(
+                    &self,
+                    request: &mut reqwest::Request,
+                    info: &progenitor_client::OperationInfo,
+                ) -> Result<(), progenitor_client::Error<E>> {
+                    let op = operation(info.operation_id).unwrap_or(&crate::OperationMeta::UNKNOWN);
+                    op.check_query(request.url()).map_err(progenitor_client::Error::InvalidRequest)
+                }
+
                 async fn exec(
                     &self,
                     request: reqwest::Request,
