@@ -20,6 +20,7 @@ pub fn regen(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("the snapshot test failed to run");
     }
+    crate::publish::publish(root)?;
     check(root)?;
     println!("regenerated: snapshots updated; review them with `git diff tests/snapshots`");
     Ok(())
@@ -48,8 +49,10 @@ pub fn check(root: &Path) -> Result<()> {
         }
     }
 
+    problems.extend(crate::publish::drift(root)?);
+
     if problems.is_empty() {
-        println!("check: specs, generator and generated code agree");
+        println!("check: specs, generator, generated code and published bundles agree");
         Ok(())
     } else {
         for p in &problems {

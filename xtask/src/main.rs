@@ -12,6 +12,7 @@ mod check;
 mod ci;
 mod conformance;
 mod coverage;
+mod publish;
 mod tools;
 
 use std::path::PathBuf;
@@ -42,6 +43,8 @@ enum Command {
     Validate,
     /// Run schemathesis against heymilo-mock with both specs.
     Conformance,
+    /// Write the deterministic JSON and YAML bundles under openapi/dist/.
+    Publish,
     /// Run everything CI runs: format, lints, tests, validators, drift check.
     Ci,
     /// Compare our v2 spec with HeyMilo's published OpenAPI 3.1 document.
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Check => check::check(&root),
         Command::Validate => tools::validate(&root),
         Command::Conformance => conformance::run(&root),
+        Command::Publish => publish::publish(&root),
         Command::Ci => ci::run(&root),
         Command::Coverage {
             published,
