@@ -36,6 +36,8 @@ pub fn run(root: &Path) -> Result<()> {
             published.display()
         );
     }
+    step("breaking-change rules against optic and openapi-diff");
+    crate::breaking::crosscheck(root)?;
     step("drift");
     check::check(root)?;
     step("mock conformance (schemathesis)");

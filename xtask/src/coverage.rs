@@ -57,7 +57,7 @@ pub fn run(
 }
 
 /// Reads a JSON OpenAPI document.
-fn load_json(path: &Path) -> Result<Value> {
+pub(crate) fn load_json(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read published spec {}", path.display()))?;
     let value: Value = serde_json::from_str(&text)
@@ -66,7 +66,7 @@ fn load_json(path: &Path) -> Result<Value> {
 }
 
 /// Reads a YAML OpenAPI document, converting it to a JSON value.
-fn load_yaml(path: &Path) -> Result<Value> {
+pub(crate) fn load_yaml(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read our spec {}", path.display()))?;
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text)
@@ -426,19 +426,19 @@ fn show(value: Option<&Value>) -> String {
 /// What the comparison found; every list is sorted.
 #[derive(Default)]
 pub struct Report {
-    published_operations: usize,
-    covered_operations: usize,
-    missing_operations: Vec<String>,
-    extra_operations: Vec<String>,
-    missing_parameters: BTreeSet<String>,
-    extra_parameters: BTreeSet<String>,
-    missing_properties: BTreeSet<String>,
-    extra_properties: BTreeSet<String>,
-    missing_schemas: BTreeSet<String>,
-    extra_schemas: BTreeSet<String>,
-    missing_schema_properties: BTreeSet<String>,
-    extra_schema_properties: BTreeSet<String>,
-    differences: BTreeSet<String>,
+    pub(crate) published_operations: usize,
+    pub(crate) covered_operations: usize,
+    pub(crate) missing_operations: Vec<String>,
+    pub(crate) extra_operations: Vec<String>,
+    pub(crate) missing_parameters: BTreeSet<String>,
+    pub(crate) extra_parameters: BTreeSet<String>,
+    pub(crate) missing_properties: BTreeSet<String>,
+    pub(crate) extra_properties: BTreeSet<String>,
+    pub(crate) missing_schemas: BTreeSet<String>,
+    pub(crate) extra_schemas: BTreeSet<String>,
+    pub(crate) missing_schema_properties: BTreeSet<String>,
+    pub(crate) extra_schema_properties: BTreeSet<String>,
+    pub(crate) differences: BTreeSet<String>,
 }
 
 /// Compares the published document (`theirs`) with ours.

@@ -8,12 +8,14 @@
 //! - `coverage`: compare our v2 spec with the one HeyMilo publishes.
 #![forbid(unsafe_code)]
 
+mod breaking;
 mod check;
 mod ci;
 mod conformance;
 mod coverage;
 mod publish;
 mod tools;
+mod upstream;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,23 @@ enum Command {
     Conformance,
     /// Write the deterministic JSON and YAML bundles under openapi/dist/.
     Publish,
+    /// What HeyMilo changed in a republished v2 document, operation by operation.
+    Upstream {
+        /// The newly published OpenAPI 3.1 JSON document.
+        published: PathBuf,
+        /// Our spec (defaults to `openapi/v2.yaml` under the root).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+    },
+    /// Check that `breaking` flags every fixture optic and openapi-diff flag.
+    Crosscheck,
+    /// Report breaking changes from OLD to NEW (non-zero exit when any).
+    Breaking {
+        /// The earlier spec (YAML or JSON).
+        old: PathBuf,
+        /// The later spec.
+        new: PathBuf,
+    },
     /// Run everything CI runs: format, lints, tests, validators, drift check.
     Ci,
     /// Compare our v2 spec with HeyMilo's published OpenAPI 3.1 document.
@@ -69,6 +88,9 @@ fn main() -> ExitCode {
         Command::Validate => tools::validate(&root),
         Command::Conformance => conformance::run(&root),
         Command::Publish => publish::publish(&root),
+        Command::Breaking { old, new } => breaking::run(&old, &new),
+        Command::Crosscheck => breaking::crosscheck(&root),
+        Command::Upstream { published, spec } => upstream::run(&root, &published, spec),
         Command::Ci => ci::run(&root),
         Command::Coverage {
             published,

@@ -18,7 +18,8 @@ pub const DIST: &str = "openapi/dist";
 pub fn bundles(root: &Path) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (module, rel) in SPECS {
-        let text = std::fs::read_to_string(root.join(rel)).with_context(|| format!("reading {rel}"))?;
+        let text =
+            std::fs::read_to_string(root.join(rel)).with_context(|| format!("reading {rel}"))?;
         let value: Value = serde_yaml::from_str(&text).with_context(|| format!("parsing {rel}"))?;
         let json = serde_json::to_string_pretty(&value)? + "\n";
         let yaml = serde_yaml::to_string(&value)?;
@@ -35,7 +36,9 @@ pub fn publish(root: &Path) -> Result<()> {
         std::fs::write(root.join(&rel), content).with_context(|| format!("writing {rel}"))?;
         println!("publish: wrote {rel}");
     }
-    changelog_problems(root)?.into_iter().for_each(|p| eprintln!("warning: {p}"));
+    changelog_problems(root)?
+        .into_iter()
+        .for_each(|p| eprintln!("warning: {p}"));
     Ok(())
 }
 
@@ -46,7 +49,9 @@ pub fn drift(root: &Path) -> Result<Vec<String>> {
     for (rel, fresh) in bundles(root)? {
         let current = std::fs::read_to_string(root.join(&rel)).unwrap_or_default();
         if let Some(diff) = heymilo_codegen::drift(&current, &fresh, &rel, 40) {
-            problems.push(format!("{rel} is stale (run `cargo xtask publish`):\n{diff}"));
+            problems.push(format!(
+                "{rel} is stale (run `cargo xtask publish`):\n{diff}"
+            ));
         }
     }
     problems.extend(changelog_problems(root)?);
@@ -61,10 +66,15 @@ fn changelog_problems(root: &Path) -> Result<Vec<String>> {
     for (module, rel) in SPECS {
         let text = std::fs::read_to_string(root.join(rel))?;
         let value: Value = serde_yaml::from_str(&text)?;
-        let version = value.pointer("/info/version").and_then(Value::as_str).unwrap_or("");
+        let version = value
+            .pointer("/info/version")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let heading = format!("## {module} {version}");
         if !changelog.lines().any(|l| l.trim() == heading) {
-            problems.push(format!("openapi/CHANGELOG.md has no `{heading}` entry for {rel}'s info.version"));
+            problems.push(format!(
+                "openapi/CHANGELOG.md has no `{heading}` entry for {rel}'s info.version"
+            ));
         }
     }
     Ok(problems)
