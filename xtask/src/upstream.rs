@@ -35,10 +35,11 @@ pub fn run(root: &Path, published: &Path, spec: Option<PathBuf>) -> Result<()> {
 
 /// The operation an entry is about: `op_id ...` or `METHOD /path (op_id)`.
 fn operation_of(entry: &str) -> String {
-    if let (Some(open), Some(close)) = (entry.rfind('('), entry.rfind(')')) {
-        if open < close && entry.ends_with(')') {
-            return entry[open + 1..close].to_owned();
-        }
+    if let (Some(open), Some(close)) = (entry.rfind('('), entry.rfind(')'))
+        && open < close
+        && entry.ends_with(')')
+    {
+        return entry[open + 1..close].to_owned();
     }
     entry.split([':', ' ']).next().unwrap_or(entry).to_owned()
 }
