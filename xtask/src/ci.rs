@@ -42,6 +42,8 @@ pub fn run(root: &Path) -> Result<()> {
     check::check(root)?;
     step("mock conformance (schemathesis)");
     crate::conformance::run(root)?;
+    step("consumers of the published bundles (TypeScript, Python)");
+    crate::consumers::run(root)?;
     step("tests");
     // Snapshots are never written in CI: a mismatch must fail.
     tools::run_with_env(

@@ -9,13 +9,75 @@ use anyhow::{Context, Result, bail};
 use crate::tools;
 
 /// Kills the mock when dropped, whatever happens in between.
-struct Running(Child);
+pub(crate) struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Builds the mock binary and returns its path.
+fn mock_binary(root: &Path) -> Result<std::path::PathBuf> {
+    tools::run(root, env!("CARGO"), &["build", "-q", "-p", "heymilo-mock"])?;
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(Into::into)
+        .unwrap_or_else(|_| root.join("target"));
+    Ok(target.join("debug/heymilo-mock"))
+}
+
+/// Starts the mock on a free port with `key` and `extra` flags; returns the
+/// guard that stops it, its base URL, and the posting ids it printed.
+pub(crate) fn start_mock(
+    root: &Path,
+    key: &str,
+    extra: &[&str],
+) -> Result<(Running, String, Vec<String>)> {
+    let bin = mock_binary(root)?;
+    let mut child = Command::new(&bin)
+        .args([
+            "--port",
+            "0",
+            "--api-key",
+            key,
+            "--rate-limit",
+            "1000000",
+            "--seed",
+            "7",
+        ])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting heymilo-mock")?;
+    let stdout = child.stdout.take().context("mock stdout")?;
+    let mock = Running(child);
+    let mut reader = BufReader::new(stdout);
+    let mut lines = Vec::new();
+    // The banner: URL, key, then one line per posting; read until the first
+    // posting line has arrived and the URL is known.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 0 {
+        lines.push(std::mem::take(&mut line));
+        if lines.last().is_some_and(|l| l.starts_with("posting ")) {
+            break;
+        }
+    }
+    // Keep reading so the mock never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    let url = lines
+        .first()
+        .and_then(|l| l.trim().rsplit(' ').next())
+        .filter(|u| u.starts_with("http://"))
+        .context("the mock did not print its URL")?
+        .to_owned();
+    let postings = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("posting "))
+        .filter_map(|l| l.split(' ').next())
+        .map(str::to_owned)
+        .collect();
+    Ok((mock, url, postings))
 }
 
 /// Builds and starts the mock, runs schemathesis on v1 and on the v2
@@ -34,33 +96,8 @@ pub fn run(root: &Path) -> Result<()> {
     let ops = String::from_utf8(ops.stdout)?;
 
     let key = "hm_conformance_key";
-    let mut child = Command::new(&bin)
-        .args([
-            "--port",
-            "0",
-            "--api-key",
-            key,
-            "--rate-limit",
-            "1000000",
-            "--seed",
-            "7",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("starting heymilo-mock")?;
-    let stdout = child.stdout.take().context("mock stdout")?;
-    let mock = Running(child);
-    let mut reader = BufReader::new(stdout);
-    let mut first = String::new();
-    reader.read_line(&mut first)?;
-    // Keep reading so the mock never writes into a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    let url = first
-        .trim()
-        .rsplit(' ')
-        .next()
-        .filter(|u| u.starts_with("http://"))
-        .context("the mock did not print its URL")?;
+    let (mock, url, _) = start_mock(root, key, &[])?;
+    let url = url.as_str();
     println!("conformance: heymilo-mock at {url}");
 
     let auth = format!("X-API-KEY: {key}");

@@ -12,6 +12,7 @@ mod breaking;
 mod check;
 mod ci;
 mod conformance;
+mod consumers;
 mod coverage;
 mod publish;
 mod tools;
@@ -47,6 +48,8 @@ enum Command {
     Conformance,
     /// Write the deterministic JSON and YAML bundles under openapi/dist/.
     Publish,
+    /// Generate TypeScript and Python clients from the bundles and exercise them.
+    Consumers,
     /// What HeyMilo changed in a republished v2 document, operation by operation.
     Upstream {
         /// The newly published OpenAPI 3.1 JSON document.
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Validate => tools::validate(&root),
         Command::Conformance => conformance::run(&root),
         Command::Publish => publish::publish(&root),
+        Command::Consumers => consumers::run(&root),
         Command::Breaking { old, new } => breaking::run(&old, &new),
         Command::Crosscheck => breaking::crosscheck(&root),
         Command::Upstream { published, spec } => upstream::run(&root, &published, spec),
