@@ -44,6 +44,8 @@ pub fn run(root: &Path) -> Result<()> {
     crate::conformance::run(root)?;
     step("consumers of the published bundles (TypeScript, Python)");
     crate::consumers::run(root)?;
+    step("redis-server for the shared rate-limit tests");
+    tools::ensure_redis(root)?;
     step("tests");
     // Snapshots are never written in CI: a mismatch must fail.
     tools::run_with_env(

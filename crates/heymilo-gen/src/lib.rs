@@ -29,7 +29,7 @@ mod transport;
 
 pub use paging::{Page, Paged, Position};
 
-pub use transport::{API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, Transport, set_api_key};
+pub use transport::{API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, REFUSED, Transport, set_api_key};
 
 /// What the runtime needs to know about an operation, read from the spec at
 /// generation time (see each module's `OPERATIONS`).
@@ -131,7 +131,12 @@ macro_rules! generation {
                     info: &progenitor_client::OperationInfo,
                 ) -> Result<(), progenitor_client::Error<E>> {
                     let op = operation(info.operation_id).unwrap_or(&crate::OperationMeta::UNKNOWN);
-                    op.check_query(request.url()).map_err(progenitor_client::Error::InvalidRequest)
+                    op.check_query(request.url()).map_err(progenitor_client::Error::InvalidRequest)?;
+                    self.inner
+                        .transport()
+                        .admit(op)
+                        .await
+                        .map_err(|m| progenitor_client::Error::Custom(format!("{}{m}", crate::REFUSED)))
                 }
 
                 async fn exec(

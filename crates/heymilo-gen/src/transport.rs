@@ -13,6 +13,9 @@ use crate::OperationMeta;
 /// A boxed, `Send` future, the return type of [`Transport::execute`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// The prefix of an `Error::Custom` message produced by [`Transport::admit`].
+pub const REFUSED: &str = "request refused before sending: ";
+
 /// The header HeyMilo reads the API key from.
 pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
@@ -23,6 +26,13 @@ pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 /// Returning a response with an error status is normal; the generated code
 /// maps it to the operation's error type.
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
+    /// Runs before the request is sent, and may refuse it: the message
+    /// becomes the operation's `Error::Custom`, prefixed with [`REFUSED`].
+    /// Rate limiters that must fail closed acquire their first permit here.
+    fn admit<'a>(&'a self, _op: &'static OperationMeta) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Sends `request` for `op` using `client`'s connection pool.
     fn execute<'a>(
         &'a self,

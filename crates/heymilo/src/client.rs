@@ -127,6 +127,17 @@ impl Client {
         self.derive(transport)
     }
 
+    /// The connection pool every request of this client uses (helpers that
+    /// download files reuse it).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// This handle's transport: key, limiter, retry and timeout settings.
+    pub(crate) fn transport(&self) -> &HeymiloTransport {
+        &self.inner.transport
+    }
+
     fn derive(&self, transport: HeymiloTransport) -> Client {
         Client::with_transport(
             self.inner.http.clone(),

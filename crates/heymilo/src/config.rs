@@ -22,6 +22,9 @@ pub const ENV_API_KEY: &str = "HEYMILO_API_KEY";
 pub const ENV_V1_URL: &str = "HEYMILO_V1_URL";
 /// The environment variable overriding v2's base URL.
 pub const ENV_V2_URL: &str = "HEYMILO_V2_URL";
+/// The environment variable naming a Redis that shares the rate limit
+/// across processes (needs the `redis` feature).
+pub const ENV_REDIS_URL: &str = "HEYMILO_REDIS_URL";
 
 /// How the client limits its own request rate.
 #[derive(Clone)]
@@ -29,6 +32,7 @@ enum Limit {
     PerMinute(u32),
     Off,
     Custom(Arc<dyn RateLimiter>),
+    Redis(String),
 }
 
 /// Configures a [`Client`]; start with [`Client::builder`].
@@ -51,6 +55,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     limit: Limit,
+    per_minute: u32,
+    on_redis_failure: crate::rate_limit::OnRedisFailure,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -75,6 +81,8 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             limit: Limit::PerMinute(DEFAULT_REQUESTS_PER_MINUTE),
+            per_minute: DEFAULT_REQUESTS_PER_MINUTE,
+            on_redis_failure: Default::default(),
         }
     }
 }
@@ -124,7 +132,34 @@ impl ClientBuilder {
 
     /// Client-side rate limit in requests per minute (default 300, HeyMilo's limit).
     pub fn rate_limit_per_minute(mut self, per_minute: u32) -> Self {
-        self.limit = Limit::PerMinute(per_minute);
+        self.per_minute = per_minute;
+        if !matches!(self.limit, Limit::Redis(_)) {
+            self.limit = Limit::PerMinute(per_minute);
+        }
+        self
+    }
+
+    /// Shares the rate limit (of [`rate_limit_per_minute`](Self::rate_limit_per_minute))
+    /// with every process using the same key, through the Redis at `url`
+    /// (feature `redis`). The API key itself never reaches Redis.
+    ///
+    /// ```no_run
+    /// let client = heymilo::Client::builder()
+    ///     .api_key("hm_live_example")
+    ///     .rate_limit_per_minute(300)
+    ///     .redis_rate_limit("redis://127.0.0.1:6379")
+    ///     .build()?;
+    /// # Ok::<(), heymilo::Error>(())
+    /// ```
+    pub fn redis_rate_limit(mut self, url: impl Into<String>) -> Self {
+        self.limit = Limit::Redis(url.into());
+        self
+    }
+
+    /// What happens when that Redis cannot be reached (default: fall back to
+    /// this process's own limiter, with a warning).
+    pub fn on_redis_failure(mut self, policy: crate::rate_limit::OnRedisFailure) -> Self {
+        self.on_redis_failure = policy;
         self
     }
 
@@ -151,6 +186,9 @@ impl ClientBuilder {
         if let Ok(url) = std::env::var(ENV_V2_URL) {
             self = self.v2_base_url(url);
         }
+        if let Ok(url) = std::env::var(ENV_REDIS_URL) {
+            self = self.redis_rate_limit(url);
+        }
         self
     }
 
@@ -173,6 +211,21 @@ impl ClientBuilder {
             },
             Limit::Off => Arc::new(Unlimited::default()),
             Limit::Custom(l) => l,
+            #[cfg(feature = "redis")]
+            Limit::Redis(url) => crate::rate_limit_redis::limiter(
+                &url,
+                &key,
+                self.per_minute,
+                self.on_redis_failure,
+            )?,
+            #[cfg(not(feature = "redis"))]
+            Limit::Redis(url) => {
+                return Err(Error::Config {
+                    message: format!(
+                        "a Redis rate limit ({ENV_REDIS_URL}={url:?}) needs heymilo's `redis` feature"
+                    ),
+                });
+            }
         };
         let http = reqwest::Client::builder()
             .user_agent(concat!("heymilo-rust/", env!("CARGO_PKG_VERSION")))

@@ -74,6 +74,13 @@ pub enum Error {
         /// The first bytes of the body (at most 120 characters).
         snippet: String,
     },
+    /// The rate limiter could not be consulted and is set to fail closed
+    /// (e.g. its Redis is unreachable); nothing was sent.
+    #[error("rate limiter unavailable: {message}")]
+    RateLimiterUnavailable {
+        /// Why.
+        message: String,
+    },
     /// A paginated list misbehaved (e.g. a cursor that does not advance).
     #[error("pagination of {operation} stopped: {message}")]
     Pagination {
@@ -96,7 +103,8 @@ impl Error {
             Error::RateLimited { .. }
             | Error::Server(_)
             | Error::Timeout { .. }
-            | Error::Connection { .. } => true,
+            | Error::Connection { .. }
+            | Error::RateLimiterUnavailable { .. } => true,
             Error::Api(e) => e.status == 408,
             _ => false,
         }
@@ -341,7 +349,12 @@ macro_rules! from_generated {
                         let wait = crate::retry::retry_after(response.headers());
                         Error::from_status(details, wait)
                     }
-                    G::Custom(message) => Error::InvalidRequest { message },
+                    G::Custom(message) => match message.strip_prefix(heymilo_gen::REFUSED) {
+                        Some(why) => Error::RateLimiterUnavailable {
+                            message: why.to_owned(),
+                        },
+                        None => Error::InvalidRequest { message },
+                    },
                 }
             }
         }

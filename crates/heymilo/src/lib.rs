@@ -34,14 +34,21 @@
 mod client;
 pub mod config;
 mod error;
+pub mod export;
+pub mod ingest;
 mod paginate;
 pub mod rate_limit;
+#[cfg(feature = "redis")]
+mod rate_limit_redis;
 mod retry;
 mod transport;
+pub mod validate;
+pub mod webhooks;
 
 pub use client::Client;
 pub use config::ClientBuilder;
 pub use error::{ApiError, Error, FieldError, Result};
+pub use export::ExportError;
 pub use heymilo_gen::{Page, v1, v2};
 pub use paginate::{Pages, Paginate};
 pub use retry::RetryPolicy;

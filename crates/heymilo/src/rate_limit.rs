@@ -12,6 +12,26 @@ use tokio::time::Instant;
 
 use crate::Result;
 
+#[cfg(feature = "redis")]
+pub use crate::rate_limit_redis::RedisRateLimiter;
+
+/// What a Redis-backed limiter does when Redis cannot be reached.
+#[cfg(feature = "redis")]
+pub use crate::rate_limit_redis::OnRedisFailure;
+
+/// What a Redis-backed limiter does when Redis cannot be reached (the
+/// `redis` feature is off: only the policy type exists).
+#[cfg(not(feature = "redis"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OnRedisFailure {
+    /// Fall back to this process's limiter, with a warning (the default).
+    #[default]
+    FallBackToLocal,
+    /// Refuse to send until Redis is back.
+    FailClosed,
+}
+
 /// HeyMilo's documented limit: 300 requests per minute per API key.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 300;
 

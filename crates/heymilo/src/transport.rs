@@ -41,6 +41,18 @@ impl fmt::Debug for HeymiloTransport {
 }
 
 impl Transport for HeymiloTransport {
+    /// The first attempt's permit: a limiter that fails closed refuses here,
+    /// before anything is sent, with a typed error.
+    fn admit<'a>(&'a self, _op: &'static OperationMeta) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            self.shared
+                .limiter
+                .acquire()
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
     fn execute<'a>(
         &'a self,
         client: &'a reqwest::Client,
@@ -79,9 +91,6 @@ impl HeymiloTransport {
             } else {
                 None
             };
-            if let Err(e) = self.shared.limiter.acquire().await {
-                tracing::warn!(error = %e, "rate limiter unavailable; sending anyway");
-            }
             let started = std::time::Instant::now();
             let result = client.execute(request).await;
             let latency_ms = started.elapsed().as_millis() as u64;
@@ -137,8 +146,13 @@ impl HeymiloTransport {
             }
             let delay = wait.unwrap_or_else(|| self.retry.backoff(attempt));
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-            drop(result);
             tokio::time::sleep(delay).await;
+            // The first permit was taken in `admit`; each retry takes its own.
+            if let Err(e) = self.shared.limiter.acquire().await {
+                tracing::warn!(error = %e, "rate limiter refused the retry; returning the last answer");
+                return result;
+            }
+            drop(result);
             request = next;
             attempt += 1;
         }

@@ -1,0 +1,163 @@
+//! Bulk ingest from a CSV file against heymilo-mock, started in-process (no
+//! account needed): every row ends with an interview or an error, written to
+//! a results CSV in input order.
+//!
+//! ```sh
+//! cargo run -p heymilo --example bulk_ingest                          # built-in sample
+//! cargo run -p heymilo --example bulk_ingest -- people.csv results.csv
+//! ```
+//!
+//! The input has a header row with `name` and `email`, optionally
+//! `phone_number`; every other column becomes a metadata label. The results
+//! go to the second argument, or `bulk_ingest_results.csv` in the temporary
+//! directory; `-` writes them to standard output.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use heymilo::Client;
+use heymilo::ingest::{Candidate, Target};
+
+/// A small input with the usual problems: a bad email, a phone number not in
+/// E.164 form, a blank name and a candidate listed twice.
+const SAMPLE: &str = "\
+name,email,phone_number,external_id,source
+Jane Doe,jane.doe@example.com,+12065551234,c-001,careers page
+Li Wei,li.wei@example.com,,c-002,referral
+Amara Okafor,amara@example,+442071838750,c-003,careers page
+Diego García,diego.garcia@example.com,2065551234,c-004,job board
+,nameless@example.com,,c-005,job board
+Priya Patel,priya.patel@example.com,+919876543210,c-006,referral
+Jane Doe,JANE.DOE@example.com,,c-001,careers page again
+Tomás Novak,tomas.novak@example.com,+420601123456,c-008,job board
+Yuki Tanaka,yuki.tanaka@example.com,,c-009,careers page
+Noah Berg,noah.berg@example.com,+4791234567,c-010,referral
+";
+
+fn read_candidates(input: Option<&str>) -> Result<Vec<Candidate>, Box<dyn std::error::Error>> {
+    let source: Box<dyn std::io::Read> = match input {
+        Some(path) => Box::new(std::fs::File::open(path)?),
+        None => Box::new(SAMPLE.as_bytes()),
+    };
+    let mut reader = csv::Reader::from_reader(source);
+    let headers = reader.headers()?.clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let (Some(name), Some(email)) = (column("name"), column("email")) else {
+        return Err("the CSV needs `name` and `email` columns".into());
+    };
+    let phone = column("phone_number");
+    let mut candidates = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let mut c = Candidate::new(field(name), field(email));
+        if let Some(p) = phone.map(field).filter(|p| !p.is_empty()) {
+            c = c.phone_number(p);
+        }
+        for (i, header) in headers.iter().enumerate() {
+            if [Some(name), Some(email), phone].contains(&Some(i)) || field(i).is_empty() {
+                continue;
+            }
+            c = c.metadata(header.trim(), field(i));
+        }
+        candidates.push(c);
+    }
+    Ok(candidates)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let candidates = read_candidates(args.first().map(String::as_str))?;
+    println!("{} candidates read", candidates.len());
+
+    let mock = heymilo_mock::MockServer::start(heymilo_mock::Config {
+        candidates_per_posting: 0,
+        ..heymilo_mock::Config::default()
+    })
+    .await?;
+    println!("heymilo-mock at {}", mock.base_url());
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .v1_base_url(mock.base_url())
+        .v2_base_url(mock.base_url())
+        .build()?;
+    let (posting_id, _) = mock.postings()[0].clone();
+
+    let report = client
+        .bulk_ingest(Target::v2(&posting_id))
+        .chunk_size(4)
+        .concurrency(2)
+        .on_progress(|p| {
+            println!(
+                "  {}/{} rows: {} interviews, {} errors",
+                p.rows,
+                p.total.map_or("?".to_owned(), |t| t.to_string()),
+                p.succeeded,
+                p.failed
+            )
+        })
+        .run(candidates.clone())
+        .await;
+
+    let out: Box<dyn Write> = match args.get(1).map(String::as_str) {
+        Some("-") => Box::new(std::io::stdout()),
+        Some(path) => Box::new(std::fs::File::create(path)?),
+        None => {
+            let path: PathBuf = std::env::temp_dir().join("bulk_ingest_results.csv");
+            println!("results: {}", path.display());
+            Box::new(std::fs::File::create(path)?)
+        }
+    };
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "row",
+        "name",
+        "email",
+        "status",
+        "interview_id",
+        "interview_link",
+        "error",
+    ])?;
+    for (row, (c, outcome)) in candidates.iter().zip(&report.outcomes).enumerate() {
+        let row = row.to_string();
+        match outcome {
+            Ok(done) => writer.write_record([
+                row.as_str(),
+                &c.name,
+                &c.email,
+                "ingested",
+                &done.interview_id,
+                &done.interview_link,
+                "",
+            ])?,
+            Err(e) => {
+                let status = if e.may_have_been_ingested() {
+                    "unknown"
+                } else {
+                    "failed"
+                };
+                writer.write_record([
+                    row.as_str(),
+                    &c.name,
+                    &c.email,
+                    status,
+                    "",
+                    "",
+                    &e.kind.to_string(),
+                ])?
+            }
+        }
+    }
+    writer.flush()?;
+    println!(
+        "{} ingested, {} failed",
+        report.succeeded(),
+        report.failed()
+    );
+    for e in report.errors() {
+        println!("  {e}");
+    }
+    mock.stop().await;
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! A rate limiter whose state lives in Redis, shared by every process that
+//! uses the same API key (feature `redis`).
+//!
+//! One Lua script does the whole GCRA step atomically on the server's clock,
+//! so workers on different machines agree without coordinating; a 429 seen by
+//! any worker pauses all of them through a second key. Keys are derived from
+//! a SHA-256 of the API key: the key itself never reaches Redis.
+
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use heymilo_gen::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+use crate::rate_limit::{LocalRateLimiter, RateLimiter};
+use crate::{Error, Result};
+
+/// What the limiter does when Redis cannot be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OnRedisFailure {
+    /// Fall back to this process's own limiter, with a warning (the default):
+    /// calls go on, at the risk of the fleet exceeding the shared budget
+    /// until Redis is back.
+    #[default]
+    FallBackToLocal,
+    /// Refuse to send: every call fails with
+    /// [`Error::RateLimiterUnavailable`] until Redis is back.
+    FailClosed,
+}
+
+/// GCRA in one step. KEYS[1]: the budget's key; ARGV: emission interval (ms),
+/// burst. Returns 0 when a request may go, else the milliseconds to wait.
+const ACQUIRE: &str = r#"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local pause = tonumber(redis.call('GET', KEYS[1] .. ':pause') or '0')
+if pause > now then return pause - now end
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local new_tat = tat + interval
+local allowed = burst * interval
+if new_tat - now > allowed then return math.max(1, new_tat - now - allowed) end
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(allowed + interval) + 1000)
+return 0
+"#;
+
+/// Pauses the budget until `now + ARGV[1]` ms, never shortening a pause.
+const PAUSE: &str = r#"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untl = now + tonumber(ARGV[1])
+local cur = tonumber(redis.call('GET', KEYS[1] .. ':pause') or '0')
+if untl > cur then redis.call('SET', KEYS[1] .. ':pause', untl, 'PX', tonumber(ARGV[1]) + 1000) end
+return 0
+"#;
+
+/// The Redis-backed limiter; build it with [`RedisRateLimiter::new`] or
+/// [`ClientBuilder::redis_rate_limit`](crate::ClientBuilder::redis_rate_limit).
+pub struct RedisRateLimiter {
+    client: redis::Client,
+    connection: OnceCell<redis::aio::ConnectionManager>,
+    key: String,
+    interval_ms: u64,
+    burst: u32,
+    per_minute: u32,
+    on_failure: OnRedisFailure,
+    fallback: LocalRateLimiter,
+    warned: AtomicBool,
+}
+
+impl fmt::Debug for RedisRateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The connection info may hold a Redis password: show neither it nor the API key.
+        f.debug_struct("RedisRateLimiter")
+            .field("budget_key", &self.key)
+            .field("per_minute", &self.per_minute)
+            .field("on_failure", &self.on_failure)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisRateLimiter {
+    /// A limiter of `per_minute` requests for `api_key`, shared through the
+    /// Redis at `url` (e.g. `redis://127.0.0.1:6379`). Connects on first use.
+    pub fn new(
+        url: &str,
+        api_key: &SecretString,
+        per_minute: NonZeroU32,
+        on_failure: OnRedisFailure,
+    ) -> Result<Self> {
+        let client = redis::Client::open(url).map_err(|e| Error::Config {
+            message: format!("Redis URL for the rate limiter: {e}"),
+        })?;
+        let n = per_minute.get();
+        // Same shape as the local limiter: a tenth as burst, the rest spread evenly.
+        let burst = (n / 10).max(1);
+        let interval_ms = 60_000 / u64::from((n - burst).max(1));
+        let digest = Sha256::digest(api_key.expose_secret().as_bytes());
+        let hash: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        Ok(RedisRateLimiter {
+            client,
+            connection: OnceCell::new(),
+            key: format!("heymilo:ratelimit:{hash}"),
+            interval_ms,
+            burst,
+            per_minute: n,
+            on_failure,
+            fallback: LocalRateLimiter::per_minute(per_minute),
+            warned: AtomicBool::new(false),
+        })
+    }
+
+    /// The Redis key the budget lives under (a hash of the API key).
+    pub fn budget_key(&self) -> &str {
+        &self.key
+    }
+
+    async fn connection(&self) -> redis::RedisResult<redis::aio::ConnectionManager> {
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Duration::from_secs(2))
+            .set_response_timeout(Duration::from_secs(2))
+            .set_number_of_retries(1);
+        self.connection
+            .get_or_try_init(|| {
+                redis::aio::ConnectionManager::new_with_config(self.client.clone(), config)
+            })
+            .await
+            .cloned()
+    }
+
+    async fn try_acquire(&self) -> redis::RedisResult<u64> {
+        let mut conn = self.connection().await?;
+        redis::Script::new(ACQUIRE)
+            .key(&self.key)
+            .arg(self.interval_ms)
+            .arg(self.burst)
+            .invoke_async(&mut conn)
+            .await
+    }
+
+    fn unavailable(&self, e: &redis::RedisError) -> Result<()> {
+        match self.on_failure {
+            OnRedisFailure::FailClosed => Err(Error::RateLimiterUnavailable {
+                message: format!("Redis is unreachable: {}", e.kind_description()),
+            }),
+            OnRedisFailure::FallBackToLocal => {
+                if !self.warned.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        error = e.kind_description(),
+                        "Redis rate limiter unreachable; using this process's limiter"
+                    );
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+trait KindDescription {
+    fn kind_description(&self) -> String;
+}
+
+impl KindDescription for redis::RedisError {
+    /// The error without connection details (which may include a password).
+    fn kind_description(&self) -> String {
+        format!("{:?}", self.kind())
+    }
+}
+
+impl RateLimiter for RedisRateLimiter {
+    fn acquire(&self) -> BoxFuture<'_, Result<()>> {
+        Box::pin(async move {
+            loop {
+                match self.try_acquire().await {
+                    Ok(0) => {
+                        self.warned.store(false, Ordering::Relaxed);
+                        return Ok(());
+                    }
+                    Ok(wait_ms) => tokio::time::sleep(Duration::from_millis(wait_ms)).await,
+                    Err(e) => {
+                        self.unavailable(&e)?;
+                        return self.fallback.acquire().await;
+                    }
+                }
+            }
+        })
+    }
+
+    fn pause_for(&self, wait: Duration) {
+        self.fallback.pause_for(wait);
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (client, key) = (self.connection.get().cloned(), self.key.clone());
+        let ms = wait.as_millis() as u64;
+        handle.spawn(async move {
+            let Some(mut conn) = client else { return };
+            let result: redis::RedisResult<u64> = redis::Script::new(PAUSE).key(&key).arg(ms).invoke_async(&mut conn).await;
+            if let Err(e) = result {
+                tracing::warn!(error = ?e.kind(), "could not share the server's wait through Redis");
+            }
+        });
+    }
+}
+
+/// Builds the limiter for a client (used by the builder).
+pub(crate) fn limiter(
+    url: &str,
+    key: &SecretString,
+    per_minute: u32,
+    on_failure: OnRedisFailure,
+) -> Result<Arc<dyn RateLimiter>> {
+    let per_minute = NonZeroU32::new(per_minute).ok_or_else(|| Error::Config {
+        message: "the rate limit must be at least 1 per minute".into(),
+    })?;
+    Ok(Arc::new(RedisRateLimiter::new(
+        url, key, per_minute, on_failure,
+    )?))
+}
