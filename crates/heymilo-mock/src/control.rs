@@ -10,6 +10,7 @@
 //! | `GET /_mock/stats` | counters: 429s answered, candidates held |
 //! | `GET /_mock/exports/{job_id}.json` | an export's file (the `file_url` of `export_interviews`) |
 //! | `GET /_mock/i/{interview_id}` | the candidate's interview page (a stand-in) |
+//! | `GET /_mock/p/{url_key}` | a posting's candidate page, its v2 `urls.candidate_url` (a stand-in) |
 
 use axum::Router;
 use axum::body::Bytes;
@@ -35,6 +36,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/stats", get(stats))
         .route("/exports/{file}", get(export_file))
         .route("/i/{id}", get(interview_page))
+        .route("/p/{key}", get(posting_page))
 }
 
 #[derive(Deserialize)]
@@ -71,12 +73,13 @@ async fn advance(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -
         .filter(|w| w.active && w.posting_id == c.posting_id && w.event_type == event)
         .cloned()
         .collect();
+    let view = v2::candidate(&s, store.posting(&c.posting_id), &c);
     drop(store);
     let count = hooks.len();
     s.hooks.fire(event, hooks, &c, at);
     json(
         200,
-        &json!({"event_type": event, "webhooks": count, "candidate": v2::candidate(&s, &c)}),
+        &json!({"event_type": event, "webhooks": count, "candidate": view}),
     )
 }
 
@@ -103,9 +106,11 @@ async fn posting_settings(
         );
     }
     let mut store = s.store();
+    let now = store.tick();
     match store.postings.iter_mut().find(|p| p.id == id) {
         Some(p) => {
             p.max_retakes = req.max_retakes;
+            p.updated_at = now;
             json(
                 200,
                 &json!({"posting_id": p.id, "max_retakes": p.max_retakes}),
@@ -174,5 +179,16 @@ async fn interview_page(State(s): State<Shared>, Path(id): Path<String>) -> Resp
             &json!({"interview_id": c.interview_id, "status": c.stage.status()}),
         ),
         None => errors::not_found("Interview"),
+    }
+}
+
+async fn posting_page(State(s): State<Shared>, Path(key): Path<String>) -> Response {
+    let store = s.store();
+    match store.posting(&key) {
+        Some(p) => json(
+            200,
+            &json!({"posting_id": p.id, "title": p.title, "status": p.status_at(store.now())}),
+        ),
+        None => errors::not_found("Posting"),
     }
 }

@@ -26,6 +26,11 @@ mod params;
 pub mod store;
 mod v1;
 mod v2;
+mod v2_ats;
+mod v2_catalog;
+mod v2_interviews;
+mod v2_postings;
+mod v2_questions;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -39,20 +44,65 @@ use axum::response::{IntoResponse, Response};
 pub use faults::FaultRule;
 use store::Store;
 
-/// The v2 operations the mock serves (all of v1 is served); the others
-/// answer 404 `route_not_found`.
+/// The v2 operations the mock serves: every operation of `openapi/v2.yaml`
+/// (all of v1 is served too), in the spec's order.
 pub const V2_OPERATIONS: &[&str] = &[
     "health_check",
-    "list_candidates",
+    "create_posting",
+    "list_postings",
+    "list_posting_summaries",
+    "get_posting",
+    "update_posting",
+    "get_posting_stats",
+    "update_interviewer_workflow_step",
+    "archive_posting",
+    "activate_posting",
+    "clone_posting",
     "ingest_candidate",
+    "list_candidates",
     "ingest_candidates_bulk",
     "ingest_candidate_async",
     "ingest_candidates_bulk_async",
+    "get_interview_data",
+    "get_interview_metadata",
+    "set_interview_metadata",
+    "delete_interview_metadata",
+    "list_agent_types",
+    "list_question_types",
     "create_webhook",
     "list_webhooks",
     "get_webhook",
     "delete_webhook",
-    "list_posting_summaries",
+    "list_email_templates",
+    "get_email_template",
+    "list_email_template_groups",
+    "get_email_template_group",
+    "list_design_templates",
+    "get_design_template",
+    "list_design_template_groups",
+    "get_design_template_group",
+    "list_interview_templates",
+    "get_interview_template",
+    "list_domains",
+    "get_domain",
+    "list_voices",
+    "get_voice_preview",
+    "get_voice",
+    "list_phone_numbers",
+    "get_phone_number",
+    "list_sender_emails",
+    "get_sender_email",
+    "list_questions",
+    "create_question",
+    "get_question",
+    "update_question",
+    "delete_question",
+    "reorder_questions",
+    "list_workspaces",
+    "resolve_ats_candidate",
+    "push_ats_candidate",
+    "get_ats_push_status",
+    "list_ats_connections",
 ];
 
 /// How the mock starts.
@@ -245,4 +295,24 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
 pub(crate) fn json<T: serde::Serialize>(status: u16, value: &T) -> Response {
     let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
     (status, axum::Json(value)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// `V2_OPERATIONS` names exactly the operations of the v2 spec.
+    #[test]
+    fn v2_operations_are_the_specs() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/v2.yaml");
+        let spec = std::fs::read_to_string(path).expect("openapi/v2.yaml is readable");
+        let in_spec: BTreeSet<&str> = spec
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("operationId:"))
+            .map(|id| id.trim().trim_matches('"'))
+            .collect();
+        let served: BTreeSet<&str> = super::V2_OPERATIONS.iter().copied().collect();
+        assert_eq!(served.len(), super::V2_OPERATIONS.len(), "no id twice");
+        assert_eq!(served, in_spec);
+    }
 }

@@ -1,9 +1,14 @@
-//! The in-memory store: postings, candidates (interviews), webhooks, exports.
+//! The in-memory store: postings (with their workflow and questions),
+//! candidates (interviews), webhooks, exports, the workspace's read-only
+//! catalogues and its ATS.
 //!
 //! Seeded deterministically from a number; bounded so that a client cannot
 //! grow it without limit.
 
 use std::collections::HashMap;
+
+use heymilo_gen::v2::types::QuestionResponse;
+use serde_json::{Map, Value, json};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -14,6 +19,13 @@ pub const MAX_CANDIDATES: usize = 200_000;
 pub const MAX_WEBHOOKS: usize = 1_000;
 /// Most export files kept (the oldest is dropped first).
 pub const MAX_EXPORTS: usize = 50;
+/// Most postings (seeded, created and cloned).
+pub const MAX_POSTINGS: usize = 1_000;
+/// Most active questions in one posting.
+pub const MAX_QUESTIONS_PER_POSTING: usize = 200;
+
+/// The company every posting belongs to.
+pub const COMPANY_ID: &str = "acme";
 
 /// Where an interview stands; advanced through `/_mock/` control routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +52,93 @@ impl Stage {
     }
 }
 
-/// A posting.
+/// Where a posting stands; v2 also reports `expired` for an active posting
+/// past its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostingStatus {
+    /// Not live yet (an ATS-derived posting waiting for `activate_posting`).
+    Draft,
+    /// Live: takes candidates.
+    Active,
+    /// Archived: takes no candidates.
+    Archived,
+}
+
+/// One step of a posting's workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowStep {
+    /// Identifier, e.g. `agent_vi_13D7`.
+    pub id: String,
+    /// Agent type: `web_interview`, `conversational_sms`, `resume` or `form`.
+    pub kind: String,
+    /// The agent's settings, as the step's config schema has them.
+    pub config: Map<String, Value>,
+}
+
+impl WorkflowStep {
+    /// A step of `kind` in posting `posting_id`: one step per agent type, so
+    /// the id is unique within the posting.
+    pub fn new(posting_id: &str, kind: &str, config: Map<String, Value>) -> WorkflowStep {
+        let abbr = match kind {
+            "web_interview" => "vi",
+            "conversational_sms" => "sms",
+            "resume" => "res",
+            "form" => "form",
+            other => other,
+        };
+        let tag: String = posting_id.chars().take(4).collect();
+        WorkflowStep {
+            id: format!("agent_{abbr}_{tag}"),
+            kind: kind.to_owned(),
+            config,
+        }
+    }
+}
+
+/// The settings of a posting that v2 reads and writes as they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostingSettings {
+    /// Interview language.
+    pub language: Option<String>,
+    /// Name of the AI interviewer.
+    pub interviewer_name: Option<String>,
+    /// Instructions for the agents.
+    pub instructions: Option<String>,
+    /// Company presentation.
+    pub company_overview: Option<String>,
+    /// Role presentation.
+    pub job_overview: Option<String>,
+    /// Hiring process presentation.
+    pub interview_process_overview: Option<String>,
+    /// How the company overview is used.
+    pub company_overview_delivery_mode: Option<String>,
+    /// How the role overview is used.
+    pub job_overview_delivery_mode: Option<String>,
+    /// How the process overview is used.
+    pub interview_process_overview_delivery_mode: Option<String>,
+    /// Phone number of the SMS and voice agents.
+    pub phone_number_id: Option<String>,
+    /// Address candidate emails come from.
+    pub sender_email_id: Option<String>,
+    /// Email template group.
+    pub email_template_group_id: Option<String>,
+    /// Design template group.
+    pub design_template_group_id: Option<String>,
+    /// Landing page after the interview.
+    pub redirect_url: Option<String>,
+    /// Booking link for shortlisted candidates.
+    pub scheduling_url: Option<String>,
+    /// Closing time, Unix seconds.
+    pub deadline: Option<f64>,
+    /// SMS to candidates allowed.
+    pub allow_sms_comms: Option<bool>,
+    /// Days between two attempts.
+    pub retake_cooldown_days: Option<f64>,
+    /// Candidates get their report by email.
+    pub email_report_to_candidate: Option<bool>,
+}
+
+/// A posting (v2: an interviewer); v1 and v2 read the same object.
 #[derive(Debug, Clone)]
 pub struct Posting {
     /// Identifier (8 hex digits).
@@ -53,6 +151,109 @@ pub struct Posting {
     pub created_at: f64,
     /// How many retakes a candidate may take (v2's `max_retakes`).
     pub max_retakes: u32,
+    /// URL slug.
+    pub name: Option<String>,
+    /// Job description.
+    pub description: String,
+    /// Lifecycle state.
+    pub status: PostingStatus,
+    /// Finalised (activated) at least once.
+    pub finalized: bool,
+    /// Made for testing.
+    pub test_posting: bool,
+    /// The agent steps, in order.
+    pub workflow: Vec<WorkflowStep>,
+    /// Active questions and criteria of every modality (deleted ones are gone).
+    pub questions: Vec<QuestionResponse>,
+    /// Everything else v2 reads and writes.
+    pub settings: PostingSettings,
+    /// The ATS link of a posting that comes from one.
+    pub ats_metadata: Option<Map<String, Value>>,
+    /// The caller's labels.
+    pub metadata: HashMap<String, String>,
+    /// Last change, Unix seconds.
+    pub updated_at: f64,
+}
+
+impl Posting {
+    /// An active posting with the mock's default settings and no workflow.
+    pub fn new(id: String, url_key: String, title: String, created_at: f64) -> Posting {
+        Posting {
+            description: format!("We are hiring a {title}."),
+            name: Some(url_key.clone()),
+            id,
+            url_key,
+            title,
+            created_at,
+            max_retakes: 0,
+            status: PostingStatus::Active,
+            finalized: true,
+            test_posting: false,
+            workflow: Vec::new(),
+            questions: Vec::new(),
+            settings: PostingSettings {
+                language: Some("en".into()),
+                interviewer_name: Some("Milo".into()),
+                instructions: Some("Be warm and concise.".into()),
+                company_overview: Some("Acme builds tools.".into()),
+                deadline: Some(crate::params::add_month(created_at)),
+                allow_sms_comms: Some(false),
+                email_report_to_candidate: Some(false),
+                ..PostingSettings::default()
+            },
+            ats_metadata: None,
+            metadata: HashMap::new(),
+            updated_at: created_at,
+        }
+    }
+
+    /// v2's `status` at time `now`.
+    pub fn status_at(&self, now: f64) -> &'static str {
+        match self.status {
+            PostingStatus::Draft => "draft",
+            PostingStatus::Archived => "archived",
+            PostingStatus::Active if self.settings.deadline.is_some_and(|d| d < now) => "expired",
+            PostingStatus::Active => "active",
+        }
+    }
+
+    /// Why the posting takes no candidates at `now`, if it does not.
+    pub fn closed(&self, now: f64) -> Option<&'static str> {
+        match self.status_at(now) {
+            "active" => None,
+            "draft" => {
+                Some("the posting is a draft waiting for activation and takes no candidates")
+            }
+            "archived" => Some("the posting is archived and takes no candidates"),
+            _ => Some("the posting is past its deadline and takes no candidates"),
+        }
+    }
+
+    /// The workflow has a step of this agent type.
+    pub fn has_step(&self, kind: &str) -> bool {
+        self.workflow.iter().any(|w| w.kind == kind)
+    }
+}
+
+/// A URL slug of a title: lower-case ASCII letters and digits joined by dashes.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for ch in title.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() {
+        "posting".into()
+    } else {
+        out
+    }
 }
 
 /// A candidate's interview in a posting.
@@ -124,6 +325,10 @@ pub struct Store {
     pub exports: Vec<(String, Vec<u8>)>,
     /// Total candidates held.
     pub candidate_count: usize,
+    /// The workspace's read-only catalogues (templates, voices, numbers...).
+    pub(crate) catalog: crate::v2_catalog::Catalog,
+    /// The connected applicant tracking systems and their push queue.
+    pub(crate) ats: crate::v2_ats::Ats,
 }
 
 const FIRST: &[&str] = &[
@@ -153,6 +358,8 @@ impl Store {
             webhooks: Vec::new(),
             exports: Vec::new(),
             candidate_count: 0,
+            catalog: crate::v2_catalog::Catalog::default(),
+            ats: crate::v2_ats::Ats::default(),
         };
         for i in 0..postings {
             let id = store.hex(8);
@@ -163,13 +370,22 @@ impl Store {
                 &id[..4].to_lowercase()
             );
             let created_at = store.tick();
-            store.postings.push(Posting {
-                id: id.clone(),
-                url_key,
-                title,
-                created_at,
-                max_retakes: 0,
-            });
+            let mut posting = Posting::new(id.clone(), url_key, title, created_at);
+            // The clock ticks once per event, so a month is a few million
+            // requests: seeded postings stay open for a year of them.
+            posting.settings.deadline = Some(created_at + 365.0 * 86_400.0);
+            // Every second posting screens the resume before the interview.
+            if i % 2 == 1 {
+                let config = json!({"mandatory": true, "min_evaluation_score": 0.5});
+                posting
+                    .workflow
+                    .push(WorkflowStep::new(&id, "resume", object(config)));
+            }
+            let config = json!({"video": false, "interview_type": "general", "num_questions": 5, "prompt_version": "v2"});
+            posting
+                .workflow
+                .push(WorkflowStep::new(&id, "web_interview", object(config)));
+            store.postings.push(posting);
             for _ in 0..per_posting {
                 let first = FIRST[store.rng.random_range(0..FIRST.len())];
                 let last = LAST[store.rng.random_range(0..LAST.len())];
@@ -200,7 +416,42 @@ impl Store {
                 store.set_stage(&iid, stage);
             }
         }
+        // Everything below draws from the generator after the postings and
+        // candidates, so their ids stay what they were for a seed.
+        crate::v2_questions::seed(&mut store);
+        store.catalog = crate::v2_catalog::Catalog::seeded(&mut store);
+        store.ats = crate::v2_ats::Ats::seeded(&mut store);
         store
+    }
+
+    /// The generator, for seeding the other modules.
+    pub(crate) fn rng(&mut self) -> &mut StdRng {
+        &mut self.rng
+    }
+
+    /// The clock without advancing it.
+    pub fn now(&self) -> f64 {
+        self.clock
+    }
+
+    /// A fresh identifier of `len` upper-case hex digits that `taken` rejects
+    /// (a few tries; collisions are rare at these lengths).
+    pub fn fresh_hex(&mut self, len: usize, taken: impl Fn(&Store, &str) -> bool) -> String {
+        let mut id = self.hex(len);
+        for _ in 0..8 {
+            if !taken(self, &id) {
+                break;
+            }
+            id = self.hex(len);
+        }
+        id
+    }
+
+    /// A posting by id or by url key, mutable.
+    pub fn posting_mut(&mut self, id_or_key: &str) -> Option<&mut Posting> {
+        self.postings
+            .iter_mut()
+            .find(|p| p.id == id_or_key || p.url_key == id_or_key)
     }
 
     /// A fresh identifier of `len` upper-case hex digits.
@@ -311,8 +562,16 @@ impl Store {
     }
 }
 
-/// A small stable hash (FNV-1a), for ids derived from an email.
-fn fnv(s: &str) -> u64 {
+/// The object inside a JSON value (empty for anything else).
+pub(crate) fn object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// A small stable hash (FNV-1a), for ids and figures derived from a string.
+pub(crate) fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf29ce484222325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
     })
@@ -332,5 +591,22 @@ mod tests {
         let first = |s: &Store| s.candidates[&s.postings[0].id][0].email.clone();
         assert_eq!(first(&a), first(&b));
         assert_ne!(ids(&a), ids(&Store::seeded(8, 3, 10)));
+        let voices = |s: &Store| {
+            s.catalog
+                .voices
+                .iter()
+                .map(|v| v.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(voices(&a), voices(&b));
+        assert!(!voices(&a).is_empty());
+        let questions = |s: &Store| s.postings[0].questions.clone();
+        assert_eq!(questions(&a), questions(&b));
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slug("Senior  Engineer (Rust)!"), "senior-engineer-rust");
+        assert_eq!(slug("¿¿¿"), "posting");
     }
 }

@@ -69,7 +69,7 @@ async fn list_postings(
         (Err(e), _) | (_, Err(e)) => return e,
     };
     let store = s.store();
-    let all: Vec<t::Posting> = store.postings.iter().map(|p| posting(&store, p)).collect();
+    let all: Vec<t::Posting> = store.postings.iter().map(posting).collect();
     let (postings, total_pages) = page_of(&all, page, limit);
     json(
         200,
@@ -83,34 +83,46 @@ async fn list_postings(
     )
 }
 
-fn posting(store: &Store, p: &crate::store::Posting) -> t::Posting {
-    let _ = store;
+/// The v1 view of a posting: the same object v2 serves.
+fn posting(p: &crate::store::Posting) -> t::Posting {
+    let st = &p.settings;
     t::Posting {
         posting_id: p.id.clone(),
         title: p.title.clone(),
-        name: Some(p.url_key.clone()),
-        description: Some(format!("We are hiring a {}.", p.title)),
-        company_id: Some("acme".into()),
+        name: p.name.clone(),
+        description: Some(p.description.clone()),
+        company_id: Some(crate::store::COMPANY_ID.into()),
         created_at: Some(p.created_at),
-        last_updated: Some(p.created_at),
-        archived: Some(false),
-        deadline: None,
-        finalized: Some(true),
-        phone_number_id: None,
+        last_updated: Some(p.updated_at),
+        archived: Some(p.status == crate::store::PostingStatus::Archived),
+        deadline: st.deadline,
+        finalized: Some(p.finalized),
+        phone_number_id: st.phone_number_id.clone(),
         root_level_configs: Some(t::RootLevelConfigs {
-            instructions: Some("Be warm and concise.".into()),
-            company_overview: Some("Acme builds tools.".into()),
-            job_overview: None,
-            interview_process_overview: None,
-            language: Some("en".into()),
-            interviewer_name: Some("Milo".into()),
+            instructions: st.instructions.clone(),
+            company_overview: st.company_overview.clone(),
+            job_overview: st.job_overview.clone(),
+            interview_process_overview: st.interview_process_overview.clone(),
+            language: st.language.clone(),
+            interviewer_name: st.interviewer_name.clone(),
         }),
-        agentic_workflow: vec![t::AgenticWorkflowStep {
-            type_: "web_interview".into(),
-            unique_id: format!("agent_vi_{}", &p.id[..4]),
-            config: serde_json::Map::new(),
-        }],
+        agentic_workflow: p
+            .workflow
+            .iter()
+            .map(|w| t::AgenticWorkflowStep {
+                type_: w.kind.clone(),
+                unique_id: w.id.clone(),
+                config: w.config.clone(),
+            })
+            .collect(),
     }
+}
+
+/// The 422 for a posting that takes no candidates, if it does not.
+fn closed(store: &Store, posting_id: &str) -> Option<Response> {
+    let now = store.now();
+    let why = store.posting(posting_id)?.closed(now)?;
+    Some(errors::validation(&["path", "url_key"], why, "value_error"))
 }
 
 pub(crate) fn interview(s: &crate::AppState, store: &Store, c: &Candidate) -> t::Interview {
@@ -424,6 +436,9 @@ async fn ingest_candidate(
     let Some(posting_id) = store.posting(&url_key).map(|p| p.id.clone()) else {
         return errors::not_found("Posting");
     };
+    if let Some(e) = closed(&store, &posting_id) {
+        return e;
+    }
     match ingest_one(&mut store, &posting_id, &candidate, req.retake) {
         Ok(c) => ingest_response(&s, &mut store, &[c], false),
         Err(e) => e,
@@ -461,6 +476,9 @@ async fn ingest_candidates_bulk(
     let Some(posting_id) = store.posting(&url_key).map(|p| p.id.clone()) else {
         return errors::not_found("Posting");
     };
+    if let Some(e) = closed(&store, &posting_id) {
+        return e;
+    }
     let mut done = Vec::with_capacity(req.candidates.len());
     for c in &req.candidates {
         match ingest_one(&mut store, &posting_id, c, req.retake) {

@@ -1,4 +1,6 @@
-//! v2 routes, under `/api/v2`.
+//! v2 routes, under `/api/v2`: candidates, ingestion, webhooks and posting
+//! summaries here; the other concerns in the `v2_*` modules, merged by
+//! [`routes`].
 
 use std::collections::HashMap;
 
@@ -10,14 +12,20 @@ use axum::response::Response;
 use axum::routing::get;
 use heymilo_gen::v2::types as t;
 
-use crate::store::{Candidate, Stage, Store, Webhook};
+use crate::store::{Candidate, Posting, Stage, Store, Webhook};
 use crate::{Shared, errors, json, params, v1};
 
 /// Most candidates in one bulk request.
 const MAX_BULK: usize = 1_000;
 
+/// Every v2 route.
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
+        .merge(crate::v2_postings::routes())
+        .merge(crate::v2_interviews::routes())
+        .merge(crate::v2_questions::routes())
+        .merge(crate::v2_catalog::routes())
+        .merge(crate::v2_ats::routes())
         .route("/api/v2/postings/list", get(list_posting_summaries))
         .route(
             "/api/v2/postings/{posting_id}/candidates",
@@ -50,14 +58,66 @@ pub(crate) fn wants_v1(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with('1'))
 }
 
-/// Routes v2 serves without a key: its `/health` (v1's needs one).
+/// Routes v2 serves without a key: its `/health` (v1's needs one) and the
+/// schema registries.
 pub(crate) fn is_public(path: &str, headers: &HeaderMap) -> bool {
-    path == "/health" && !wants_v1(headers)
+    (path == "/health" && !wants_v1(headers))
+        || path == "/api/v2/schemas/agents"
+        || path == "/api/v2/schemas/question-types"
 }
 
-pub(crate) fn candidate(s: &crate::AppState, c: &Candidate) -> t::CandidateResponse {
+/// A candidate's progress through the posting's workflow: nothing started
+/// while pending, the last step under way while in progress, all done after.
+pub(crate) fn candidate_workflow(p: Option<&Posting>, c: &Candidate) -> t::CandidateWorkflow {
     let done = matches!(c.stage, Stage::Completed | Stage::ReportAvailable);
     let started = c.stage != Stage::Pending;
+    let steps: Vec<(String, usize)> = match p {
+        Some(p) if !p.workflow.is_empty() => p
+            .workflow
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.id.clone(), i))
+            .collect(),
+        _ => vec![("agent_vi_001".to_owned(), 0)],
+    };
+    let last = steps.len().saturating_sub(1);
+    let steps = steps
+        .into_iter()
+        .map(|(step_id, i)| {
+            let (started, completed) = match (done, started) {
+                (true, _) => (true, true),
+                (false, true) => (true, i < last),
+                _ => (false, false),
+            };
+            let status = match (started, completed) {
+                (_, true) => "completed",
+                (true, false) => "in_progress",
+                _ => "not_started",
+            };
+            t::WorkflowStepStatus {
+                step_id,
+                order: i as i64 + 1,
+                status: status.into(),
+                started,
+                completed,
+                knocked_out: false,
+                last_updated_at: if started { c.interviewed_at } else { None },
+            }
+        })
+        .collect();
+    t::CandidateWorkflow {
+        steps,
+        all_complete: done,
+        last_activity_at: c.interviewed_at,
+    }
+}
+
+/// The v2 view of a candidate; `p` is its posting (for the workflow steps).
+pub(crate) fn candidate(
+    s: &crate::AppState,
+    p: Option<&Posting>,
+    c: &Candidate,
+) -> t::CandidateResponse {
     t::CandidateResponse {
         object: "candidate".into(),
         interview_id: c.interview_id.clone(),
@@ -68,26 +128,7 @@ pub(crate) fn candidate(s: &crate::AppState, c: &Candidate) -> t::CandidateRespo
         score: c.score,
         status: c.stage.status().into(),
         interview_url: Some(v1::interview_link(s, c)),
-        workflow: Some(t::CandidateWorkflow {
-            steps: vec![t::WorkflowStepStatus {
-                step_id: "agent_vi_001".into(),
-                order: 1,
-                status: (if done {
-                    "completed"
-                } else if started {
-                    "in_progress"
-                } else {
-                    "not_started"
-                })
-                .into(),
-                started,
-                completed: done,
-                knocked_out: false,
-                last_updated_at: c.interviewed_at,
-            }],
-            all_complete: done,
-            last_activity_at: c.interviewed_at,
-        }),
+        workflow: Some(candidate_workflow(p, c)),
         agent_summary: None,
         shortlisted: false,
         dismissed: false,
@@ -98,7 +139,8 @@ pub(crate) fn candidate(s: &crate::AppState, c: &Candidate) -> t::CandidateRespo
     }
 }
 
-fn page_meta(has_more: bool, total: usize, url: String) -> t::PaginationMeta {
+/// Where a cursor-paginated list stands.
+pub(crate) fn page_meta(has_more: bool, total: usize, url: String) -> t::PaginationMeta {
     t::PaginationMeta {
         has_more,
         total_count: Some(total as i64),
@@ -106,8 +148,8 @@ fn page_meta(has_more: bool, total: usize, url: String) -> t::PaginationMeta {
     }
 }
 
-/// Newest first, after `cursor` when given; `Err` when the cursor is unknown.
-fn cursor_page<'a, T>(
+/// The items after `cursor` when given; `Err` when the cursor is unknown.
+pub(crate) fn cursor_page<'a, T>(
     items: &'a [T],
     id: impl Fn(&T) -> &str,
     cursor: Option<&String>,
@@ -127,8 +169,30 @@ fn cursor_page<'a, T>(
             }
         },
     };
-    let end = (start + limit).min(items.len());
+    let end = start.saturating_add(limit).min(items.len());
     Ok((&items[start..end], end < items.len()))
+}
+
+/// One page of `all` as the query asks (`limit` from 1 to 100, default 20,
+/// and the `starting_after` cursor), with its pagination block.
+pub(crate) fn paginate<T: Clone>(
+    all: &[T],
+    id: impl Fn(&T) -> &str,
+    q: &HashMap<String, String>,
+    url: &str,
+) -> Result<(Vec<T>, t::PaginationMeta), Response> {
+    let limit = params::int(q, "limit", 20, 1, 100)? as usize;
+    let (page, has_more) = cursor_page(all, id, q.get("starting_after"), limit)?;
+    Ok((
+        page.to_vec(),
+        page_meta(has_more, all.len(), url.to_owned()),
+    ))
+}
+
+/// `search`: keeps the items whose name contains it, ignoring case.
+pub(crate) fn matches_search(q: &HashMap<String, String>, name: &str) -> bool {
+    q.get("search")
+        .is_none_or(|s| name.to_lowercase().contains(&s.to_lowercase()))
 }
 
 async fn list_candidates(
@@ -182,7 +246,7 @@ async fn list_candidates(
         Ok(x) => x,
         Err(e) => return e,
     };
-    let data = page.iter().map(|c| candidate(&s, c)).collect();
+    let data = page.iter().map(|c| candidate(&s, Some(p), c)).collect();
     let url = format!("/api/v2/postings/{}/candidates", p.id);
     json(
         200,
@@ -273,12 +337,16 @@ async fn ingest(
         }
     }
     let mut store = s.store();
-    let Some((pid, max_retakes)) = store
+    let now = store.now();
+    let Some((pid, max_retakes, closed)) = store
         .posting(&posting_id)
-        .map(|p| (p.id.clone(), p.max_retakes))
+        .map(|p| (p.id.clone(), p.max_retakes, p.closed(now)))
     else {
         return errors::not_found("Posting");
     };
+    if let Some(why) = closed {
+        return errors::validation(&["path", "posting_id"], why, "value_error");
+    }
     if matches!(mode, Mode::Async | Mode::BulkAsync) {
         let ingestion_id = format!("intake_{}", store.hex(12).to_lowercase());
         drop(store);
@@ -318,7 +386,7 @@ async fn ingest(
             interview_id: c.interview_id.clone(),
             interview_url: v1::interview_link(&s, c),
             posting_id: c.posting_id.clone(),
-            candidate: Some(candidate(&s, c)),
+            candidate: Some(candidate(&s, store.posting(&pid), c)),
         };
         return json(
             201,
@@ -442,16 +510,11 @@ async fn list_posting_summaries(
         Err(e) => return e,
     };
     let store = s.store();
-    let search = q.get("search").map(|s| s.to_lowercase());
     let all: Vec<&crate::store::Posting> = store
         .postings
         .iter()
         .rev()
-        .filter(|p| {
-            search
-                .as_ref()
-                .is_none_or(|s| p.title.to_lowercase().contains(s))
-        })
+        .filter(|p| matches_search(&q, &p.title))
         .collect();
     let (page, has_more) =
         match cursor_page(&all, |p| p.id.as_str(), q.get("starting_after"), limit) {
@@ -461,10 +524,10 @@ async fn list_posting_summaries(
     let data = page
         .iter()
         .map(|p| t::PostingSummary {
-            object: "posting".into(),
+            object: "posting_summary".into(),
             id: p.id.clone(),
             title: p.title.clone(),
-            name: Some(p.url_key.clone()),
+            name: p.name.clone(),
         })
         .collect();
     json(

@@ -1,0 +1,880 @@
+//! v2 postings (interviewers): create, list, get, update, statistics, one
+//! workflow step's config, archive, activate and clone.
+//!
+//! A posting is the store's [`Posting`], the same object v1 lists. A workflow
+//! has one step per agent type, each config checked against its agent's
+//! schema; a posting created from an ATS-derived template (or cloned from an
+//! ATS-derived posting) stays a draft until `activate_posting`.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, patch, post};
+use heymilo_gen::v2::types as t;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use crate::store::{
+    COMPANY_ID, MAX_POSTINGS, MAX_QUESTIONS_PER_POSTING, Posting, PostingStatus, Stage, Store,
+    WorkflowStep, fnv, object, slug,
+};
+use crate::{AppState, Shared, errors, json, params, v2, v2_questions};
+
+/// The agent types a workflow step can use.
+pub(crate) const AGENT_TYPES: &[&str] = &["web_interview", "conversational_sms", "resume", "form"];
+
+/// The posting routes (besides the summaries, candidates and questions).
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/v2/postings", get(list_postings).post(create_posting))
+        .route(
+            "/api/v2/postings/{posting_id}",
+            get(get_posting).patch(update_posting),
+        )
+        .route(
+            "/api/v2/postings/{posting_id}/stats",
+            get(get_posting_stats),
+        )
+        .route(
+            "/api/v2/postings/{posting_id}/workflow/{step_id}",
+            patch(update_interviewer_workflow_step),
+        )
+        .route(
+            "/api/v2/postings/{posting_id}/archive",
+            post(archive_posting),
+        )
+        .route(
+            "/api/v2/postings/{posting_id}/activate",
+            post(activate_posting),
+        )
+        .route("/api/v2/postings/{posting_id}/clone", post(clone_posting))
+}
+
+/// The links of a posting.
+fn urls(s: &AppState, store: &Store, p: &Posting) -> t::PostingUrLs {
+    t::PostingUrLs {
+        candidate_url: Some(format!("{}/_mock/p/{}", s.base_url, p.url_key)),
+        ingestion_url_key: Some(p.url_key.clone()),
+        review_url: Some(format!(
+            "https://admin.heymilo.ai/w/{}/lab2/{}/1-details",
+            store.catalog.workspace_id, p.id
+        )),
+    }
+}
+
+/// The v2 view of a posting.
+pub(crate) fn posting_response(s: &AppState, store: &Store, p: &Posting) -> t::PostingResponse {
+    let st = p.settings.clone();
+    t::PostingResponse {
+        object: "posting".into(),
+        id: p.id.clone(),
+        company_id: COMPANY_ID.into(),
+        title: p.title.clone(),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        language: st.language,
+        interviewer_name: st.interviewer_name,
+        status: p.status_at(store.now()).into(),
+        finalized: p.finalized,
+        archived: p.status == PostingStatus::Archived,
+        test_posting: p.test_posting,
+        workflow: p
+            .workflow
+            .iter()
+            .enumerate()
+            .map(|(i, w)| t::WorkflowStep {
+                id: Some(w.id.clone()),
+                type_: w.kind.clone(),
+                order: i as i64 + 1,
+                config: w.config.clone(),
+            })
+            .collect(),
+        urls: Some(urls(s, store, p)),
+        deadline: st.deadline,
+        redirect_url: st.redirect_url,
+        scheduling_url: st.scheduling_url,
+        max_retakes: Some(i64::from(p.max_retakes)),
+        allow_sms_comms: st.allow_sms_comms,
+        instructions: st.instructions,
+        company_overview: st.company_overview,
+        job_overview: st.job_overview,
+        interview_process_overview: st.interview_process_overview,
+        company_overview_delivery_mode: st.company_overview_delivery_mode,
+        job_overview_delivery_mode: st.job_overview_delivery_mode,
+        interview_process_overview_delivery_mode: st.interview_process_overview_delivery_mode,
+        phone_number_id: st.phone_number_id,
+        sender_email_id: st.sender_email_id,
+        email_template_group_id: st.email_template_group_id,
+        design_template_group_id: st.design_template_group_id,
+        retake_cooldown_days: st.retake_cooldown_days,
+        email_report_to_candidate: st.email_report_to_candidate,
+        ats_metadata: p.ats_metadata.clone(),
+        metadata: Some(p.metadata.clone()),
+        created_at: Some(p.created_at),
+        updated_at: Some(p.updated_at),
+    }
+}
+
+fn single(s: &AppState, store: &Store, p: &Posting) -> Response {
+    json(
+        200,
+        &t::SingleResponsePostingResponse {
+            data: posting_response(s, store, p),
+            meta: None,
+        },
+    )
+}
+
+fn created(s: &AppState, store: &Store, p: &Posting) -> Response {
+    let posting = posting_response(s, store, p);
+    json(
+        201,
+        &t::SingleResponseCreatePostingResponse {
+            data: t::CreatePostingResponse {
+                object: "posting".into(),
+                id: p.id.clone(),
+                status: posting.status.clone(),
+                urls: urls(s, store, p),
+                created_at: p.created_at,
+                posting: Some(posting),
+            },
+            meta: None,
+        },
+    )
+}
+
+/// `T` from a JSON value, with the 422 naming `loc`.
+fn typed<T: DeserializeOwned>(v: Value, loc: &[&str]) -> Result<T, Response> {
+    serde_json::from_value(v).map_err(|e| errors::validation(loc, &e.to_string(), "value_error"))
+}
+
+/// Checks a step's config against its agent type's schema (types, lengths,
+/// enums and bounds) and returns it as stored: the keys set, nothing else.
+pub(crate) fn step_config(
+    kind: &str,
+    config: Value,
+    loc: &[&str],
+) -> Result<Map<String, Value>, Response> {
+    let config = if config.is_null() {
+        Value::Object(Map::new())
+    } else {
+        config
+    };
+    if let Some(m) = config.as_object() {
+        params::enum_not_null(loc, m, params::DELIVERY_MODES)?;
+    }
+    let at = |f: &'static str| loc.iter().copied().chain([f]).collect::<Vec<_>>();
+    let stored = match kind {
+        "web_interview" => {
+            let c: t::WebInterviewConfig = typed(config, loc)?;
+            params::uint_max(&at("num_questions"), c.num_questions, 25)?;
+            params::num_range(
+                &at("min_evaluation_score"),
+                c.min_evaluation_score,
+                0.0,
+                1.0,
+            )?;
+            serde_json::to_value(c)
+        }
+        "conversational_sms" => {
+            let c: t::ConversationalSmsConfig = typed(config, loc)?;
+            params::uint_max(&at("num_questions"), c.num_questions, 10)?;
+            params::uint_max(&at("cooldown_period_hrs"), c.cooldown_period_hrs, 168)?;
+            params::int_range(&at("max_nudge_amount"), c.max_nudge_amount, 0, 10)?;
+            serde_json::to_value(c)
+        }
+        "resume" => {
+            let c: t::ResumeConfig = typed(config, loc)?;
+            params::num_range(
+                &at("min_evaluation_score"),
+                c.min_evaluation_score,
+                0.0,
+                1.0,
+            )?;
+            params::int_range(
+                &at("num_eligibility_questions"),
+                c.num_eligibility_questions,
+                0,
+                15,
+            )?;
+            params::int_range(
+                &at("num_criteria_questions"),
+                c.num_criteria_questions,
+                0,
+                15,
+            )?;
+            serde_json::to_value(c)
+        }
+        "form" => serde_json::to_value(typed::<t::FormConfig>(config, loc)?),
+        other => {
+            return Err(errors::validation(
+                loc,
+                &format!("unknown agent type {other:?}"),
+                "value_error",
+            ));
+        }
+    };
+    Ok(object(stored.unwrap_or_default()))
+}
+
+/// A checked step of a create request.
+struct NewStep {
+    kind: String,
+    config: Map<String, Value>,
+    questions: Vec<t::CreateQuestion>,
+}
+
+/// Checks the `workflow` of a create request: at least one step, one step
+/// per agent type, each config and inline question valid.
+fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, Response> {
+    if raw.is_empty() {
+        return Err(errors::validation(
+            &["body", "workflow"],
+            "a workflow has at least one step",
+            "too_short",
+        ));
+    }
+    let mut steps: Vec<NewStep> = Vec::with_capacity(raw.len());
+    for (i, item) in raw.iter().enumerate() {
+        let n = i.to_string();
+        let loc = ["body", "workflow", n.as_str()];
+        let Some(step) = item.as_object() else {
+            return Err(errors::validation(
+                &loc,
+                "Input should be a valid dictionary or object",
+                "model_attributes_type",
+            ));
+        };
+        let kind = match step.get("type") {
+            Some(Value::String(k)) if AGENT_TYPES.contains(&k.as_str()) => k.clone(),
+            None => {
+                return Err(errors::validation(
+                    &[loc.as_slice(), &["type"]].concat(),
+                    "Field required",
+                    "missing",
+                ));
+            }
+            Some(_) => {
+                return Err(errors::validation(
+                    &[loc.as_slice(), &["type"]].concat(),
+                    "Input tag does not match any of the expected tags: 'web_interview', 'conversational_sms', 'resume', 'form'",
+                    "union_tag_invalid",
+                ));
+            }
+        };
+        if steps.iter().any(|s| s.kind == kind) {
+            return Err(errors::validation(
+                &[loc.as_slice(), &["type"]].concat(),
+                &format!("a workflow has at most one {kind} step"),
+                "value_error",
+            ));
+        }
+        let config_loc = [loc.as_slice(), &["config"]].concat();
+        let config = step_config(
+            &kind,
+            step.get("config").cloned().unwrap_or(Value::Null),
+            &config_loc,
+        )?;
+        let questions_loc = [loc.as_slice(), &["questions"]].concat();
+        let questions: Vec<t::CreateQuestion> = match step.get("questions") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => typed(v.clone(), &questions_loc)?,
+        };
+        for (j, q) in questions.iter().enumerate() {
+            let m = j.to_string();
+            v2_questions::check_inline(
+                &[questions_loc.as_slice(), &[m.as_str()]].concat(),
+                &kind,
+                q,
+            )?;
+        }
+        steps.push(NewStep {
+            kind,
+            config,
+            questions,
+        });
+    }
+    let total: usize = steps.iter().map(|s| s.questions.len()).sum();
+    if total > MAX_QUESTIONS_PER_POSTING {
+        return Err(errors::validation(
+            &["body", "workflow"],
+            &format!("a posting holds at most {MAX_QUESTIONS_PER_POSTING} questions"),
+            "value_error",
+        ));
+    }
+    Ok(steps)
+}
+
+/// 404 when a referenced catalogue entry does not exist.
+fn check_refs(
+    store: &Store,
+    phone_number_id: Option<&str>,
+    sender_email_id: Option<&str>,
+    email_template_group_id: Option<&str>,
+    design_template_group_id: Option<&str>,
+) -> Result<(), Response> {
+    let c = &store.catalog;
+    if phone_number_id.is_some_and(|id| !c.phone_numbers.iter().any(|x| x.id == id)) {
+        return Err(errors::not_found("Phone number"));
+    }
+    if sender_email_id.is_some_and(|id| !c.sender_emails.iter().any(|x| x.id == id)) {
+        return Err(errors::not_found("Sender email"));
+    }
+    if email_template_group_id.is_some_and(|id| !c.email_template_groups.iter().any(|x| x.id == id))
+    {
+        return Err(errors::not_found("Email template group"));
+    }
+    if design_template_group_id
+        .is_some_and(|id| !c.design_template_groups.iter().any(|x| x.id == id))
+    {
+        return Err(errors::not_found("Design template group"));
+    }
+    Ok(())
+}
+
+/// 422 once the store holds [`MAX_POSTINGS`].
+fn room_for_posting(store: &Store) -> Result<(), Response> {
+    if store.postings.len() >= MAX_POSTINGS {
+        return Err(errors::validation(
+            &["body"],
+            &format!("the mock holds at most {MAX_POSTINGS} postings"),
+            "value_error",
+        ));
+    }
+    Ok(())
+}
+
+/// A new posting id and a url key (slug of the title and the id's start)
+/// that no posting uses yet.
+fn new_keys(store: &mut Store, title: &str) -> (String, String) {
+    let id = store.fresh_hex(8, |st, id| st.posting(id).is_some());
+    let base = format!(
+        "{}-{}",
+        slug(title),
+        id.chars().take(4).collect::<String>().to_lowercase()
+    );
+    let mut key = base.clone();
+    let mut n = 2u32;
+    while store.posting(&key).is_some() {
+        key = format!("{base}-{n}");
+        n = n.saturating_add(1);
+    }
+    (id, key)
+}
+
+/// A copy of `src` under a new id: settings, workflow and questions. A copy
+/// of an ATS-derived posting is a draft waiting for activation.
+fn copy_of(store: &mut Store, src: &Posting, title: &str, now: f64) -> Posting {
+    let (id, url_key) = new_keys(store, title);
+    let mut p = Posting::new(id.clone(), url_key, title.to_owned(), now);
+    p.description = src.description.clone();
+    p.max_retakes = src.max_retakes;
+    // The copy takes the settings over, with a deadline of its own.
+    p.settings = crate::store::PostingSettings {
+        deadline: Some(params::add_month(now)),
+        ..src.settings.clone()
+    };
+    p.workflow = src
+        .workflow
+        .iter()
+        .map(|w| WorkflowStep::new(&id, &w.kind, w.config.clone()))
+        .collect();
+    for q in &src.questions {
+        let fields = object(serde_json::to_value(q).unwrap_or_default());
+        let rank = q.rank.unwrap_or(1);
+        if let Ok(copy) = v2_questions::build(store, &id, &q.modality, &q.text, &fields, rank) {
+            p.questions.push(copy);
+        }
+    }
+    if let Some(ats) = &src.ats_metadata {
+        let mut ats = ats.clone();
+        for k in [
+            "mapping_activated_at",
+            "mapping_activated_by",
+            "mapping_deactivated_at",
+            "mapping_deactivated_by",
+        ] {
+            ats.remove(k);
+        }
+        ats.insert("pending_activation".into(), json!(true));
+        p.ats_metadata = Some(ats);
+        p.status = PostingStatus::Draft;
+        p.finalized = false;
+    }
+    p
+}
+
+async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
+    let req: t::CreatePostingRequest = match params::body(&body) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let raw = match params::body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    let checks = params::enum_not_null(&["body"], &raw, params::DELIVERY_MODES)
+        .and_then(|_| params::int_range(&["body", "max_retakes"], req.max_retakes, 0, 5))
+        .and_then(|_| {
+            params::num_range(
+                &["body", "retake_cooldown_days"],
+                req.retake_cooldown_days,
+                0.0,
+                f64::MAX,
+            )
+        })
+        .and_then(|_| match &req.metadata {
+            Some(m) => params::metadata_limits(&["body", "metadata"], m),
+            None => Ok(()),
+        })
+        .and_then(|_| params::iso_field(&["body", "deadline"], req.deadline.as_deref()));
+    let deadline = match checks {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let steps = match (&req.workflow, &req.interview_template_id) {
+        (Some(_), Some(_)) => {
+            return errors::validation(
+                &["body"],
+                "give workflow or interview_template_id, not both",
+                "value_error",
+            );
+        }
+        (None, None) => {
+            return errors::validation(
+                &["body", "workflow"],
+                "Field required: give workflow or interview_template_id",
+                "missing",
+            );
+        }
+        (Some(_), None) => {
+            let items = raw
+                .get("workflow")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            match parse_workflow(items) {
+                Ok(steps) => Some(steps),
+                Err(e) => return e,
+            }
+        }
+        (None, Some(_)) => None,
+    };
+    let mut store = s.store();
+    if let Err(e) = check_refs(
+        &store,
+        req.phone_number_id.as_deref(),
+        req.sender_email_id.as_deref(),
+        req.email_template_group_id.as_deref(),
+        req.design_template_group_id.as_deref(),
+    )
+    .and_then(|_| room_for_posting(&store))
+    {
+        return e;
+    }
+    let source = match &req.interview_template_id {
+        None => None,
+        Some(tid) => {
+            let blueprint = store
+                .catalog
+                .interview_templates
+                .iter()
+                .find(|it| it.id == *tid)
+                .and_then(|it| store.posting(&it.posting_id))
+                .cloned();
+            match blueprint {
+                Some(p) => Some(p),
+                None => return errors::not_found("Interview template"),
+            }
+        }
+    };
+    let now = store.tick();
+    let title = req.title.to_string();
+    let mut p = match &source {
+        Some(src) => copy_of(&mut store, src, &title, now),
+        None => {
+            let (id, url_key) = new_keys(&mut store, &title);
+            Posting::new(id, url_key, title, now)
+        }
+    };
+    // From a template only what the request sets overrides the copy.
+    let fresh = source.is_none();
+    let sent = |k: &str| fresh || raw.get(k).is_some_and(|v| !v.is_null());
+    let text = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+    if sent("description") {
+        p.description = req.description.to_string();
+    }
+    if let Some(name) = &req.name {
+        p.name = Some(name.clone());
+    }
+    let st = &mut p.settings;
+    if sent("language") {
+        st.language = Some(req.language.clone());
+    }
+    if sent("interviewer_name") {
+        st.interviewer_name = Some(req.interviewer_name.clone());
+    }
+    if sent("instructions") {
+        st.instructions = text(&req.instructions);
+    }
+    if sent("company_overview") {
+        st.company_overview = text(&req.company_overview);
+    }
+    if sent("job_overview") {
+        st.job_overview = text(&req.job_overview);
+    }
+    macro_rules! set_if_given {
+        ($($field:ident => $conv:expr),* $(,)?) => {
+            $( if let Some(v) = req.$field.clone() { st.$field = Some($conv(v)); } )*
+        };
+    }
+    set_if_given!(
+        interview_process_overview => String::from,
+        company_overview_delivery_mode => |m: t::CreatePostingRequestCompanyOverviewDeliveryMode| m.to_string(),
+        job_overview_delivery_mode => |m: t::CreatePostingRequestJobOverviewDeliveryMode| m.to_string(),
+        interview_process_overview_delivery_mode => |m: t::CreatePostingRequestInterviewProcessOverviewDeliveryMode| m.to_string(),
+        phone_number_id => String::from,
+        sender_email_id => String::from,
+        email_template_group_id => String::from,
+        design_template_group_id => String::from,
+        redirect_url => String::from,
+        scheduling_url => String::from,
+        allow_sms_comms => std::convert::identity,
+        retake_cooldown_days => std::convert::identity,
+        email_report_to_candidate => std::convert::identity,
+    );
+    if deadline.is_some() {
+        st.deadline = deadline;
+    }
+    if let Some(n) = req.max_retakes {
+        p.max_retakes = u32::try_from(n).unwrap_or(0);
+    }
+    if let Some(m) = &req.metadata {
+        p.metadata = m.clone();
+    }
+    if let Some(steps) = steps {
+        let id = p.id.clone();
+        let mut questions = Vec::new();
+        for step in steps {
+            for q in &step.questions {
+                let fields = object(serde_json::to_value(q).unwrap_or_default());
+                let rank = questions
+                    .iter()
+                    .filter(|x: &&t::QuestionResponse| x.modality == q.modality)
+                    .count() as i64
+                    + 1;
+                match v2_questions::build(&mut store, &id, &q.modality, &q.text, &fields, rank) {
+                    Ok(made) => questions.push(made),
+                    Err(e) => return e,
+                }
+            }
+            p.workflow
+                .push(WorkflowStep::new(&id, &step.kind, step.config));
+        }
+        p.questions = questions;
+    }
+    store.postings.push(p.clone());
+    created(&s, &store, &p)
+}
+
+async fn list_postings(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let store = s.store();
+    // Newest first, as every cursor list: new postings land before every cursor.
+    let all: Vec<&Posting> = store
+        .postings
+        .iter()
+        .rev()
+        .filter(|p| v2::matches_search(&q, &p.title))
+        .collect();
+    match v2::paginate(&all, |p| p.id.as_str(), &q, "/api/v2/postings") {
+        Ok((page, pagination)) => json(
+            200,
+            &t::ListResponsePostingResponse {
+                data: page
+                    .into_iter()
+                    .map(|p| posting_response(&s, &store, p))
+                    .collect(),
+                pagination,
+            },
+        ),
+        Err(e) => e,
+    }
+}
+
+async fn get_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+    let store = s.store();
+    match store.posting(&posting_id) {
+        Some(p) => single(&s, &store, p),
+        None => errors::not_found("Posting"),
+    }
+}
+
+async fn update_posting(
+    State(s): State<Shared>,
+    Path(posting_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let req: t::UpdatePostingRequest = match params::body(&body) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let raw = match params::body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    let checks = params::enum_not_null(&["body"], &raw, params::DELIVERY_MODES)
+        .and_then(|_| params::int_range(&["body", "max_retakes"], req.max_retakes, 0, 5))
+        .and_then(|_| {
+            params::num_range(
+                &["body", "retake_cooldown_days"],
+                req.retake_cooldown_days,
+                0.0,
+                f64::MAX,
+            )
+        })
+        .and_then(|_| match &req.metadata {
+            Some(m) => params::metadata_limits(&["body", "metadata"], m),
+            None => Ok(()),
+        })
+        .and_then(|_| params::iso_field(&["body", "deadline"], req.deadline.as_deref()));
+    let deadline = match checks {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let mut store = s.store();
+    if store.posting(&posting_id).is_none() {
+        return errors::not_found("Posting");
+    }
+    if let Err(e) = check_refs(
+        &store,
+        req.phone_number_id.as_deref(),
+        req.sender_email_id.as_deref(),
+        req.email_template_group_id.as_deref(),
+        req.design_template_group_id.as_deref(),
+    ) {
+        return e;
+    }
+    let now = store.tick();
+    let Some(p) = store.posting_mut(&posting_id) else {
+        return errors::not_found("Posting");
+    };
+    // Only the keys sent change; a null clears a nullable field.
+    let sent = |k: &str| raw.contains_key(k);
+    if let Some(v) = req.title.clone() {
+        p.title = v.into();
+    }
+    if let Some(v) = req.description.clone() {
+        p.description = v.into();
+    }
+    if sent("name") {
+        p.name = req.name.clone().map(String::from);
+    }
+    if let Some(n) = req.max_retakes {
+        p.max_retakes = u32::try_from(n).unwrap_or(0);
+    }
+    if sent("metadata") {
+        p.metadata = req.metadata.clone().unwrap_or_default();
+    }
+    let st = &mut p.settings;
+    if sent("deadline") {
+        st.deadline = deadline;
+    }
+    macro_rules! patch {
+        ($($field:ident => $conv:expr),* $(,)?) => {
+            $( if sent(stringify!($field)) { st.$field = req.$field.clone().map($conv); } )*
+        };
+    }
+    patch!(
+        language => String::from,
+        interviewer_name => String::from,
+        instructions => String::from,
+        company_overview => String::from,
+        job_overview => String::from,
+        interview_process_overview => String::from,
+        company_overview_delivery_mode => |m: t::UpdatePostingRequestCompanyOverviewDeliveryMode| m.to_string(),
+        job_overview_delivery_mode => |m: t::UpdatePostingRequestJobOverviewDeliveryMode| m.to_string(),
+        interview_process_overview_delivery_mode => |m: t::UpdatePostingRequestInterviewProcessOverviewDeliveryMode| m.to_string(),
+        phone_number_id => String::from,
+        sender_email_id => String::from,
+        email_template_group_id => String::from,
+        design_template_group_id => String::from,
+        redirect_url => String::from,
+        scheduling_url => String::from,
+        allow_sms_comms => std::convert::identity,
+        retake_cooldown_days => std::convert::identity,
+        email_report_to_candidate => std::convert::identity,
+    );
+    p.updated_at = now;
+    let p = p.clone();
+    single(&s, &store, &p)
+}
+
+/// A candidate's resume score (0 to 100), derived from the interview id: the
+/// mock has no resumes, but the figure stays the same on every read.
+pub(crate) fn resume_score(interview_id: &str) -> f64 {
+    50.0 + (fnv(interview_id) % 500) as f64 / 10.0
+}
+
+async fn get_posting_stats(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+    let store = s.store();
+    let Some(p) = store.posting(&posting_id) else {
+        return errors::not_found("Posting");
+    };
+    let candidates = store
+        .candidates
+        .get(&p.id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mean = |xs: Vec<f64>| (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
+    let interview = p
+        .has_step("web_interview")
+        .then(|| mean(candidates.iter().filter_map(|c| c.score).collect()))
+        .flatten();
+    let resume = p
+        .has_step("resume")
+        .then(|| {
+            mean(
+                candidates
+                    .iter()
+                    .filter(|c| c.stage != Stage::Pending)
+                    .map(|c| resume_score(&c.interview_id))
+                    .collect(),
+            )
+        })
+        .flatten();
+    let stats = t::PostingStatsResponse {
+        object: "posting_stats".into(),
+        posting_id: p.id.clone(),
+        title: p.title.clone(),
+        name: p.name.clone(),
+        total_candidates: candidates.len() as i64,
+        completed_interviews: candidates
+            .iter()
+            .filter(|c| matches!(c.stage, Stage::Completed | Stage::ReportAvailable))
+            .count() as i64,
+        average_interview_score: interview,
+        average_resume_score: resume,
+    };
+    json(
+        200,
+        &t::SingleResponsePostingStatsResponse {
+            data: stats,
+            meta: None,
+        },
+    )
+}
+
+async fn update_interviewer_workflow_step(
+    State(s): State<Shared>,
+    Path((posting_id, step_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let req: t::UpdateWorkflowStepRequest = match params::body(&body) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let mut store = s.store();
+    let now = store.tick();
+    let Some(p) = store.posting_mut(&posting_id) else {
+        return errors::not_found("Posting");
+    };
+    let by_position = step_id
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .filter(|i| *i < p.workflow.len());
+    let Some(i) = by_position.or_else(|| p.workflow.iter().position(|w| w.kind == step_id)) else {
+        return errors::not_found("Workflow step");
+    };
+    let kind = p.workflow[i].kind.clone();
+    let mut merged = p.workflow[i].config.clone();
+    for (k, v) in &req.config {
+        if v.is_null() {
+            merged.remove(k);
+        } else {
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    let checked = match step_config(&kind, Value::Object(merged.clone()), &["body", "config"]) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    // A key that does not survive the typed round trip is not one of the agent's.
+    if let Some(k) = merged.keys().find(|k| !checked.contains_key(*k)) {
+        return errors::validation(
+            &["body", "config", k],
+            &format!("{k} is not a setting of a {kind} step"),
+            "extra_forbidden",
+        );
+    }
+    p.workflow[i].config = checked;
+    p.updated_at = now;
+    let p = p.clone();
+    single(&s, &store, &p)
+}
+
+async fn archive_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+    let mut store = s.store();
+    let now = store.tick();
+    let Some(p) = store.posting_mut(&posting_id) else {
+        return errors::not_found("Posting");
+    };
+    if p.status != PostingStatus::Archived {
+        p.status = PostingStatus::Archived;
+        p.updated_at = now;
+    }
+    let p = p.clone();
+    single(&s, &store, &p)
+}
+
+async fn activate_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+    let mut store = s.store();
+    let now = store.tick();
+    let Some(p) = store.posting_mut(&posting_id) else {
+        return errors::not_found("Posting");
+    };
+    if p.workflow.is_empty() {
+        return errors::validation(
+            &["path", "posting_id"],
+            "the posting's workflow has no step",
+            "value_error",
+        );
+    }
+    if p.status != PostingStatus::Active || !p.finalized {
+        p.status = PostingStatus::Active;
+        p.finalized = true;
+        p.updated_at = now;
+    }
+    // The ATS job is linked once; activating again changes nothing.
+    if let Some(ats) = p.ats_metadata.as_mut()
+        && ats.get("pending_activation") == Some(&json!(true))
+    {
+        ats.insert("pending_activation".into(), json!(false));
+        ats.insert("mapping_activated_at".into(), json!(now));
+        ats.insert("mapping_activated_by".into(), json!("api"));
+        p.updated_at = now;
+    }
+    let p = p.clone();
+    single(&s, &store, &p)
+}
+
+async fn clone_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+    let mut store = s.store();
+    let Some(src) = store.posting(&posting_id).cloned() else {
+        return errors::not_found("Posting");
+    };
+    if let Err(e) = room_for_posting(&store) {
+        return e;
+    }
+    let now = store.tick();
+    let mut copy = copy_of(&mut store, &src, &src.title, now);
+    copy.metadata = src.metadata.clone();
+    store.postings.push(copy.clone());
+    created(&s, &store, &copy)
+}
