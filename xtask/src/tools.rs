@@ -108,18 +108,30 @@ pub fn validate(root: &Path) -> Result<()> {
 /// Makes sure `redis-server` is on PATH, installing Debian's package when it
 /// is not (CI runs as root on a fresh machine).
 pub fn ensure_redis(root: &Path) -> Result<()> {
-    let present = Command::new("redis-server").arg("--version").output().is_ok_and(|o| o.status.success());
+    let present = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if present {
         return Ok(());
     }
     println!("xtask: installing redis-server (Debian package)");
-    let sudo: &[&str] = if std::env::var("USER").as_deref() == Ok("root") || running_as_root() { &[] } else { &["sudo"] };
+    let sudo: &[&str] = if std::env::var("USER").as_deref() == Ok("root") || running_as_root() {
+        &[]
+    } else {
+        &["sudo"]
+    };
     let apt = |args: &[&str]| -> Result<()> {
         let (program, rest) = match sudo.first() {
             Some(s) => (*s, [&["apt-get"][..], args].concat()),
             None => ("apt-get", args.to_vec()),
         };
-        run_with_env(root, program, &rest, &[("DEBIAN_FRONTEND", "noninteractive")])
+        run_with_env(
+            root,
+            program,
+            &rest,
+            &[("DEBIAN_FRONTEND", "noninteractive")],
+        )
     };
     apt(&["update", "-q"])?;
     apt(&["install", "-y", "-q", "redis-server"])
@@ -127,5 +139,8 @@ pub fn ensure_redis(root: &Path) -> Result<()> {
 
 /// Whether this process runs as root, from `id -u` (no unsafe code needed).
 fn running_as_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }

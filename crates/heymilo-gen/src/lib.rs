@@ -29,7 +29,9 @@ mod transport;
 
 pub use paging::{Page, Paged, Position};
 
-pub use transport::{API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, REFUSED, Transport, set_api_key};
+pub use transport::{
+    API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, REFUSED, Transport, set_api_key,
+};
 
 /// What the runtime needs to know about an operation, read from the spec at
 /// generation time (see each module's `OPERATIONS`).
