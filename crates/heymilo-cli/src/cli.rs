@@ -1,0 +1,542 @@
+//! The command line: every command, flag and help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+const TOP_EXAMPLES: &str = "\
+Examples:
+  # Try it without an account: a local HeyMilo in one terminal...
+  $ heymilo mock --port 4010
+  # ...and in another
+  $ export HEYMILO_API_KEY=hm_mock_key HEYMILO_V1_URL=http://127.0.0.1:4010 HEYMILO_V2_URL=http://127.0.0.1:4010
+
+  $ heymilo postings
+  $ heymilo candidates list 13D77095 --all --format jsonl > candidates.jsonl
+  $ heymilo ingest 13D77095 --file people.csv --results results.csv
+  $ heymilo export 13D77095 --output interviews.json
+  $ heymilo webhooks create --posting 13D77095 --url https://hooks.example.com/h --event interview_completed
+
+Environment:
+  HEYMILO_API_KEY   the workspace's API key (--api-key); never printed
+  HEYMILO_V1_URL    v1 base URL (--v1-url), default https://api.heymilo.network
+  HEYMILO_V2_URL    v2 base URL (--v2-url), default https://api.heymilo.ai
+
+Exit codes:
+  0  success
+  2  usage error: bad flags or arguments, no API key, a request refused before sending
+  3  API error: HeyMilo answered 4xx/5xx (wrong key, not found, invalid, rate limited, failed)
+  4  network error: HeyMilo could not be reached or did not answer in time
+  5  local error: a file cannot be read or written, an invalid input row
+
+Learn more:
+  Use `heymilo <command> --help` for more about a command.";
+
+/// Work with the HeyMilo recruiting API (v1 and v2) from the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "heymilo",
+    bin_name = "heymilo",
+    version,
+    propagate_version = true,
+    after_help = TOP_EXAMPLES
+)]
+pub struct Cli {
+    /// Settings every command that calls HeyMilo shares.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every command that calls HeyMilo shares.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The workspace's API key
+    #[arg(
+        long,
+        global = true,
+        env = "HEYMILO_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY",
+        help_heading = "Global options"
+    )]
+    pub api_key: Option<String>,
+    /// Base URL of API v1 [default: https://api.heymilo.network]
+    #[arg(
+        long,
+        global = true,
+        env = "HEYMILO_V1_URL",
+        hide_env_values = true,
+        value_name = "URL",
+        help_heading = "Global options"
+    )]
+    pub v1_url: Option<String>,
+    /// Base URL of API v2 [default: https://api.heymilo.ai]
+    #[arg(
+        long,
+        global = true,
+        env = "HEYMILO_V2_URL",
+        hide_env_values = true,
+        value_name = "URL",
+        help_heading = "Global options"
+    )]
+    pub v2_url: Option<String>,
+    /// Output format [default: table on a terminal, jsonl otherwise]
+    #[arg(
+        long,
+        short = 'F',
+        global = true,
+        value_enum,
+        help_heading = "Global options"
+    )]
+    pub format: Option<Format>,
+    /// Seconds to wait for each request
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 60,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = "Global options"
+    )]
+    pub timeout: u64,
+    /// Retries after a failed request (connection, timeout, 429, 5xx)
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 2,
+        value_name = "N",
+        help_heading = "Global options"
+    )]
+    pub max_retries: u32,
+    /// Log each request and retry to stderr
+    #[arg(long, short, global = true, help_heading = "Global options")]
+    pub verbose: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List job postings (v1)
+    Postings(PostingsCmd),
+    /// List the candidates of a posting (v2)
+    #[command(subcommand)]
+    Candidates(CandidatesCmd),
+    /// Show an interview (v1) or its full results (v2)
+    #[command(subcommand)]
+    Interviews(InterviewsCmd),
+    /// Create, list, show and deactivate webhook subscriptions
+    #[command(subcommand)]
+    Webhooks(WebhooksCmd),
+    /// Add candidates to a posting: one from flags, or a CSV / JSON Lines file
+    #[command(long_about = INGEST_LONG, after_help = INGEST_EXAMPLES)]
+    Ingest(IngestArgs),
+    /// Download every interview of a posting to a file
+    #[command(long_about = EXPORT_LONG, after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
+    /// Check that both API generations answer
+    #[command(after_help = "Examples:\n  $ heymilo health\n  $ heymilo health --format json")]
+    Health,
+    /// Run a local HeyMilo (heymilo-mock) in the foreground
+    #[command(long_about = MOCK_LONG, after_help = MOCK_EXAMPLES)]
+    Mock(MockArgs),
+    /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  $ heymilo completions bash > ~/.local/share/bash-completion/completions/heymilo
+  $ heymilo completions zsh > \"${fpath[1]}/_heymilo\"
+  $ heymilo completions fish > ~/.config/fish/completions/heymilo.fish";
+
+/// How many items a list prints.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Print at most this many items
+    #[arg(long, short = 'L', default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "all")]
+    pub limit: u64,
+    /// Print every item, following every page
+    #[arg(long, short = 'a')]
+    pub all: bool,
+    /// Items per request when following pages (1-100)
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub page_size: u64,
+}
+
+const POSTINGS_EXAMPLES: &str = "\
+Examples:
+  $ heymilo postings
+  $ heymilo postings --limit 5
+  $ heymilo postings --all --format jsonl | jq -r .posting_id";
+
+/// `heymilo postings [list]`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = POSTINGS_EXAMPLES)]
+pub struct PostingsCmd {
+    /// `list`, the only one (and the default).
+    #[command(subcommand)]
+    pub command: Option<PostingsSub>,
+    /// The list flags when `list` is left out.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+/// What `postings` does.
+#[derive(Debug, Subcommand)]
+pub enum PostingsSub {
+    /// List job postings (the default)
+    #[command(after_help = POSTINGS_EXAMPLES)]
+    List(ListArgs),
+}
+
+const CANDIDATES_EXAMPLES: &str = "\
+Examples:
+  # The 20 newest candidates
+  $ heymilo candidates list 13D77095
+  # Every candidate, one JSON object per line
+  $ heymilo candidates list 13D77095 --all --format jsonl > candidates.jsonl
+  # Invited during March 2026 (ISO-8601 or Unix seconds)
+  $ heymilo candidates list 13D77095 --all --created-after 2026-03-01T00:00:00Z --created-before 2026-03-31T23:59:59Z";
+
+/// `heymilo candidates ...`.
+#[derive(Debug, Subcommand)]
+pub enum CandidatesCmd {
+    /// List the candidates of a posting, newest first (v2)
+    #[command(after_help = CANDIDATES_EXAMPLES)]
+    List(CandidatesList),
+}
+
+/// `heymilo candidates list`.
+#[derive(Debug, Args)]
+pub struct CandidatesList {
+    /// The posting
+    #[arg(value_name = "POSTING")]
+    pub posting: String,
+    /// Only candidates invited at or after this instant (ISO-8601 or Unix seconds)
+    #[arg(long, value_name = "TIME")]
+    pub created_after: Option<String>,
+    /// Only candidates invited at or before this instant (ISO-8601 or Unix seconds)
+    #[arg(long, value_name = "TIME")]
+    pub created_before: Option<String>,
+    /// How many.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+/// `heymilo interviews ...`.
+#[derive(Debug, Subcommand)]
+pub enum InterviewsCmd {
+    /// Show an interview with its candidate, workflow and scores (v1)
+    #[command(
+        after_help = "Examples:\n  $ heymilo interviews get D536A69A4090E13F\n  $ heymilo interviews get D536A69A4090E13F --format json"
+    )]
+    Get {
+        /// The interview
+        #[arg(value_name = "INTERVIEW")]
+        id: String,
+    },
+    /// Show an interview's full results: every step, transcript and score (v2)
+    #[command(after_help = "Examples:\n  $ heymilo interviews data D536A69A4090E13F --format json")]
+    Data {
+        /// The interview
+        #[arg(value_name = "INTERVIEW")]
+        id: String,
+    },
+}
+
+/// An API generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generation {
+    // API v1 (legacy, api.heymilo.network)
+    V1,
+    // API v2 (current, api.heymilo.ai)
+    V2,
+}
+
+impl From<Generation> for heymilo::webhooks::Generation {
+    fn from(g: Generation) -> Self {
+        match g {
+            Generation::V1 => heymilo::webhooks::Generation::V1,
+            Generation::V2 => heymilo::webhooks::Generation::V2,
+        }
+    }
+}
+
+/// `--generation`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct GenerationArg {
+    /// The API generation
+    #[arg(long, short = 'g', value_enum, default_value_t = Generation::V2)]
+    pub generation: Generation,
+}
+
+/// How HeyMilo calls a webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    // A JSON body
+    Post,
+    // Query parameters (v1 only)
+    Get,
+}
+
+const WEBHOOKS_EXAMPLES: &str = "\
+Examples:
+  $ heymilo webhooks create --posting 13D77095 --url https://hooks.example.com/h --event interview_completed
+  $ heymilo webhooks create -g v1 --posting 13D77095 --url https://hooks.example.com/h --event report_available --method get
+  $ heymilo webhooks list --posting 13D77095
+  $ heymilo webhooks get 5f1c... -g v1
+  $ heymilo webhooks deactivate 5f1c...";
+
+/// `heymilo webhooks ...`.
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCmd {
+    /// Subscribe a URL to an event of a posting
+    #[command(after_help = WEBHOOKS_EXAMPLES)]
+    Create {
+        /// The posting whose events to deliver
+        #[arg(long, value_name = "POSTING")]
+        posting: String,
+        /// Where HeyMilo delivers the events
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// The event: interview_started, interview_completed, report_available (v1);
+        /// v2 also takes its other event names
+        #[arg(long, value_name = "EVENT", default_value = "interview_completed")]
+        event: String,
+        /// How HeyMilo calls the URL
+        #[arg(long, value_enum, default_value_t = Method::Post)]
+        method: Method,
+        /// The generation.
+        #[command(flatten)]
+        generation: GenerationArg,
+    },
+    /// List subscriptions, of one posting or all
+    #[command(after_help = WEBHOOKS_EXAMPLES)]
+    List {
+        /// Only this posting's
+        #[arg(long, value_name = "POSTING")]
+        posting: Option<String>,
+        /// The generation.
+        #[command(flatten)]
+        generation: GenerationArg,
+    },
+    /// Show one subscription
+    #[command(after_help = WEBHOOKS_EXAMPLES)]
+    Get {
+        /// The webhook
+        #[arg(value_name = "WEBHOOK")]
+        id: String,
+        /// The generation.
+        #[command(flatten)]
+        generation: GenerationArg,
+    },
+    /// Stop deliveries to a subscription (safe to repeat)
+    #[command(after_help = WEBHOOKS_EXAMPLES)]
+    Deactivate {
+        /// The webhook
+        #[arg(value_name = "WEBHOOK")]
+        id: String,
+        /// The generation.
+        #[command(flatten)]
+        generation: GenerationArg,
+    },
+}
+
+/// The layout of an ingest file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    // Comma-separated values with a header row
+    Csv,
+    // One JSON object per line
+    Jsonl,
+}
+
+const INGEST_LONG: &str = "\
+Add candidates to a posting and print each one's interview.
+
+One candidate comes from --name and --email (with --phone and --metadata);
+many come from --file, sent in bulk requests through the rate limit, with a
+progress bar on a terminal.
+
+--file takes CSV or JSON Lines (chosen by the file's extension, or
+--input-format):
+  CSV         a header row with `name` and `email` columns, optionally
+              `phone_number` (or `phone`); every other column becomes a
+              metadata label (empty cells are left out).
+  JSON Lines  one object per line: {\"name\", \"email\", \"phone_number\",
+              \"metadata\": {..strings..}, \"data\": {..}}; blank lines are skipped.
+
+Rows are numbered from 1, not counting the CSV header.
+
+Invalid rows: every row is checked (name, email, E.164 phone, metadata
+limits) before anything is sent. By default one invalid row stops the run:
+each invalid row is reported on stderr as `error: FILE: row N (line L),
+field F: ...`, nothing is sent, and the exit code is 5. With --skip-invalid
+the valid rows are ingested, each invalid row gets a warning and a result
+row with status `invalid`, and they do not change the exit code.
+
+Results: one per input row, in input order, with status `ingested`,
+`invalid`, `failed` (nothing was created) or `unknown` (the request failed
+after HeyMilo may have processed it; v2 only). --results writes them to a
+CSV file (row,name,email,status,interview_id,interview_link,field,error)
+and prints only a summary; without it they go to stdout in --format.
+When a row failed at HeyMilo the exit code is 3 (or 4 for a network
+failure), after every row has been tried.
+
+v2 (the default) ingests into a posting id; v1 (--generation v1) into a
+posting's ingestion url key, and never creates a second interview for a
+candidate who already has one.";
+
+const INGEST_EXAMPLES: &str = "\
+Examples:
+  $ heymilo ingest 13D77095 --name 'Jane Doe' --email jane@example.com --phone +12065551234 --metadata source=referral
+  $ heymilo ingest 13D77095 --file people.csv --results results.csv
+  $ heymilo ingest 13D77095 --file people.jsonl --skip-invalid --format json
+  $ heymilo ingest backend-engineer-13d7 --generation v1 --file people.csv
+
+people.csv:
+  name,email,phone_number,external_id
+  Jane Doe,jane@example.com,+12065551234,c-001
+  Li Wei,li.wei@example.com,,c-002";
+
+/// `heymilo ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The posting id (v2) or the posting's ingestion url key (v1)
+    #[arg(value_name = "POSTING_OR_URL_KEY")]
+    pub target: String,
+    /// The candidate's full name
+    #[arg(long, required_unless_present = "file", conflicts_with = "file")]
+    pub name: Option<String>,
+    /// The candidate's email
+    #[arg(long, required_unless_present = "file", conflicts_with = "file")]
+    pub email: Option<String>,
+    /// The candidate's phone number, E.164 (+12065551234)
+    #[arg(long, value_name = "PHONE", conflicts_with = "file")]
+    pub phone: Option<String>,
+    /// A metadata label, KEY=VALUE (repeatable)
+    #[arg(long = "metadata", short = 'm', value_name = "KEY=VALUE",
+          value_parser = parse_key_value, conflicts_with = "file")]
+    pub metadata: Vec<(String, String)>,
+    /// Ingest every row of a CSV or JSON Lines file
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The file's layout [default: from its extension, csv otherwise]
+    #[arg(long, value_enum, requires = "file")]
+    pub input_format: Option<InputFormat>,
+    /// Write one result row per input row to this CSV file
+    #[arg(long, value_name = "FILE", requires = "file")]
+    pub results: Option<PathBuf>,
+    /// Ingest the valid rows and report the invalid ones; without it an invalid row stops the run, nothing sent (exit 5)
+    #[arg(long, requires = "file")]
+    pub skip_invalid: bool,
+    /// Candidates per bulk request (1-1000)
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub chunk_size: u64,
+    /// Bulk requests in flight at once
+    #[arg(long, default_value_t = 4, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=32))]
+    pub concurrency: u64,
+    /// The generation.
+    #[command(flatten)]
+    pub generation: GenerationArg,
+}
+
+/// Parses `KEY=VALUE`.
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
+}
+
+/// What `export` downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    // v1's export file: every interview as one JSON document
+    Interviews,
+    // Every candidate, as JSON Lines (v2 list_candidates)
+    Candidates,
+    // Every interview's full results, as JSON Lines (v2 get_interview_data)
+    Results,
+}
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  $ heymilo export 13D77095 --output interviews.json
+  $ heymilo export 13D77095 --kind candidates --output candidates.jsonl
+  $ heymilo export 13D77095 --output - | jq '.interviews | length'";
+
+const EXPORT_LONG: &str = "\
+Download every interview of a posting to a file, with a progress bar on a
+terminal.
+
+The file appears only once complete: the data goes to FILE.part first and is
+renamed at the end (removed on failure). The summary (path, kind, bytes,
+records, export job) is printed in --format; with `--output -` the data goes
+to stdout and the summary to stderr.";
+
+/// `heymilo export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The posting
+    #[arg(value_name = "POSTING")]
+    pub posting: String,
+    /// Where to write, `-` for stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// What to export: interviews (v1's file, one JSON document), candidates
+    /// (v2, JSON Lines) or results (every interview's full data, v2, JSON Lines)
+    #[arg(long, value_enum, default_value_t = ExportKind::Interviews)]
+    pub kind: ExportKind,
+}
+
+const MOCK_LONG: &str = "\
+Run heymilo-mock, a local stateful HeyMilo serving both generations (v1 at the
+root, v2 under /api/v2) from seeded data, until Ctrl-C. It prints its URL, its
+key, a line of exports for another shell, and its postings.";
+
+const MOCK_EXAMPLES: &str = "\
+Examples:
+  $ heymilo mock
+  $ heymilo mock --port 0 --candidates-per-posting 500 --seed 7";
+
+/// `heymilo mock`.
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Port (0 picks a free one)
+    #[arg(long, short = 'p', default_value_t = 4010)]
+    pub port: u16,
+    /// Seed of the generated data
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Postings to generate
+    #[arg(long, default_value_t = 3)]
+    pub postings: usize,
+    /// Candidates per posting
+    #[arg(long, default_value_t = 25)]
+    pub candidates_per_posting: usize,
+    /// The key the mock accepts
+    #[arg(long, default_value = "hm_mock_key")]
+    pub key: String,
+    /// Requests per minute per key
+    #[arg(long, default_value_t = 300,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: u32,
+}
