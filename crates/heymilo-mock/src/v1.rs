@@ -57,16 +57,21 @@ fn page_of<T: Clone>(items: &[T], page: i64, limit: i64) -> (Vec<T>, i64) {
     (items[start..end].to_vec(), total_pages)
 }
 
+/// v1's `page` (from 1) and `limit` (1..=100, default 10).
+fn page_params(q: &HashMap<String, String>) -> Result<(i64, i64), Response> {
+    Ok((
+        params::int(q, "page", 1, 1, i64::MAX)?,
+        params::int(q, "limit", 10, 1, 100)?,
+    ))
+}
+
 async fn list_postings(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (page, limit) = match (
-        params::int(&q, "page", 1, 1, i64::MAX),
-        params::int(&q, "limit", 10, 1, 100),
-    ) {
-        (Ok(p), Ok(l)) => (p, l),
-        (Err(e), _) | (_, Err(e)) => return e,
+    let (page, limit) = match page_params(&q) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
     let store = s.store();
     let all: Vec<t::Posting> = store.postings.iter().map(posting).collect();
@@ -162,12 +167,9 @@ async fn list_interviews(
     Path(posting_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (page, limit) = match (
-        params::int(&q, "page", 1, 1, i64::MAX),
-        params::int(&q, "limit", 10, 1, 100),
-    ) {
-        (Ok(p), Ok(l)) => (p, l),
-        (Err(e), _) | (_, Err(e)) => return e,
+    let (page, limit) = match page_params(&q) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
     let store = s.store();
     let Some(p) = store.posting(&posting_id) else {
