@@ -407,6 +407,29 @@ fn copy_of(store: &mut Store, src: &Posting, title: &str, now: f64) -> Posting {
     p
 }
 
+/// The checks create and update share beyond the schema: delivery modes not
+/// null, retake bounds, metadata limits, and an ISO deadline (returned parsed).
+fn posting_checks(
+    raw: &serde_json::Map<String, serde_json::Value>,
+    max_retakes: Option<i64>,
+    retake_cooldown_days: Option<f64>,
+    metadata: Option<&HashMap<String, String>>,
+    deadline: Option<&str>,
+) -> Result<Option<f64>, Response> {
+    params::enum_not_null(&["body"], raw, params::DELIVERY_MODES)?;
+    params::int_range(&["body", "max_retakes"], max_retakes, 0, 5)?;
+    params::num_range(
+        &["body", "retake_cooldown_days"],
+        retake_cooldown_days,
+        0.0,
+        f64::MAX,
+    )?;
+    if let Some(m) = metadata {
+        params::metadata_limits(&["body", "metadata"], m)?;
+    }
+    params::iso_field(&["body", "deadline"], deadline)
+}
+
 async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
     let req: t::CreatePostingRequest = match params::body(&body) {
         Ok(r) => r,
@@ -416,21 +439,13 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
         Ok(m) => m,
         Err(e) => return e,
     };
-    let checks = params::enum_not_null(&["body"], &raw, params::DELIVERY_MODES)
-        .and_then(|_| params::int_range(&["body", "max_retakes"], req.max_retakes, 0, 5))
-        .and_then(|_| {
-            params::num_range(
-                &["body", "retake_cooldown_days"],
-                req.retake_cooldown_days,
-                0.0,
-                f64::MAX,
-            )
-        })
-        .and_then(|_| match &req.metadata {
-            Some(m) => params::metadata_limits(&["body", "metadata"], m),
-            None => Ok(()),
-        })
-        .and_then(|_| params::iso_field(&["body", "deadline"], req.deadline.as_deref()));
+    let checks = posting_checks(
+        &raw,
+        req.max_retakes,
+        req.retake_cooldown_days,
+        req.metadata.as_ref(),
+        req.deadline.as_deref(),
+    );
     let deadline = match checks {
         Ok(d) => d,
         Err(e) => return e,
@@ -628,21 +643,13 @@ async fn update_posting(
         Ok(m) => m,
         Err(e) => return e,
     };
-    let checks = params::enum_not_null(&["body"], &raw, params::DELIVERY_MODES)
-        .and_then(|_| params::int_range(&["body", "max_retakes"], req.max_retakes, 0, 5))
-        .and_then(|_| {
-            params::num_range(
-                &["body", "retake_cooldown_days"],
-                req.retake_cooldown_days,
-                0.0,
-                f64::MAX,
-            )
-        })
-        .and_then(|_| match &req.metadata {
-            Some(m) => params::metadata_limits(&["body", "metadata"], m),
-            None => Ok(()),
-        })
-        .and_then(|_| params::iso_field(&["body", "deadline"], req.deadline.as_deref()));
+    let checks = posting_checks(
+        &raw,
+        req.max_retakes,
+        req.retake_cooldown_days,
+        req.metadata.as_ref(),
+        req.deadline.as_deref(),
+    );
     let deadline = match checks {
         Ok(d) => d,
         Err(e) => return e,
