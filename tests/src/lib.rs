@@ -1,6 +1,8 @@
 //! Shared helpers for the cross-crate tests: a real HTTP server on 127.0.0.1
 //! that records every request and answers from a script.
 
+pub mod hostile;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -88,22 +88,27 @@ async fn pages_expose_totals() {
 }
 
 #[tokio::test]
-async fn an_empty_page_ends_the_list_even_if_has_more_says_otherwise() {
+async fn an_empty_page_that_says_more_follow_is_an_error_not_a_silent_end() {
     let server = Recorder::scripted(
         vec![candidates(&["a"], true), candidates(&[], true)],
         candidates(&["zzz"], true),
     )
     .await;
     let c = client(&server);
-    let all: Vec<_> = c
+    let got: Vec<_> = c
         .v2()
         .list_candidates()
         .posting_id("P")
         .stream()
-        .try_collect()
-        .await
-        .expect("ends");
-    assert_eq!(all.len(), 1);
+        .collect()
+        .await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].is_ok());
+    assert!(
+        matches!(&got[1], Err(Error::Pagination { operation: "list_candidates", message }) if message.contains("empty")),
+        "{:?}",
+        got[1]
+    );
     assert_eq!(server.requests().len(), 2);
 }
 

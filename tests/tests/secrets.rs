@@ -82,7 +82,7 @@ async fn the_key_never_leaks() {
         logged.contains("heymilo.request"),
         "tracing is on: {logged}"
     );
-    assert!(logged.contains("retrying"), "{logged}");
+    assert!(logged.contains("sending again"), "{logged}");
     assert!(
         !logged.contains(KEY) && !logged.contains("TOPSECRET"),
         "key in logs:\n{logged}"

@@ -63,9 +63,10 @@ impl CliError {
 /// The exit code of an SDK error.
 pub fn sdk_code(error: &Error) -> u8 {
     match error {
-        Error::Timeout { .. } | Error::Connection { .. } | Error::RateLimiterUnavailable { .. } => {
-            NETWORK
-        }
+        Error::Timeout { .. }
+        | Error::Connection { .. }
+        | Error::RateLimiterUnavailable { .. }
+        | Error::LimiterTimeout { .. } => NETWORK,
         Error::Config { .. } => USAGE,
         Error::InvalidRequest { .. } => USAGE,
         _ => API,
@@ -122,7 +123,7 @@ pub fn one_line(error: &anyhow::Error) -> String {
         }
         let _ = write!(line, "{message}");
     }
-    let line = line.replace('\n', " ");
+    let line = crate::terminal::printable(&line);
     match hint(error) {
         Some(hint) => format!("{line} ({hint})"),
         None => line,

@@ -9,6 +9,7 @@ mod commands;
 mod error;
 mod input;
 mod output;
+mod terminal;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::CliError;
+use crate::terminal::printable;
 
 /// How results are written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -198,7 +199,7 @@ fn cell(column: &Column, item: &Value) -> String {
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     };
-    text.replace(['\n', '\r', '\t'], " ")
+    printable(&text)
 }
 
 /// Unix seconds as `2026-01-01T00:00:00Z`.
@@ -237,5 +238,9 @@ mod tests {
     fn cells_stay_on_one_line() {
         const COLUMNS: &[Column] = &[text("NAME", "/n")];
         assert_eq!(render(COLUMNS, &[json!({"n": "a\nb"})]), "NAME\na b\n");
+        assert_eq!(
+            render(COLUMNS, &[json!({"n": "\u{1b}[2K\rOK"})]),
+            "NAME\n\\u{1b}[2K OK\n"
+        );
     }
 }

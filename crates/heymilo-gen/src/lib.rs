@@ -30,7 +30,7 @@ mod transport;
 pub use paging::{Page, Paged, Position};
 
 pub use transport::{
-    API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, REFUSED, Transport, set_api_key,
+    API_KEY_HEADER, ApiKeyTransport, BoxFuture, Inner, REFUSED, Refusal, Transport, set_api_key,
 };
 
 /// What the runtime needs to know about an operation, read from the spec at
@@ -138,7 +138,7 @@ macro_rules! generation {
                         .transport()
                         .admit(op)
                         .await
-                        .map_err(|m| progenitor_client::Error::Custom(format!("{}{m}", crate::REFUSED)))
+                        .map_err(|r| progenitor_client::Error::Custom(r.to_message()))
                 }
 
                 async fn exec(

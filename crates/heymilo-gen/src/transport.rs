@@ -16,6 +16,45 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The prefix of an `Error::Custom` message produced by [`Transport::admit`].
 pub const REFUSED: &str = "request refused before sending: ";
 
+/// Why [`Transport::admit`] refused to send a request.
+///
+/// progenitor's hooks can only fail with a message (`Error::Custom`), so a
+/// refusal travels as text: [`Refusal::to_message`] writes it and
+/// [`Refusal::from_message`] reads it back, typed, on the other side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The rate limiter could not be consulted and fails closed.
+    LimiterUnavailable(String),
+    /// No rate-limit permit came within the request's timeout.
+    NoPermitWithin(std::time::Duration),
+}
+
+impl Refusal {
+    const WAITED: &'static str = "no rate-limit permit within ms=";
+
+    /// The `Error::Custom` message carrying this refusal.
+    pub fn to_message(&self) -> String {
+        match self {
+            Refusal::LimiterUnavailable(why) => format!("{REFUSED}{why}"),
+            Refusal::NoPermitWithin(wait) => {
+                format!("{REFUSED}{}{}", Self::WAITED, wait.as_millis())
+            }
+        }
+    }
+
+    /// The refusal an `Error::Custom` message carries, if it carries one.
+    pub fn from_message(message: &str) -> Option<Refusal> {
+        let rest = message.strip_prefix(REFUSED)?;
+        Some(match rest.strip_prefix(Self::WAITED) {
+            Some(ms) => {
+                Refusal::NoPermitWithin(std::time::Duration::from_millis(ms.parse().unwrap_or(0)))
+            }
+            None => Refusal::LimiterUnavailable(rest.to_owned()),
+        })
+    }
+}
+
 /// The header HeyMilo reads the API key from.
 pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
@@ -26,10 +65,10 @@ pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 /// Returning a response with an error status is normal; the generated code
 /// maps it to the operation's error type.
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
-    /// Runs before the request is sent, and may refuse it: the message
-    /// becomes the operation's `Error::Custom`, prefixed with [`REFUSED`].
+    /// Runs before the request is sent, and may refuse it: the refusal
+    /// becomes the operation's `Error::Custom` ([`Refusal::to_message`]).
     /// Rate limiters that must fail closed acquire their first permit here.
-    fn admit<'a>(&'a self, _op: &'static OperationMeta) -> BoxFuture<'a, Result<(), String>> {
+    fn admit<'a>(&'a self, _op: &'static OperationMeta) -> BoxFuture<'a, Result<(), Refusal>> {
         Box::pin(async { Ok(()) })
     }
 
@@ -142,6 +181,17 @@ mod tests {
         assert!(!format!("{:?}", request.headers()).contains("SECRET"));
         let inner = Inner::api_key("hm_live_SECRET_123");
         assert!(!format!("{inner:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn refusals_survive_the_trip_through_a_message() {
+        for refusal in [
+            Refusal::LimiterUnavailable("redis is down".into()),
+            Refusal::NoPermitWithin(std::time::Duration::from_millis(1500)),
+        ] {
+            assert_eq!(Refusal::from_message(&refusal.to_message()), Some(refusal));
+        }
+        assert_eq!(Refusal::from_message("limit must be positive"), None);
     }
 
     #[test]

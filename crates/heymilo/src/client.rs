@@ -5,13 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use heymilo_gen::{Inner, v1, v2};
-use secrecy::SecretString;
 
 use crate::Result;
 use crate::config::ClientBuilder;
-use crate::rate_limit::RateLimiter;
-use crate::retry::RetryPolicy;
-use crate::transport::{HeymiloTransport, Shared};
+use crate::engine::Engine;
 
 /// The HeyMilo client: `v1()` and `v2()` reach every operation of each API
 /// generation, and every request goes through the same retries, rate
@@ -36,7 +33,7 @@ struct Generations {
     v1: v1::Client,
     v2: v2::Client,
     http: reqwest::Client,
-    transport: HeymiloTransport,
+    transport: Engine,
 }
 
 impl fmt::Debug for Client {
@@ -63,24 +60,16 @@ impl Client {
 
     pub(crate) fn assemble(
         http: reqwest::Client,
-        key: SecretString,
-        limiter: Arc<dyn RateLimiter>,
-        retry: RetryPolicy,
-        timeout: Duration,
+        engine: Engine,
         v1_url: String,
         v2_url: String,
     ) -> Client {
-        let transport = HeymiloTransport {
-            shared: Arc::new(Shared { key, limiter }),
-            retry,
-            timeout: Some(timeout),
-        };
-        Client::with_transport(http, transport, &v1_url, &v2_url)
+        Client::with_transport(http, engine, &v1_url, &v2_url)
     }
 
     fn with_transport(
         http: reqwest::Client,
-        transport: HeymiloTransport,
+        transport: Engine,
         v1_url: &str,
         v2_url: &str,
     ) -> Client {
@@ -127,18 +116,33 @@ impl Client {
         self.derive(transport)
     }
 
+    /// A handle that refuses to read a response body larger than `bytes`
+    /// ([`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); it
+    /// shares this client's connections and rate limiter.
+    pub fn with_max_response_bytes(&self, bytes: usize) -> Client {
+        let mut transport = self.inner.transport.clone();
+        transport.max_response_bytes = bytes;
+        self.derive(transport)
+    }
+
+    /// A handle whose re-sends treat every request as idempotent, for a
+    /// workflow that made a repeat harmless by other means.
+    pub(crate) fn resending_safely(&self) -> Client {
+        self.derive(self.inner.transport.resending_safely())
+    }
+
     /// The connection pool every request of this client uses (helpers that
     /// download files reuse it).
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
 
-    /// This handle's transport: key, limiter, retry and timeout settings.
-    pub(crate) fn transport(&self) -> &HeymiloTransport {
+    /// This handle's request engine: key, limiter, retry, timeout and size settings.
+    pub(crate) fn engine(&self) -> &Engine {
         &self.inner.transport
     }
 
-    fn derive(&self, transport: HeymiloTransport) -> Client {
+    fn derive(&self, transport: Engine) -> Client {
         Client::with_transport(
             self.inner.http.clone(),
             transport,

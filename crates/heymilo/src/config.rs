@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::engine::{Engine, Shared};
 use crate::rate_limit::{DEFAULT_REQUESTS_PER_MINUTE, LocalRateLimiter, RateLimiter, Unlimited};
 use crate::retry::RetryPolicy;
 use crate::{Client, Error, Result};
@@ -15,6 +16,11 @@ use crate::{Client, Error, Result};
 pub const DEFAULT_V1_URL: &str = "https://api.heymilo.network";
 /// v2's production base URL.
 pub const DEFAULT_V2_URL: &str = "https://api.heymilo.ai";
+
+/// The largest response body a client reads by default: 64 MiB. HeyMilo's
+/// largest answers (a page of 100 candidates with their interview data) are
+/// far below it; exports stream to their writer and are not bounded by it.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The environment variable holding the API key.
 pub const ENV_API_KEY: &str = "HEYMILO_API_KEY";
@@ -54,6 +60,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
     limit: Limit,
     per_minute: u32,
     on_redis_failure: crate::rate_limit::OnRedisFailure,
@@ -80,6 +87,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             limit: Limit::PerMinute(DEFAULT_REQUESTS_PER_MINUTE),
             per_minute: DEFAULT_REQUESTS_PER_MINUTE,
             on_redis_failure: Default::default(),
@@ -121,6 +129,16 @@ impl ClientBuilder {
     /// The limit on one attempt, from sending to the end of the body (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The largest response body the client reads (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]). A larger body (declared, or counted
+    /// while it arrives) is dropped unread past the limit and the call fails
+    /// with [`Error::ResponseTooLarge`]: a server cannot make the client hold
+    /// more than about twice this much for one response.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -235,15 +253,14 @@ impl ClientBuilder {
             .map_err(|e| Error::Config {
                 message: format!("cannot build the HTTP client: {e}"),
             })?;
-        Ok(Client::assemble(
-            http,
-            key,
-            limiter,
-            self.retry,
-            self.timeout,
-            v1_url,
-            v2_url,
-        ))
+        let engine = Engine {
+            shared: Arc::new(Shared { key, limiter }),
+            retry: self.retry,
+            timeout: Some(self.timeout),
+            max_response_bytes: self.max_response_bytes,
+            assume_idempotent: false,
+        };
+        Ok(Client::assemble(http, engine, v1_url, v2_url))
     }
 }
 

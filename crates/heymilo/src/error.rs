@@ -3,7 +3,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use heymilo_gen::{v1, v2};
+use heymilo_gen::{Refusal, v1, v2};
+
+use crate::engine::{BodyTooLarge, Disposition, classify_error, classify_status};
+use crate::text;
 
 /// The result type of the SDK.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -81,6 +84,21 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A response body was larger than the client reads
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
+    /// it was dropped unread past the limit.
+    #[error("the response is larger than {limit} bytes; not read")]
+    ResponseTooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// No rate-limit permit came within the request's timeout (the shared
+    /// limiter is paused or saturated); nothing was sent.
+    #[error("no rate-limit permit within {:.1}s; nothing was sent", .waited.as_secs_f64())]
+    LimiterTimeout {
+        /// How long the client waited.
+        waited: Duration,
+    },
     /// A paginated list misbehaved (e.g. a cursor that does not advance).
     #[error("pagination of {operation} stopped: {message}")]
     Pagination {
@@ -97,17 +115,44 @@ fn fmt_wait(wait: Option<Duration>) -> String {
 }
 
 impl Error {
-    /// Whether sending the same request again later may succeed.
-    pub fn is_retryable(&self) -> bool {
+    /// What this error says about the request: whether it reached the
+    /// server, may have been processed, and may be sent again. The same
+    /// classification decides the client's own re-sends.
+    ///
+    /// ```
+    /// use heymilo::Disposition;
+    /// # fn demo(err: heymilo::Error) {
+    /// match err.disposition() {
+    ///     Disposition::MaybeProcessed => eprintln!("check before sending it again"),
+    ///     d if d.is_transient() => eprintln!("try again later"),
+    ///     _ => eprintln!("fix the request"),
+    /// }
+    /// # }
+    /// ```
+    pub fn disposition(&self) -> Disposition {
         match self {
-            Error::RateLimited { .. }
-            | Error::Server(_)
-            | Error::Timeout { .. }
-            | Error::Connection { .. }
-            | Error::RateLimiterUnavailable { .. } => true,
-            Error::Api(e) => e.status == 408,
-            _ => false,
+            Error::Config { .. } | Error::InvalidRequest { .. } => Disposition::Invalid,
+            Error::RateLimiterUnavailable { .. } | Error::LimiterTimeout { .. } => {
+                Disposition::NotSent
+            }
+            Error::RateLimited { .. } => Disposition::Throttled,
+            Error::Unauthorized(e)
+            | Error::NotFound(e)
+            | Error::Validation(e)
+            | Error::Server(e)
+            | Error::Api(e) => classify_status(e.status),
+            Error::Timeout { source } | Error::Connection { source } => classify_error(source),
+            Error::Decode { .. } | Error::ResponseTooLarge { .. } | Error::Pagination { .. } => {
+                Disposition::Processed
+            }
         }
+    }
+
+    /// Whether sending the same request again later may succeed (see
+    /// [`Error::disposition`]; whether it is *safe* to send again also
+    /// depends on the operation's idempotency).
+    pub fn is_retryable(&self) -> bool {
+        self.disposition().is_transient()
     }
 
     /// The HTTP status, when the error came from a response.
@@ -139,13 +184,15 @@ impl Error {
     pub(crate) fn decode(what: impl Into<String>, body: &[u8], message: impl fmt::Display) -> Self {
         Error::Decode {
             what: what.into(),
-            message: message.to_string(),
+            message: text::server(&message.to_string()),
             snippet: snippet(body),
         }
     }
 
-    /// Builds the error for a response status.
-    pub(crate) fn from_status(details: ApiError, retry_after: Option<Duration>) -> Self {
+    /// Builds the error for a response status; the server's texts are
+    /// cleaned here, the one place every [`ApiError`] passes.
+    pub(crate) fn from_status(mut details: ApiError, retry_after: Option<Duration>) -> Self {
+        details.clean();
         let details = Box::new(details);
         match details.status {
             401 => Error::Unauthorized(details),
@@ -160,30 +207,56 @@ impl Error {
         }
     }
 
+    /// A transport error: a body cut short or reset is a connection error
+    /// (the engine re-sent it when that was safe), never a decode error; the
+    /// URL (which may carry a query) is dropped.
     fn from_reqwest(source: reqwest::Error) -> Self {
+        if let Some(limit) = too_large(&source) {
+            return Error::ResponseTooLarge { limit };
+        }
+        let source = source.without_url();
         if source.is_timeout() {
-            Error::Timeout {
-                source: source.without_url(),
-            }
-        } else if source.is_decode() || source.is_body() {
-            Error::Decode {
-                what: "response body".into(),
-                message: source.to_string(),
-                snippet: String::new(),
-            }
+            Error::Timeout { source }
         } else {
-            Error::Connection {
-                source: source.without_url(),
-            }
+            Error::Connection { source }
         }
     }
 }
 
-/// The first 120 characters of a body, for error messages.
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NoPermitWithin(waited) => Error::LimiterTimeout { waited },
+            Refusal::LimiterUnavailable(message) => Error::RateLimiterUnavailable { message },
+            other => Error::RateLimiterUnavailable {
+                message: format!("{other:?}"),
+            },
+        }
+    }
+}
+
+/// The size limit, when `error` is the engine's "body too large" marker.
+fn too_large(error: &reqwest::Error) -> Option<usize> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(marker) = e.downcast_ref::<BodyTooLarge>() {
+            return Some(marker.limit);
+        }
+        cause = e.source();
+    }
+    None
+}
+
+/// The most fields an [`ApiError`] keeps, and the most its `Display` shows.
+const MAX_FIELDS: usize = 100;
+const SHOWN_FIELDS: usize = 10;
+
+/// The first 120 characters of a body, control characters escaped.
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(480)]);
-    let mut out: String = text.chars().take(120).collect();
-    if text.chars().count() > 120 || body.len() > 480 {
+    let cut = text.len() > 120 || body.len() > 480;
+    let mut out = text::clean(&text, 120);
+    if cut && !out.ends_with('…') {
         out.push('…');
     }
     out
@@ -216,13 +289,39 @@ impl fmt::Display for ApiError {
             write!(f, " {code}")?;
         }
         write!(f, ": {}", self.message)?;
-        for field in &self.fields {
+        for field in self.fields.iter().take(SHOWN_FIELDS) {
             write!(f, "; {}: {}", field.field, field.message)?;
+        }
+        if self.fields.len() > SHOWN_FIELDS {
+            write!(f, "; and {} more", self.fields.len() - SHOWN_FIELDS)?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
         Ok(())
+    }
+}
+
+impl ApiError {
+    /// Cuts and escapes every server-written text, and keeps at most
+    /// [`MAX_FIELDS`] field errors.
+    fn clean(&mut self) {
+        let opt = |t: &mut Option<String>| {
+            if let Some(v) = t.as_mut() {
+                *v = text::server(v);
+            }
+        };
+        opt(&mut self.code);
+        opt(&mut self.kind);
+        opt(&mut self.param);
+        opt(&mut self.request_id);
+        self.message = text::server(&self.message);
+        self.fields.truncate(MAX_FIELDS);
+        for field in &mut self.fields {
+            field.field = text::server(&field.field);
+            field.message = text::server(&field.message);
+            opt(&mut field.code);
+        }
     }
 }
 
@@ -338,7 +437,7 @@ macro_rules! from_generated {
                         }
                         if let Some(body) = response
                             .extensions()
-                            .get::<crate::transport::ServerErrorBody>()
+                            .get::<crate::engine::ServerErrorBody>()
                         {
                             details.code = body.code.clone();
                             details.kind = body.kind.clone();
@@ -349,10 +448,8 @@ macro_rules! from_generated {
                         let wait = crate::retry::retry_after(response.headers());
                         Error::from_status(details, wait)
                     }
-                    G::Custom(message) => match message.strip_prefix(heymilo_gen::REFUSED) {
-                        Some(why) => Error::RateLimiterUnavailable {
-                            message: why.to_owned(),
-                        },
+                    G::Custom(message) => match Refusal::from_message(&message) {
+                        Some(refusal) => refusal.into(),
                         None => Error::InvalidRequest { message },
                     },
                 }

@@ -26,8 +26,10 @@
 //! the file is served by the API's own origin (scheme, host and port of the v1
 //! base URL): a file host elsewhere (a CDN, a signed storage URL) never sees
 //! the key, also after a redirect. Until the first byte arrives, a failed
-//! download (connection, 408, 429, 5xx) is tried again under the client's
-//! retry policy; the client's timeout bounds each wait for data, not the
+//! download (connection, 408, 429, 5xx) is tried again by the client's request
+//! engine, under the same rules as any API call (a request to the API's origin
+//! needs a rate-limit permit, and a limiter that fails closed stops it); the
+//! client's timeout bounds each wait for data, not the
 //! whole transfer, so a large file may take as long as it needs while it
 //! keeps moving.
 
@@ -36,16 +38,12 @@ use std::time::Duration;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use progenitor_client::ClientInfo as _;
-use reqwest::StatusCode;
 use serde::Serialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use url::Url;
 
-use crate::retry::retry_after;
+use crate::engine::DownloadFailure;
 use crate::{Client, Error, Page, Paginate, v2};
-
-/// Most redirects a file download follows.
-const MAX_REDIRECTS: usize = 5;
 /// The wait for data when the client has no timeout.
 const DEFAULT_STALL: Duration = Duration::from_secs(60);
 /// `get_interview_data` calls in flight at once.
@@ -340,8 +338,12 @@ impl Client {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(invalid(format!("scheme {:?}", url.scheme())));
         }
-        let stall = self.transport().timeout.unwrap_or(DEFAULT_STALL);
-        let mut response = self.open_file(job_id, url, &api, stall).await?;
+        let stall = self.engine().timeout.unwrap_or(DEFAULT_STALL);
+        let mut response = self
+            .engine()
+            .download(self.http(), url, &api, stall)
+            .await
+            .map_err(|failure| download_error(job_id, failure))?;
         let mut progress_now = Progress {
             total_bytes: response.content_length(),
             ..Progress::default()
@@ -359,109 +361,23 @@ impl Client {
         }
         Ok(progress_now.bytes_written)
     }
-
-    /// GETs the file, following redirects and retrying until its body starts.
-    async fn open_file(
-        &self,
-        job_id: &str,
-        mut url: Url,
-        api: &Url,
-        stall: Duration,
-    ) -> Result<reqwest::Response, ExportError> {
-        let transport = self.transport();
-        let retry = transport.retry;
-        let mut attempt: u32 = 0;
-        let mut redirects = 0;
-        loop {
-            let same_origin = url.origin() == api.origin();
-            let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
-            if same_origin {
-                // The API's own origin: authenticated, and counted against its rate limit.
-                heymilo_gen::set_api_key(&mut request, &transport.shared.key);
-                if let Err(e) = transport.shared.limiter.acquire().await {
-                    tracing::warn!(error = %e, "rate limiter unavailable; sending anyway");
-                }
-            }
-            tracing::debug!(
-                host = url.host_str().unwrap_or(""),
-                same_origin,
-                attempt,
-                "export file request"
-            );
-            let (failure, wait) =
-                match tokio::time::timeout(stall, self.http().execute(request)).await {
-                    Err(_) => (ExportError::Stalled(stall), None),
-                    Ok(Err(e)) => {
-                        let retryable = e.is_connect() || e.is_timeout() || e.is_request();
-                        let error = ExportError::Api(transfer_error(e));
-                        if !retryable {
-                            return Err(error);
-                        }
-                        (error, None)
-                    }
-                    Ok(Ok(response)) => {
-                        let status = response.status();
-                        if status.is_success() {
-                            return Ok(response);
-                        }
-                        if status.is_redirection()
-                            && let Some(next) = redirect_target(&url, &response)
-                        {
-                            redirects += 1;
-                            if redirects > MAX_REDIRECTS {
-                                return Err(ExportError::Download {
-                                    job_id: job_id.to_owned(),
-                                    status: status.as_u16(),
-                                });
-                            }
-                            url = next;
-                            continue;
-                        }
-                        let wait = retry_after(response.headers());
-                        if status == StatusCode::TOO_MANY_REQUESTS && same_origin {
-                            transport
-                                .shared
-                                .limiter
-                                .pause_for(wait.unwrap_or(retry.initial_backoff));
-                        }
-                        let code = status.as_u16();
-                        match code {
-                            404 | 410 => {
-                                return Err(ExportError::FileExpired {
-                                    job_id: job_id.to_owned(),
-                                    status: code,
-                                });
-                            }
-                            408 | 429 | 500 | 502 | 503 | 504 => {}
-                            _ => {
-                                return Err(ExportError::Download {
-                                    job_id: job_id.to_owned(),
-                                    status: code,
-                                });
-                            }
-                        }
-                        let failure = ExportError::Download {
-                            job_id: job_id.to_owned(),
-                            status: code,
-                        };
-                        (failure, wait)
-                    }
-                };
-            if attempt >= retry.max_retries || wait.is_some_and(|w| w > retry.max_retry_after) {
-                return Err(failure);
-            }
-            let delay = wait.unwrap_or_else(|| retry.backoff(attempt));
-            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %failure, "export file request retried");
-            tokio::time::sleep(delay).await;
-            attempt += 1;
-        }
-    }
 }
 
-/// Where a redirect points, resolved against the URL that answered it.
-fn redirect_target(from: &Url, response: &reqwest::Response) -> Option<Url> {
-    let location = response.headers().get(reqwest::header::LOCATION)?;
-    from.join(location.to_str().ok()?).ok()
+/// Why the file did not start downloading, as an export error.
+fn download_error(job_id: &str, failure: DownloadFailure) -> ExportError {
+    match failure {
+        DownloadFailure::Refused(refusal) => ExportError::Api(refusal.into()),
+        DownloadFailure::Transport(e) => ExportError::Api(transfer_error(e)),
+        DownloadFailure::Stalled(stall) => ExportError::Stalled(stall),
+        DownloadFailure::Status(status @ (404 | 410)) => ExportError::FileExpired {
+            job_id: job_id.to_owned(),
+            status,
+        },
+        DownloadFailure::Status(status) => ExportError::Download {
+            job_id: job_id.to_owned(),
+            status,
+        },
+    }
 }
 
 /// A transfer error as the SDK's error, without the URL (it may carry a signature).

@@ -30,19 +30,18 @@
 //! Every candidate is first checked with [`crate::validate`]; one that fails
 //! is never sent and ends as [`RowErrorKind::Invalid`]. The others go in
 //! chunks ([`BulkIngest::chunk_size`], default 100) through the client, so
-//! every request passes the client's shared rate limiter and retry policy;
-//! at most [`BulkIngest::concurrency`] chunks (default 4) are in flight.
+//! every request passes the client's shared rate limiter and its one request
+//! engine, which alone decides re-sends ([`crate::Disposition`]); at most
+//! [`BulkIngest::concurrency`] chunks (default 4) are in flight.
 //!
-//! A retry never creates a second interview for the same candidate:
+//! A re-send never creates a second interview for the same candidate:
 //!
 //! - **v1** (`ingest_candidates_bulk` with `retake: false`) returns a
-//!   candidate's existing interview, so sending a chunk again is harmless:
-//!   the client's transport retries it after 5xx and timeouts, and this
-//!   helper sends it again (up to the client's `max_retries`) after a failure
-//!   the transport cannot see, such as a response cut in the middle.
-//! - **v2** (`ingest_candidates_bulk`) is not idempotent, so a chunk is sent
-//!   again only when the server certainly did not process it (429, a refused
-//!   connection). After a failure it may have processed (5xx, timeout, broken
+//!   candidate's existing interview, so the spec marks it idempotent and the
+//!   engine sends a chunk again after 5xx, timeouts and answers cut short.
+//! - **v2** (`ingest_candidates_bulk`) is not idempotent, so the engine sends
+//!   a chunk again only when the server certainly did not process it (429, a
+//!   refused connection). After a failure it may have processed (5xx, timeout, broken
 //!   connection or body) the chunk is never re-sent; what happens instead is
 //!   [`V2Recovery`]: by default its rows end as
 //!   [`RowErrorKind::MaybeIngested`]; with [`V2Recovery::SingleIngests`] each
@@ -60,7 +59,7 @@ use futures::stream::{self, Stream, StreamExt};
 use heymilo_gen::{v1, v2};
 
 use crate::validate::{self, InvalidField};
-use crate::{Client, Error};
+use crate::{Client, Disposition, Error};
 
 /// Candidates per bulk request unless [`BulkIngest::chunk_size`] says otherwise.
 pub const DEFAULT_CHUNK_SIZE: usize = 100;
@@ -441,30 +440,6 @@ impl<'a> BulkIngest<'a> {
     }
 }
 
-/// Whether the server may have acted on a failed request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Delivery {
-    /// It refused the request: nothing happened, and sending it again is pointless.
-    Refused,
-    /// It never processed it (429, connection refused): sending again is safe.
-    NotProcessed,
-    /// It may have processed it (5xx, timeout, broken connection or body).
-    MaybeProcessed,
-}
-
-fn delivery(error: &Error) -> Delivery {
-    match error {
-        Error::RateLimited { .. } => Delivery::NotProcessed,
-        Error::Connection { source } if source.is_connect() => Delivery::NotProcessed,
-        Error::Api(e) if e.status == 408 => Delivery::NotProcessed,
-        Error::Server(_)
-        | Error::Timeout { .. }
-        | Error::Connection { .. }
-        | Error::Decode { .. } => Delivery::MaybeProcessed,
-        _ => Delivery::Refused,
-    }
-}
-
 /// The row of a chunk a 422 names (`body.candidates.3.email`, `body.data.3.email`).
 fn rejected_row(error: &Error, rows: usize) -> Option<usize> {
     let Error::Validation(api) = error else {
@@ -515,8 +490,6 @@ impl Plan {
     /// Sends `pending` in one bulk request, again when that is safe; every
     /// row ends in `done` exactly once.
     async fn send(&self, mut pending: Vec<Row>, done: &mut Vec<(usize, Outcome)>) {
-        let retry = self.client.transport().retry;
-        let mut attempt: u32 = 0;
         while !pending.is_empty() {
             let error = match self.bulk_call(&pending).await {
                 Ok(interviews) if interviews.len() == pending.len() => {
@@ -551,29 +524,9 @@ impl Plan {
                 ));
                 continue;
             }
-            let state = delivery(&error);
-            let resend_safe = match state {
-                Delivery::Refused => false,
-                Delivery::NotProcessed => true,
-                // v1 with retake=false returns existing interviews; v2 would create again.
-                Delivery::MaybeProcessed => matches!(self.target, Target::V1 { .. }),
-            };
-            let wait = error.retry_after();
-            let wait_ok = wait.is_none_or(|w| w <= retry.max_retry_after);
-            if resend_safe && wait_ok && attempt < retry.max_retries {
-                let delay = wait.unwrap_or_else(|| retry.backoff(attempt));
-                tracing::debug!(
-                    attempt,
-                    rows = pending.len(),
-                    delay_ms = delay.as_millis() as u64,
-                    error = %error,
-                    "bulk ingest chunk sent again"
-                );
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-                continue;
-            }
-            if state == Delivery::MaybeProcessed
+            // The engine has already sent the chunk again wherever that was
+            // safe; what is left is final for these rows.
+            if error.disposition() == Disposition::MaybeProcessed
                 && self.recovery == V2Recovery::SingleIngests
                 && let Target::V2 { posting_id } = &self.target
             {
@@ -582,8 +535,11 @@ impl Plan {
                     error = %error,
                     "bulk ingest chunk may have been processed: ingesting its rows one by one"
                 );
+                // v2 keeps one interview per candidate and posting, so a
+                // repeat returns it: the engine may re-send these.
+                let client = self.client.resending_safely();
                 for (row, candidate) in pending.drain(..) {
-                    let outcome = self.single_v2(posting_id, row, &candidate).await;
+                    let outcome = single_v2(&client, posting_id, row, &candidate).await;
                     done.push((row, outcome));
                 }
                 return;
@@ -594,7 +550,7 @@ impl Plan {
                     row,
                     Err(RowError {
                         row,
-                        kind: row_error(state, error.clone()),
+                        kind: row_error(error.clone()),
                     }),
                 ));
             }
@@ -651,55 +607,46 @@ impl Plan {
             }
         }
     }
+}
 
-    /// One candidate through v2 `ingest_candidate`, sent again after any
-    /// failure that is not a refusal: v2's one-interview-per-candidate rule
-    /// makes a repeat return the same interview ([`V2Recovery::SingleIngests`]).
-    async fn single_v2(&self, posting_id: &str, row: usize, candidate: &Candidate) -> Outcome {
-        let retry = self.client.transport().retry;
-        let mut attempt: u32 = 0;
-        loop {
-            let result = self
-                .client
-                .v2()
-                .ingest_candidate()
-                .posting_id(posting_id)
-                .body(candidate.to_v2())
-                .send()
-                .await;
-            let error: Error = match result {
-                Ok(response) => {
-                    let data = response.into_inner().data;
-                    return Ok(Ingested {
-                        interview_id: data.interview_id,
-                        interview_link: data.interview_url,
-                    });
-                }
-                Err(e) => e.into(),
-            };
-            let state = delivery(&error);
-            let wait = error.retry_after();
-            if state != Delivery::Refused
-                && wait.is_none_or(|w| w <= retry.max_retry_after)
-                && attempt < retry.max_retries
-            {
-                tokio::time::sleep(wait.unwrap_or_else(|| retry.backoff(attempt))).await;
-                attempt += 1;
-                continue;
-            }
-            return Err(RowError {
-                row,
-                kind: row_error(state, Arc::new(error)),
-            });
+/// One candidate through v2 `ingest_candidate` on a client that re-sends it
+/// after any failure that is not a refusal ([`V2Recovery::SingleIngests`]).
+async fn single_v2(
+    client: &Client,
+    posting_id: &str,
+    row: usize,
+    candidate: &Candidate,
+) -> Outcome {
+    let result = client
+        .v2()
+        .ingest_candidate()
+        .posting_id(posting_id)
+        .body(candidate.to_v2())
+        .send()
+        .await;
+    match result {
+        Ok(response) => {
+            let data = response.into_inner().data;
+            Ok(Ingested {
+                interview_id: data.interview_id,
+                interview_link: data.interview_url,
+            })
         }
+        Err(e) => Err(RowError {
+            row,
+            kind: row_error(Arc::new(e.into())),
+        }),
     }
 }
 
-fn row_error(state: Delivery, error: Arc<Error>) -> RowErrorKind {
-    match state {
-        Delivery::Refused => RowErrorKind::Rejected(error),
-        Delivery::NotProcessed => RowErrorKind::NotIngested(error),
-        Delivery::MaybeProcessed => RowErrorKind::MaybeIngested(error),
+/// What a failed request means for its rows, read from the engine's one
+/// classification: refused by the server, never processed (a local check,
+/// the limiter, a connection that never opened, a 429), or maybe processed.
+fn row_error(error: Arc<Error>) -> RowErrorKind {
+    match error.disposition() {
+        Disposition::Rejected => RowErrorKind::Rejected(error),
+        d if d.may_have_been_processed() => RowErrorKind::MaybeIngested(error),
+        _ => RowErrorKind::NotIngested(error),
     }
 }
 
@@ -736,7 +683,24 @@ mod tests {
         );
         assert_eq!(rejected_row(&validation("body.data.7.email"), 5), None);
         assert_eq!(rejected_row(&validation("body.url_key"), 5), None);
-        assert_eq!(delivery(&validation("body")), Delivery::Refused);
+        assert!(matches!(
+            row_error(Arc::new(validation("body"))),
+            RowErrorKind::Rejected(_)
+        ));
+        let local = Error::InvalidRequest {
+            message: "limit".into(),
+        };
+        assert!(matches!(
+            row_error(Arc::new(local)),
+            RowErrorKind::NotIngested(_)
+        ));
+        let limiter = Error::RateLimiterUnavailable {
+            message: "redis down".into(),
+        };
+        assert!(matches!(
+            row_error(Arc::new(limiter)),
+            RowErrorKind::NotIngested(_)
+        ));
     }
 
     #[test]

@@ -33,6 +33,7 @@
 
 mod client;
 pub mod config;
+mod engine;
 mod error;
 pub mod export;
 pub mod ingest;
@@ -41,12 +42,14 @@ pub mod rate_limit;
 #[cfg(feature = "redis")]
 mod rate_limit_redis;
 mod retry;
+mod text;
 mod transport;
 pub mod validate;
 pub mod webhooks;
 
 pub use client::Client;
 pub use config::ClientBuilder;
+pub use engine::Disposition;
 pub use error::{ApiError, Error, FieldError, Result};
 pub use export::ExportError;
 pub use heymilo_gen::{Page, v1, v2};

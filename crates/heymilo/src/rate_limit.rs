@@ -44,8 +44,16 @@ pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
     fn acquire(&self) -> BoxFuture<'_, Result<()>>;
 
     /// The server answered 429 asking to wait `wait`: nobody sends until then.
+    ///
+    /// The client passes at most its retry policy's `max_retry_after`, never
+    /// the server's raw value; implementations should still bound it (see
+    /// [`MAX_PAUSE`]).
     fn pause_for(&self, wait: Duration);
 }
+
+/// The longest pause a limiter accepts. The client itself never asks for more
+/// than its retry policy's `max_retry_after`.
+pub const MAX_PAUSE: Duration = Duration::from_secs(60 * 60);
 
 /// A deadline before which nobody sends, set by a 429; only ever extended.
 #[derive(Debug, Default)]
@@ -57,8 +65,13 @@ impl Pause {
         guard.filter(|until| *until > Instant::now())
     }
 
+    /// Nobody sends for `wait` (at most [`MAX_PAUSE`], whatever a custom
+    /// caller passes: the deadline is computed without overflow).
     fn extend(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+        let now = Instant::now();
+        let Some(until) = now.checked_add(wait.min(MAX_PAUSE)) else {
+            return;
+        };
         let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none_or(|current| current < until) {
             *guard = Some(until);

@@ -200,7 +200,7 @@ impl RateLimiter for RedisRateLimiter {
             return;
         };
         let (client, key) = (self.connection.get().cloned(), self.key.clone());
-        let ms = wait.as_millis() as u64;
+        let ms = wait.min(crate::rate_limit::MAX_PAUSE).as_millis() as u64;
         handle.spawn(async move {
             let Some(mut conn) = client else { return };
             let result: redis::RedisResult<u64> = redis::Script::new(PAUSE).key(&key).arg(ms).invoke_async(&mut conn).await;

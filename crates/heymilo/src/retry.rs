@@ -2,7 +2,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use heymilo_gen::OperationMeta;
 use rand::Rng;
 
 /// Retry settings.
@@ -44,67 +43,17 @@ impl RetryPolicy {
     }
 }
 
-/// What happened to one attempt, as far as retrying is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    /// The request never reached the server (connect failure).
-    NotSent,
-    /// The server answered that it did not process the request (408, 429).
-    Refused,
-    /// The server may have received and processed it (5xx, timeout, broken connection).
-    MaybeProcessed,
-    /// Anything else: final.
-    Final,
-}
-
-/// Classifies an HTTP status.
-pub(crate) fn classify_status(status: u16) -> Outcome {
-    match status {
-        408 | 429 => Outcome::Refused,
-        500 | 502 | 503 | 504 => Outcome::MaybeProcessed,
-        _ => Outcome::Final,
-    }
-}
-
-/// Classifies a transport error.
-pub(crate) fn classify_error(error: &reqwest::Error) -> Outcome {
-    if error.is_connect() {
-        Outcome::NotSent
-    } else if error.is_timeout() || error.is_request() || error.is_body() {
-        Outcome::MaybeProcessed
-    } else {
-        Outcome::Final
-    }
-}
-
-/// Whether sending `body` for `op` twice has the effect of sending it once:
-/// the operation is idempotent, or its `x-idempotent-unless` field is not true
-/// in this body (v1 ingest with `retake` false returns the existing interview).
-pub(crate) fn is_idempotent(op: &OperationMeta, body: Option<&[u8]>) -> bool {
-    if op.idempotent {
-        return true;
-    }
-    let Some(field) = op.idempotent_unless else {
-        return false;
-    };
-    let Some(body) = body else { return false };
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value) => value.get(field).and_then(serde_json::Value::as_bool) != Some(true),
-        Err(_) => false,
-    }
-}
-
-/// Whether an attempt with this outcome may be repeated for this operation.
-pub(crate) fn may_retry(outcome: Outcome, idempotent: bool) -> bool {
-    match outcome {
-        Outcome::NotSent | Outcome::Refused => true,
-        Outcome::MaybeProcessed => idempotent,
-        Outcome::Final => false,
-    }
-}
+/// The longest wait read from a response. A `Retry-After` further away (a
+/// huge number, a date in year 9999) reads as this: the value is the
+/// server's, so it is bounded before anything adds it to a clock.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The wait a response asks for: `retry-after-ms` (milliseconds), or
-/// `Retry-After` as seconds or as an HTTP date.
+/// `Retry-After` as seconds or as an HTTP date; at most [`MAX_SERVER_WAIT`].
+///
+/// Anything that is not a finite, non-negative number or a date (garbage,
+/// `NaN`, `-3`) is no wait at all; a date in the past is a zero wait. Never
+/// panics, whatever the header holds.
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let text = |name: &str| {
         headers
@@ -112,21 +61,30 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
-        && ms.is_finite()
-        && ms >= 0.0
-    {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+    if let Some(wait) = text("retry-after-ms").and_then(|v| seconds(v, 1000.0)) {
+        return Some(wait);
     }
     let value = text("retry-after")?;
-    if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    if value.parse::<f64>().is_ok() {
+        return seconds(value, 1.0);
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(
         when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_SERVER_WAIT),
     )
+}
+
+/// `value / per_second` seconds, bounded to [`MAX_SERVER_WAIT`]; `None` for
+/// anything that is not a finite non-negative number.
+fn seconds(value: &str, per_second: f64) -> Option<Duration> {
+    let n = value.parse::<f64>().ok()?;
+    if !n.is_finite() || n < 0.0 {
+        return None;
+    }
+    let secs = (n / per_second).min(MAX_SERVER_WAIT.as_secs_f64());
+    Duration::try_from_secs_f64(secs).ok()
 }
 
 #[cfg(test)]
@@ -192,44 +150,39 @@ mod tests {
             assert!(d <= base && d >= base * 0.75, "retry {retry}: {d}");
         }
     }
+}
 
-    #[test]
-    fn statuses_are_classified() {
-        for s in [408, 429] {
-            assert_eq!(classify_status(s), Outcome::Refused);
-        }
-        for s in [500, 502, 503, 504] {
-            assert_eq!(classify_status(s), Outcome::MaybeProcessed);
-        }
-        for s in [200, 400, 401, 404, 422, 501] {
-            assert_eq!(classify_status(s), Outcome::Final);
-        }
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn wait_for(name: &'static str, value: &str) -> Option<Duration> {
+        let mut h = HeaderMap::new();
+        let value = HeaderValue::from_str(value).ok()?;
+        h.insert(name, value);
+        retry_after(&h)
     }
 
-    #[test]
-    fn idempotency_follows_the_spec_and_the_retake_flag() {
-        let ingest = heymilo_gen::v1::operation("ingest_candidate").expect("op");
-        assert!(!ingest.idempotent);
-        assert!(is_idempotent(
-            ingest,
-            Some(br#"{"name":"a","email":"b","retake":false}"#)
-        ));
-        assert!(is_idempotent(ingest, Some(br#"{"name":"a","email":"b"}"#)));
-        assert!(!is_idempotent(
-            ingest,
-            Some(br#"{"name":"a","email":"b","retake":true}"#)
-        ));
-        assert!(!is_idempotent(ingest, None));
-        let create = heymilo_gen::v1::operation("create_webhook").expect("op");
-        assert!(!is_idempotent(create, Some(b"{}")));
-        assert!(is_idempotent(
-            heymilo_gen::v1::operation("list_postings").expect("op"),
-            None
-        ));
-        assert!(may_retry(Outcome::Refused, false));
-        assert!(may_retry(Outcome::NotSent, false));
-        assert!(!may_retry(Outcome::MaybeProcessed, false));
-        assert!(may_retry(Outcome::MaybeProcessed, true));
-        assert!(!may_retry(Outcome::Final, true));
+    proptest! {
+        /// Whatever a server writes, reading the wait never panics and never
+        /// yields more than the bound.
+        #[test]
+        fn any_retry_after_text_is_bounded(
+            text in "[ -~]{0,40}",
+            number in any::<f64>(),
+            secs in any::<u64>(),
+            year in 1900u32..=9999,
+        ) {
+            let date = format!("Fri, 31 Dec {year} 23:59:59 GMT");
+            for value in [text.clone(), number.to_string(), secs.to_string(), format!("{number:e}"), date] {
+                for name in ["retry-after", "retry-after-ms"] {
+                    if let Some(wait) = wait_for(name, &value) {
+                        prop_assert!(wait <= MAX_SERVER_WAIT, "{name}: {value:?} -> {wait:?}");
+                    }
+                }
+            }
+        }
     }
 }
