@@ -13,11 +13,9 @@ const KEY: &str = "hm_live_SECRET_9f8e7d";
 
 /// Fast backoff so tests run quickly; everything else at its default.
 fn fast() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(80),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .with_initial_backoff(Duration::from_millis(20))
+        .with_max_backoff(Duration::from_millis(80))
 }
 
 fn client(server: &Recorder) -> Client {
@@ -95,11 +93,11 @@ async fn backoff_grows_between_attempts() {
     let c = Client::builder()
         .api_key(KEY)
         .v1_base_url(server.url())
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(100),
-            max_retries: 2,
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(100))
+                .with_max_retries(2),
+        )
         .build()
         .expect("client");
     let _ = c.v1().get_health().send().await;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use heymilo::ingest::{Candidate, RowErrorKind, Target};
+use heymilo::ingest::{Candidate, RowErrorKind};
 use heymilo::prelude::*;
 use heymilo::rate_limit::RateLimiter;
 use heymilo::{Disposition, RetryPolicy, v1};
@@ -18,12 +18,11 @@ const KEY: &str = "hm_live_HOSTILE_5ecret";
 
 /// Retries on, small waits, a short cap on server-requested waits.
 fn policy() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        max_retry_after: Duration::from_millis(300),
-    }
+    RetryPolicy::default()
+        .with_max_retries(2)
+        .with_initial_backoff(Duration::from_millis(10))
+        .with_max_backoff(Duration::from_millis(40))
+        .with_max_retry_after(Duration::from_millis(300))
 }
 
 fn builder(server: &Hostile) -> heymilo::ClientBuilder {
@@ -473,7 +472,9 @@ async fn an_export_download_obeys_a_limiter_that_fails_closed() {
         .build()
         .expect("client");
     let err = c
-        .export_interviews_to("P", Vec::new(), |_| {})
+        .export()
+        .interviews("P")
+        .to_writer(Vec::new())
         .await
         .expect_err("the download is refused");
     assert!(
@@ -503,7 +504,9 @@ async fn an_export_download_is_retried_by_the_engine() {
     .await;
     let mut out = Vec::new();
     let done = client(&server)
-        .export_interviews_to("P", &mut out, |_| {})
+        .export()
+        .interviews("P")
+        .to_writer(&mut out)
         .await
         .expect("exported");
     assert_eq!(out, br#"["row"]"#);
@@ -519,7 +522,8 @@ async fn ingest_rows_the_limiter_refused_are_not_reported_as_rejected_by_the_ser
         .build()
         .expect("client");
     let report = c
-        .bulk_ingest(Target::v2("P"))
+        .ingest()
+        .v2("P")
         .run(vec![
             Candidate::new("Ada", "ada@example.com"),
             Candidate::new("Bob", "bob@example.com"),
@@ -537,7 +541,8 @@ async fn ingest_rows_the_limiter_refused_are_not_reported_as_rejected_by_the_ser
 async fn a_v2_chunk_that_may_have_been_processed_is_sent_once() {
     let server = Hostile::always(Act::json(503, &json!({"detail": "busy"}))).await;
     let report = client(&server)
-        .bulk_ingest(Target::v2("P"))
+        .ingest()
+        .v2("P")
         .run(vec![Candidate::new("Ada", "ada@example.com")])
         .await;
     let e = report.errors().next().expect("one error");

@@ -16,12 +16,12 @@ fn client(mock: &MockServer) -> Client {
         .api_key(mock.api_key())
         .v1_base_url(mock.base_url())
         .v2_base_url(mock.base_url())
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            max_retries: 8,
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(10))
+                .with_max_backoff(Duration::from_millis(50))
+                .with_max_retries(8),
+        )
         .no_rate_limit()
         .build()
         .expect("client")

@@ -49,10 +49,7 @@ async fn the_key_never_leaks() {
         .api_key(KEY)
         .v1_base_url(server.url())
         .v2_base_url(server.url())
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        });
+        .retry_policy(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)));
     let mut seen = format!("{builder:?}");
     let client = builder.build().expect("client");
     seen += &format!("{client:?}{:?}{:?}", client.v1(), client.v2());

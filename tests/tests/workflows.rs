@@ -17,11 +17,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use heymilo::export::Progress;
-use heymilo::ingest::{Candidate, IngestReport, RowErrorKind, Target, V2Recovery};
+use heymilo::export::ExportProgress;
+use heymilo::ingest::{Candidate, IngestReport, RowErrorKind, V2Recovery};
 use heymilo::prelude::*;
-use heymilo::webhooks::{DeliveryMethod, Event, EventType, Generation, NewSubscription};
-use heymilo::{ExportError, RetryPolicy};
+use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription};
+use heymilo::{ExportError, Generation, RetryPolicy};
 use heymilo_mock::{Config, MockServer};
 use serde_json::{Value, json};
 
@@ -34,12 +34,12 @@ fn client_for(base: &str, key: &str) -> Client {
         .api_key(key)
         .v1_base_url(base)
         .v2_base_url(base)
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(50),
-            max_retries: 8,
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_max_backoff(Duration::from_millis(50))
+                .with_max_retries(8),
+        )
         .no_rate_limit()
         .build()
         .expect("client")
@@ -157,7 +157,8 @@ async fn ten_thousand_v1_rows_through_faults_each_end_once() {
     let mut last = None;
     let started = Instant::now();
     let report = c
-        .bulk_ingest(Target::v1(&url_key))
+        .ingest()
+        .v1(&url_key)
         .on_progress(|p| last = Some(p))
         .run(rows.clone())
         .await;
@@ -223,7 +224,8 @@ async fn ten_thousand_v2_rows_through_faults_never_duplicate() {
     // Default: a chunk the server may have processed is never re-sent.
     let started = Instant::now();
     let report = c
-        .bulk_ingest(Target::v2(&postings[0].0))
+        .ingest()
+        .v2(&postings[0].0)
         .chunk_size(250)
         .run(rows.clone())
         .await;
@@ -250,7 +252,8 @@ async fn ten_thousand_v2_rows_through_faults_never_duplicate() {
     // Each single ingest meets the same faults; enough tries that all 9,990 succeed.
     let report2 = c
         .with_max_retries(15)
-        .bulk_ingest(Target::v2(&postings[1].0))
+        .ingest()
+        .v2(&postings[1].0)
         .v2_recovery(V2Recovery::SingleIngests)
         .run(rows.clone())
         .await;
@@ -309,7 +312,7 @@ async fn rows_are_checked_before_sending_and_name_row_and_field() {
         many_keys,
         Candidate::new("Ok2", "ok2@example.com").data("source", "referral"),
     ];
-    let report = c.bulk_ingest(Target::v2(&posting)).run(rows).await;
+    let report = c.ingest().v2(&posting).run(rows).await;
     let fields: Vec<Option<&str>> = report
         .outcomes
         .iter()
@@ -609,7 +612,8 @@ async fn a_v2_chunk_processed_then_failed_is_never_sent_again() {
     let c = client_for(&base, "hm_test_key");
     let rows = people(100, "fail");
     let report = c
-        .bulk_ingest(Target::v2("P1"))
+        .ingest()
+        .v2("P1")
         .chunk_size(10)
         .concurrency(1)
         .run(rows.clone())
@@ -640,7 +644,8 @@ async fn single_ingest_recovery_finds_the_interviews_a_failed_chunk_created() {
     let c = client_for(&base, "hm_test_key");
     let rows = people(100, "single");
     let report = c
-        .bulk_ingest(Target::v2("P1"))
+        .ingest()
+        .v2("P1")
         .chunk_size(10)
         .concurrency(3)
         .v2_recovery(V2Recovery::SingleIngests)
@@ -663,11 +668,7 @@ async fn v1_chunks_are_sent_again_after_failures_because_retake_is_false() {
     fake.fail_after_processing.store(true, Ordering::SeqCst);
     let c = client_for(&base, "hm_test_key");
     let rows = people(60, "v1fail");
-    let report = c
-        .bulk_ingest(Target::v1("key"))
-        .chunk_size(20)
-        .run(rows.clone())
-        .await;
+    let report = c.ingest().v1("key").chunk_size(20).run(rows.clone()).await;
     let ok = interviews_by_email(&report, &rows, |_, _| false);
     assert_eq!(ok.len(), 60);
     assert!(fake.bulk_requests.load(Ordering::SeqCst) > 3, "re-sent");
@@ -681,14 +682,15 @@ async fn v1_chunks_are_sent_again_after_failures_because_retake_is_false() {
 async fn a_row_the_server_refuses_fails_alone_and_the_rest_is_sent() {
     let (fake, base) = fake().await;
     let c = client_for(&base, "hm_test_key");
-    for target in [Target::v1("key"), Target::v2("P1")] {
+    for (target, id) in [(Generation::V1, "key"), (Generation::V2, "P1")] {
         let mut rows = people(12, "r");
         rows[3].email = "reject.3@example.com".into();
         rows[7].email = "reject.7@example.com".into();
         rows[9].email = "bad".into();
         lock(&fake.received).clear();
         let report = c
-            .bulk_ingest(target.clone())
+            .ingest()
+            .into_generation(target, id)
             .chunk_size(6)
             .run(rows.clone())
             .await;
@@ -715,14 +717,15 @@ async fn the_outcome_stream_is_in_input_order() {
     let c = client_for(&base, "hm_test_key");
     let rows = people(45, "s");
     let outcomes: Vec<_> = c
-        .bulk_ingest(Target::v2("P1"))
+        .ingest()
+        .v2("P1")
         .chunk_size(4)
         .concurrency(8)
         .stream(futures::stream::iter(rows.clone()))
         .collect()
         .await;
     assert_eq!(outcomes.len(), 45);
-    let again = c.bulk_ingest(Target::v2("P1")).run(rows).await;
+    let again = c.ingest().v2("P1").run(rows).await;
     for (a, b) in outcomes.iter().zip(&again.outcomes) {
         assert_eq!(
             a.as_ref().expect("ok").interview_id,
@@ -736,16 +739,17 @@ async fn the_outcome_stream_is_in_input_order() {
 fn helper_futures_can_be_spawned() {
     fn send<T: Send>(_: &T) {}
     let c = client_for("http://127.0.0.1:9", "k");
-    send(&c.bulk_ingest(Target::v2("P")).run(people(1, "x")));
+    send(&c.ingest().v2("P").run(people(1, "x")));
     send(
-        &c.bulk_ingest(Target::v1("K"))
+        &c.ingest()
+            .v1("K")
             .on_progress(|_| {})
             .run_stream(futures::stream::iter(people(1, "y"))),
     );
-    send(&c.export_interviews_to("P", Vec::new(), |_| {}));
-    send(&c.export_interviews_to_path("P", "/nonexistent/x"));
-    send(&c.export_candidates_jsonl("P", Vec::new(), |_| {}));
-    send(&c.export_interview_data_jsonl("P", Vec::new(), |_| {}));
+    send(&c.export().interviews("P").to_writer(Vec::new()));
+    send(&c.export().interviews("P").to_path("/nonexistent/x"));
+    send(&c.export().candidates("P").to_writer(Vec::new()));
+    send(&c.export().interview_data("P").to_writer(Vec::new()));
     let hooks = c.webhooks();
     send(&hooks.list(Generation::V2, None));
     send(&hooks.deactivate(Generation::V1, "W"));
@@ -760,9 +764,12 @@ async fn a_v1_export_streams_to_a_writer_and_to_a_file() {
     let c = client(&mock);
     let posting = mock.postings()[0].0.clone();
     let mut out = Vec::new();
-    let mut seen: Vec<Progress> = Vec::new();
+    let mut seen: Vec<ExportProgress> = Vec::new();
     let done = c
-        .export_interviews_to(&posting, &mut out, |p| seen.push(p))
+        .export()
+        .interviews(&posting)
+        .on_progress(|p| seen.push(p))
+        .to_writer(&mut out)
         .await
         .expect("export");
     let file: Vec<Value> = serde_json::from_slice(&out).expect("the export is JSON");
@@ -782,7 +789,9 @@ async fn a_v1_export_streams_to_a_writer_and_to_a_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("interviews.json");
     let done = c
-        .export_interviews_to_path(&posting, &path)
+        .export()
+        .interviews(&posting)
+        .to_path(&path)
         .await
         .expect("export to path");
     let written = std::fs::read(&path).expect("read");
@@ -796,7 +805,9 @@ async fn a_v1_export_streams_to_a_writer_and_to_a_file() {
     assert!(!dir.path().join("interviews.json.part").exists());
 
     let err = c
-        .export_interviews_to_path("NOPE", dir.path().join("nope.json"))
+        .export()
+        .interviews("NOPE")
+        .to_path(dir.path().join("nope.json"))
         .await
         .expect_err("no posting");
     assert!(
@@ -834,7 +845,9 @@ async fn export_failures_are_typed() {
         }),
     ] {
         let err = c
-            .export_interviews_to(posting, &mut sink, |_| {})
+            .export()
+            .interviews(posting)
+            .to_writer(&mut sink)
             .await
             .expect_err(posting);
         assert!(check(&err), "{posting}: {err:?}");
@@ -844,7 +857,9 @@ async fn export_failures_are_typed() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let err = c
-        .export_interviews_to_path("gone", dir.path().join("x.json"))
+        .export()
+        .interviews("gone")
+        .to_path(dir.path().join("x.json"))
         .await
         .expect_err("gone");
     assert!(matches!(err, ExportError::FileExpired { .. }));
@@ -856,7 +871,9 @@ async fn export_failures_are_typed() {
 
     let mut bad = FailingWriter;
     let err = c
-        .export_interviews_to("ok", &mut bad, |_| {})
+        .export()
+        .interviews("ok")
+        .to_writer(&mut bad)
         .await
         .expect_err("disk full");
     assert!(matches!(err, ExportError::Io(_)), "{err:?}");
@@ -868,7 +885,9 @@ async fn the_api_key_never_reaches_another_origin() {
     let c = client_for(&base, "hm_test_key");
     for posting in ["ok", "relative", "redirect", "cross"] {
         let mut out = Vec::new();
-        c.export_interviews_to(posting, &mut out, |_| {})
+        c.export()
+            .interviews(posting)
+            .to_writer(&mut out)
             .await
             .expect(posting);
         assert_eq!(out, SMALL, "{posting}");
@@ -961,7 +980,9 @@ async fn a_200_mb_export_passes_through_bounded_memory() {
     let mut lag = 0u64;
     let started = Instant::now();
     let done = c
-        .export_interviews_to("big", &mut sink, |p| {
+        .export()
+        .interviews("big")
+        .on_progress(|p| {
             reports += 1;
             // What is reported written has reached the writer: nothing is held back.
             lag = lag.max(p.bytes_written - counted.load(Ordering::SeqCst));
@@ -970,6 +991,7 @@ async fn a_200_mb_export_passes_through_bounded_memory() {
                 peak = peak.max(rss_bytes());
             }
         })
+        .to_writer(&mut sink)
         .await
         .expect("export");
     let elapsed = started.elapsed();
@@ -1003,9 +1025,12 @@ async fn v2_candidates_export_as_json_lines() {
     let c = client(&mock);
     let posting = mock.postings()[2].0.clone();
     let mut out = Vec::new();
-    let mut last = Progress::default();
+    let mut last = ExportProgress::default();
     let done = c
-        .export_candidates_jsonl(&posting, &mut out, |p| last = p)
+        .export()
+        .candidates(&posting)
+        .on_progress(|p| last = p)
+        .to_writer(&mut out)
         .await
         .expect("export");
     let text = String::from_utf8(out).expect("utf-8");
@@ -1028,7 +1053,9 @@ async fn v2_interview_data_exports_as_json_lines_in_list_order() {
     let c = client_for(&base, "hm_test_key");
     let mut out = Vec::new();
     let done = c
-        .export_interview_data_jsonl("P1", &mut out, |_| {})
+        .export()
+        .interview_data("P1")
+        .to_writer(&mut out)
         .await
         .expect("export");
     let lines: Vec<Value> = String::from_utf8(out)

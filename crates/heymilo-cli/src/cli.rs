@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use heymilo::Generation;
 
 use crate::output::Format;
 
@@ -256,29 +257,17 @@ pub enum InterviewsCmd {
     },
 }
 
-/// An API generation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Generation {
-    // API v1 (legacy, api.heymilo.network)
-    V1,
-    // API v2 (current, api.heymilo.ai)
-    V2,
-}
-
-impl From<Generation> for heymilo::webhooks::Generation {
-    fn from(g: Generation) -> Self {
-        match g {
-            Generation::V1 => heymilo::webhooks::Generation::V1,
-            Generation::V2 => heymilo::webhooks::Generation::V2,
-        }
-    }
+/// `v1` or `v2`, parsed into the SDK's one [`Generation`] type.
+fn generation() -> impl clap::builder::TypedValueParser<Value = Generation> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["v1", "v2"]).try_map(|s| s.parse::<Generation>())
 }
 
 /// `--generation`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct GenerationArg {
     /// The API generation
-    #[arg(long, short = 'g', value_enum, default_value_t = Generation::V2)]
+    #[arg(long, short = 'g', default_value = "v2", value_parser = generation())]
     pub generation: Generation,
 }
 

@@ -1,4 +1,4 @@
-//! Bulk ingest of 10,000 candidates through `client.bulk_ingest(..)` (v2, the
+//! Bulk ingest of 10,000 candidates through `client.ingest()` (v2, the
 //! default 100 per chunk, so 100 bulk requests), with one chunk in flight
 //! against four, at two server latencies per bulk request:
 //!
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use common::Server;
 use criterion::{BatchSize, Criterion, SamplingMode};
 use heymilo::Client;
-use heymilo::ingest::{Candidate, Target};
+use heymilo::ingest::Candidate;
 
 /// Candidates per run.
 const ROWS: usize = 10_000;
@@ -40,7 +40,8 @@ fn candidates() -> Vec<Candidate> {
 /// Ingests `rows` into the posting whose id carries the server's latency.
 async fn ingest(client: &Client, latency_ms: u64, concurrency: usize, rows: Vec<Candidate>) {
     let report = client
-        .bulk_ingest(Target::v2(format!("ingest-l{latency_ms}")))
+        .ingest()
+        .v2(format!("ingest-l{latency_ms}"))
         .concurrency(concurrency)
         .run(rows)
         .await;

@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use heymilo::Client;
-use heymilo::ingest::{Candidate, Target};
+use heymilo::ingest::Candidate;
 
 /// A small input with the usual problems: a bad email, a phone number not in
 /// E.164 form, a blank name and a candidate listed twice.
@@ -85,7 +85,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (posting_id, _) = mock.postings()[0].clone();
 
     let report = client
-        .bulk_ingest(Target::v2(&posting_id))
+        .ingest()
+        .v2(&posting_id)
         .chunk_size(4)
         .concurrency(2)
         .on_progress(|p| {

@@ -35,7 +35,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = tokio::fs::File::create(&path).await?;
     let mut reported = 0;
     let done = client
-        .export_interviews_to(&posting_id, file, |p| {
+        .export()
+        .interviews(&posting_id)
+        .on_progress(|p| {
             // Every 64 KiB or so, and at the end.
             if p.bytes_written - reported >= 64 * 1024 || Some(p.bytes_written) == p.total_bytes {
                 reported = p.bytes_written;
@@ -46,6 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         })
+        .to_writer(file)
         .await?;
     println!(
         "export {}: {} bytes in {}",
@@ -56,14 +59,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The same into a path: written to `.part`, renamed once complete.
     let path = dir.join(format!("interviews-{posting_id}-again.json"));
-    let done = client.export_interviews_to_path(&posting_id, &path).await?;
+    let done = client
+        .export()
+        .interviews(&posting_id)
+        .to_path(&path)
+        .await?;
     println!("export again: {} bytes in {}", done.bytes, path.display());
 
-    // v2: every candidate of the posting as JSON Lines.
+    // v2: every candidate of the posting as JSON Lines, into a file.
     let path = dir.join(format!("candidates-{posting_id}.jsonl"));
-    let file = tokio::fs::File::create(&path).await?;
     let done = client
-        .export_candidates_jsonl(&posting_id, file, |p| {
+        .export()
+        .candidates(&posting_id)
+        .on_progress(|p| {
             if p.records % 100 == 0 {
                 println!(
                     "  {} of {} candidates",
@@ -72,6 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         })
+        .to_path(&path)
         .await?;
     println!(
         "{} candidates, {} bytes in {}",

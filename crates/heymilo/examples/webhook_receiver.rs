@@ -12,8 +12,9 @@
 use std::time::Duration;
 
 use heymilo::Client;
-use heymilo::ingest::{Candidate, Target};
-use heymilo::webhooks::{DeliveryMethod, Event, EventType, Generation, NewSubscription};
+use heymilo::Generation;
+use heymilo::ingest::Candidate;
+use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -68,7 +69,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A candidate arrives and takes the interview (driven by the mock's control route).
     let report = client
-        .bulk_ingest(Target::v2(&posting_id))
+        .ingest()
+        .v2(&posting_id)
         .run([Candidate::new("Jane Doe", "jane.doe@example.com")])
         .await;
     let interview = report.outcomes[0].as_ref().map_err(|e| e.to_string())?;

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use heymilo_gen::{Inner, v1, v2};
+// `baseurl()` of the generated clients.
+use progenitor_client::ClientInfo as _;
 
 use crate::Result;
 use crate::config::ClientBuilder;
@@ -55,7 +57,7 @@ impl Client {
     /// A client from `HEYMILO_API_KEY` and the optional `HEYMILO_V1_URL` and
     /// `HEYMILO_V2_URL`, with default settings otherwise.
     pub fn from_env() -> Result<Client> {
-        ClientBuilder::default().from_env().build()
+        ClientBuilder::default().with_env().build()
     }
 
     pub(crate) fn assemble(
@@ -104,7 +106,7 @@ impl Client {
     /// ```
     pub fn with_max_retries(&self, retries: u32) -> Client {
         let mut transport = self.inner.transport.clone();
-        transport.retry.max_retries = retries;
+        transport.retry = transport.retry.with_max_retries(retries);
         self.derive(transport)
     }
 
@@ -151,5 +153,3 @@ impl Client {
         )
     }
 }
-
-use progenitor_client::ClientInfo as _;

@@ -33,11 +33,16 @@ pub const ENV_V2_URL: &str = "HEYMILO_V2_URL";
 pub const ENV_REDIS_URL: &str = "HEYMILO_REDIS_URL";
 
 /// How the client limits its own request rate.
+/// Where the rate limit is kept; the budget itself is `per_minute`.
 #[derive(Clone)]
 enum Limit {
-    PerMinute(u32),
+    /// In this process.
+    Local,
+    /// Nowhere: no client-side limit.
     Off,
+    /// The caller's limiter.
     Custom(Arc<dyn RateLimiter>),
+    /// Shared through Redis at this URL.
     Redis(String),
 }
 
@@ -88,7 +93,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            limit: Limit::PerMinute(DEFAULT_REQUESTS_PER_MINUTE),
+            limit: Limit::Local,
             per_minute: DEFAULT_REQUESTS_PER_MINUTE,
             on_redis_failure: Default::default(),
         }
@@ -152,7 +157,7 @@ impl ClientBuilder {
     pub fn rate_limit_per_minute(mut self, per_minute: u32) -> Self {
         self.per_minute = per_minute;
         if !matches!(self.limit, Limit::Redis(_)) {
-            self.limit = Limit::PerMinute(per_minute);
+            self.limit = Limit::Local;
         }
         self
     }
@@ -194,7 +199,7 @@ impl ClientBuilder {
     }
 
     /// Reads `HEYMILO_API_KEY` and, when set, `HEYMILO_V1_URL` and `HEYMILO_V2_URL`.
-    pub fn from_env(mut self) -> Self {
+    pub fn with_env(mut self) -> Self {
         if let Ok(key) = std::env::var(ENV_API_KEY) {
             self = self.api_key(key);
         }
@@ -219,7 +224,7 @@ impl ClientBuilder {
         let v1_url = check_url("v1", &self.v1_url)?;
         let v2_url = check_url("v2", &self.v2_url)?;
         let limiter: Arc<dyn RateLimiter> = match self.limit {
-            Limit::PerMinute(n) => match NonZeroU32::new(n) {
+            Limit::Local => match NonZeroU32::new(self.per_minute) {
                 Some(n) => Arc::new(LocalRateLimiter::per_minute(n)),
                 None => {
                     return Err(Error::Config {

@@ -1,22 +1,29 @@
-//! Exports streamed to any writer, chunk by chunk: a file of any size passes
-//! through a few kilobytes of memory.
+//! Exports streamed to any writer or file, chunk by chunk: a file of any size
+//! passes through a few kilobytes of memory.
 //!
-//! - v1: [`Client::export_interviews_to`] (and [`Client::export_interviews_to_path`])
-//!   calls `export_interviews`, follows its `file_url` and copies the file.
-//! - v2, which has no export job: [`Client::export_candidates_jsonl`] writes
-//!   every candidate of a posting as JSON Lines, and
-//!   [`Client::export_interview_data_jsonl`] every interview's full results
-//!   (`get_interview_data`).
+//! Start from [`Client::export`], pick what to export, optionally follow the
+//! progress, then write it to an `AsyncWrite` ([`ExportRun::to_writer`]) or to
+//! a path ([`ExportRun::to_path`], which appears only once complete):
+//!
+//! - [`Export::interviews`] (v1): calls `export_interviews`, follows its
+//!   `file_url` and copies the file.
+//! - [`Export::candidates`] (v2, which has no export job): every candidate of
+//!   a posting as JSON Lines.
+//! - [`Export::interview_data`] (v2): every interview's full results
+//!   (`get_interview_data`) as JSON Lines.
 //!
 //! ```no_run
 //! # async fn demo(client: heymilo::Client) -> Result<(), heymilo::ExportError> {
-//! let file = tokio::fs::File::create("interviews.json").await?;
 //! let done = client
-//!     .export_interviews_to("13D77095", file, |p| {
-//!         eprintln!("{} of {:?} bytes", p.bytes_written, p.total_bytes)
-//!     })
+//!     .export()
+//!     .interviews("13D77095")
+//!     .on_progress(|p| eprintln!("{} of {:?} bytes", p.bytes_written, p.total_bytes))
+//!     .to_path("interviews.json")
 //!     .await?;
 //! println!("export {:?}: {} bytes", done.job_id, done.bytes);
+//!
+//! let mut lines = Vec::new(); // any AsyncWrite + Unpin
+//! client.export().candidates("13D77095").to_writer(&mut lines).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -29,10 +36,10 @@
 //! download (connection, 408, 429, 5xx) is tried again by the client's request
 //! engine, under the same rules as any API call (a request to the API's origin
 //! needs a rate-limit permit, and a limiter that fails closed stops it); the
-//! client's timeout bounds each wait for data, not the
-//! whole transfer, so a large file may take as long as it needs while it
-//! keeps moving.
+//! client's timeout bounds each wait for data, not the whole transfer, so a
+//! large file may take as long as it needs while it keeps moving.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -43,7 +50,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use url::Url;
 
 use crate::engine::DownloadFailure;
-use crate::{Client, Error, Page, Paginate, v2};
+use crate::{Client, Error, Generation, Page, Paginate, v2};
 /// The wait for data when the client has no timeout.
 const DEFAULT_STALL: Duration = Duration::from_secs(60);
 /// `get_interview_data` calls in flight at once.
@@ -54,7 +61,7 @@ const PAGE_SIZE: u64 = 100;
 /// How far an export has come; reported after every chunk or record written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Progress {
+pub struct ExportProgress {
     /// Bytes written to the writer so far.
     pub bytes_written: u64,
     /// The file's size, when the server said (`Content-Length`).
@@ -137,24 +144,176 @@ pub enum ExportError {
 }
 
 impl Client {
-    /// Exports every interview of a posting (v1 `export_interviews`) and
-    /// streams the file to `writer`, calling `progress` after each chunk; the
-    /// writer is flushed at the end.
+    /// Exports: the v1 interview file and the v2 JSON Lines exports; see
+    /// [`crate::export`].
+    pub fn export(&self) -> Export {
+        Export {
+            client: self.clone(),
+        }
+    }
+}
+
+/// The exports of a client; start from [`Client::export`].
+#[derive(Debug, Clone)]
+pub struct Export {
+    client: Client,
+}
+
+/// What an [`ExportRun`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Interviews,
+    Candidates,
+    InterviewData,
+}
+
+impl Export {
+    /// Every interview of a posting, as the file of v1 `export_interviews`.
     ///
     /// A job that is `failed` or `expired` or has no `file_url` is an error,
     /// as is a file URL answering 404 or 410 ([`ExportError::FileExpired`]).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: heymilo::Client) -> Result<(), heymilo::ExportError> {
-    /// let mut out = Vec::new(); // any AsyncWrite + Unpin
-    /// client.export_interviews_to("13D77095", &mut out, |_| {}).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn export_interviews_to<W>(
+    pub fn interviews(&self, posting_id: impl Into<String>) -> ExportRun<'static> {
+        self.run(Kind::Interviews, posting_id.into())
+    }
+
+    /// Every candidate of a posting (v2 `list_candidates`, newest first), as
+    /// JSON Lines: one `CandidateResponse` object per line. Pages load while
+    /// the previous one is written.
+    pub fn candidates(&self, posting_id: impl Into<String>) -> ExportRun<'static> {
+        self.run(Kind::Candidates, posting_id.into())
+    }
+
+    /// The full results of every interview of a posting (v2
+    /// `get_interview_data` for each candidate `list_candidates` returns), as
+    /// JSON Lines, one `InterviewDataResponse` per line, in list order. A few
+    /// interviews are fetched at once; all go through the client's rate limiter.
+    pub fn interview_data(&self, posting_id: impl Into<String>) -> ExportRun<'static> {
+        self.run(Kind::InterviewData, posting_id.into())
+    }
+
+    fn run(&self, kind: Kind, posting_id: String) -> ExportRun<'static> {
+        ExportRun {
+            client: self.client.clone(),
+            kind,
+            posting_id,
+            progress: Box::new(|_| {}),
+        }
+    }
+}
+
+/// One export being configured; write it with [`ExportRun::to_writer`] or
+/// [`ExportRun::to_path`].
+pub struct ExportRun<'a> {
+    client: Client,
+    kind: Kind,
+    posting_id: String,
+    progress: Box<dyn FnMut(ExportProgress) + Send + 'a>,
+}
+
+impl fmt::Debug for ExportRun<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExportRun")
+            .field("kind", &self.kind)
+            .field("posting_id", &self.posting_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> ExportRun<'a> {
+    /// The API generation this export reads.
+    pub fn generation(&self) -> Generation {
+        match self.kind {
+            Kind::Interviews => Generation::V1,
+            Kind::Candidates | Kind::InterviewData => Generation::V2,
+        }
+    }
+
+    /// Called after every chunk or record written.
+    pub fn on_progress<'b>(
+        self,
+        progress: impl FnMut(ExportProgress) + Send + 'b,
+    ) -> ExportRun<'b> {
+        ExportRun {
+            client: self.client,
+            kind: self.kind,
+            posting_id: self.posting_id,
+            progress: Box::new(progress),
+        }
+    }
+
+    /// Writes the export to `writer`, flushed at the end.
+    pub async fn to_writer<W>(mut self, mut writer: W) -> Result<ExportSummary, ExportError>
+    where
+        W: AsyncWrite + Unpin,
+    {
+        let client = self.client.clone();
+        let posting = std::mem::take(&mut self.posting_id);
+        match self.kind {
+            Kind::Interviews => {
+                client
+                    .interviews_to(&posting, &mut writer, &mut self.progress)
+                    .await
+            }
+            Kind::Candidates => {
+                client
+                    .candidates_jsonl(&posting, &mut writer, &mut self.progress)
+                    .await
+            }
+            Kind::InterviewData => {
+                client
+                    .interview_data_jsonl(&posting, &mut writer, &mut self.progress)
+                    .await
+            }
+        }
+    }
+
+    /// Writes the export to a file at `path`, which appears only once
+    /// complete: the data goes to `path` + `.part` first, then is synced and
+    /// renamed; on failure the partial file is removed. I/O errors name the file.
+    pub async fn to_path(self, path: impl AsRef<Path>) -> Result<ExportSummary, ExportError> {
+        let path = path.as_ref();
+        let part = part_path(path);
+        let file = tokio::fs::File::create(&part)
+            .await
+            .map_err(|e| named(&part, e))?;
+        let mut writer = tokio::io::BufWriter::new(file);
+        let result = async {
+            let summary = self.to_writer(&mut writer).await?;
+            writer
+                .get_ref()
+                .sync_all()
+                .await
+                .map_err(|e| named(&part, e))?;
+            tokio::fs::rename(&part, path)
+                .await
+                .map_err(|e| named(path, e))?;
+            Ok::<_, ExportError>(summary)
+        }
+        .await;
+        if result.is_err() {
+            drop(writer);
+            let _ = tokio::fs::remove_file(&part).await;
+        }
+        result
+    }
+}
+
+/// An I/O error naming its file.
+fn named(path: &Path, e: std::io::Error) -> ExportError {
+    ExportError::Io(std::io::Error::new(
+        e.kind(),
+        format!("{}: {e}", path.display()),
+    ))
+}
+
+type ProgressFn<'a> = Box<dyn FnMut(ExportProgress) + Send + 'a>;
+
+impl Client {
+    async fn interviews_to<W>(
         &self,
         posting_id: &str,
-        mut writer: W,
-        mut progress: impl FnMut(Progress),
+        writer: &mut W,
+        progress: &mut ProgressFn<'_>,
     ) -> Result<ExportSummary, ExportError>
     where
         W: AsyncWrite + Unpin,
@@ -180,7 +339,7 @@ impl Client {
             });
         };
         let bytes = self
-            .download(&job.job_id, file_url, &mut writer, &mut progress)
+            .download(&job.job_id, file_url, writer, progress)
             .await?;
         writer.flush().await?;
         Ok(ExportSummary {
@@ -190,58 +349,11 @@ impl Client {
         })
     }
 
-    /// [`Client::export_interviews_to`] into a file at `path`, which appears
-    /// only once complete: the data goes to `path` + `.part` first, then is
-    /// synced and renamed; on failure the partial file is removed.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: heymilo::Client) -> Result<(), heymilo::ExportError> {
-    /// let done = client.export_interviews_to_path("13D77095", "interviews.json").await?;
-    /// println!("{} bytes", done.bytes);
-    /// # Ok(()) }
-    /// ```
-    pub async fn export_interviews_to_path(
+    async fn candidates_jsonl<W>(
         &self,
         posting_id: &str,
-        path: impl AsRef<Path>,
-    ) -> Result<ExportSummary, ExportError> {
-        let path = path.as_ref();
-        let part = part_path(path);
-        let file = tokio::fs::File::create(&part).await?;
-        let mut writer = tokio::io::BufWriter::new(file);
-        let result = async {
-            let summary = self
-                .export_interviews_to(posting_id, &mut writer, |_| {})
-                .await?;
-            writer.get_ref().sync_all().await?;
-            tokio::fs::rename(&part, path).await?;
-            Ok::<_, ExportError>(summary)
-        }
-        .await;
-        if result.is_err() {
-            drop(writer);
-            let _ = tokio::fs::remove_file(&part).await;
-        }
-        result
-    }
-
-    /// Writes every candidate of a posting (v2 `list_candidates`, newest
-    /// first) to `writer` as JSON Lines: one `CandidateResponse` object per
-    /// line. Pages load while the previous one is written.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: heymilo::Client) -> Result<(), heymilo::ExportError> {
-    /// let file = tokio::fs::File::create("candidates.jsonl").await?;
-    /// client
-    ///     .export_candidates_jsonl("13D77095", file, |p| eprintln!("{} records", p.records))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn export_candidates_jsonl<W>(
-        &self,
-        posting_id: &str,
-        mut writer: W,
-        mut progress: impl FnMut(Progress),
+        writer: &mut W,
+        progress: &mut ProgressFn<'_>,
     ) -> Result<ExportSummary, ExportError>
     where
         W: AsyncWrite + Unpin,
@@ -251,30 +363,18 @@ impl Client {
         while let Some(page) = pages.try_next().await? {
             lines.progress.total_records = lines.progress.total_records.or(page.total);
             for candidate in &page.items {
-                lines.write(&mut writer, candidate).await?;
+                lines.write(writer, candidate).await?;
                 progress(lines.progress);
             }
         }
         lines.finish(writer).await
     }
 
-    /// Writes the full results of every interview of a posting (v2
-    /// `get_interview_data` for each candidate `list_candidates` returns) to
-    /// `writer` as JSON Lines, one `InterviewDataResponse` per line, in list
-    /// order. A few interviews are fetched at once; all go through the
-    /// client's rate limiter.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: heymilo::Client) -> Result<(), heymilo::ExportError> {
-    /// let file = tokio::fs::File::create("results.jsonl").await?;
-    /// client.export_interview_data_jsonl("13D77095", file, |_| {}).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn export_interview_data_jsonl<W>(
+    async fn interview_data_jsonl<W>(
         &self,
         posting_id: &str,
-        mut writer: W,
-        mut progress: impl FnMut(Progress),
+        writer: &mut W,
+        progress: &mut ProgressFn<'_>,
     ) -> Result<ExportSummary, ExportError>
     where
         W: AsyncWrite + Unpin,
@@ -295,7 +395,7 @@ impl Client {
                 })
                 .buffered(INTERVIEW_DATA_CONCURRENCY);
             while let Some(data) = results.next().await {
-                lines.write(&mut writer, &data?).await?;
+                lines.write(writer, &data?).await?;
                 progress(lines.progress);
             }
         }
@@ -323,7 +423,7 @@ impl Client {
         job_id: &str,
         file_url: &str,
         writer: &mut W,
-        progress: &mut impl FnMut(Progress),
+        progress: &mut ProgressFn<'_>,
     ) -> Result<u64, ExportError>
     where
         W: AsyncWrite + Unpin,
@@ -344,9 +444,9 @@ impl Client {
             .download(self.http(), url, &api, stall)
             .await
             .map_err(|failure| download_error(job_id, failure))?;
-        let mut progress_now = Progress {
+        let mut progress_now = ExportProgress {
             total_bytes: response.content_length(),
-            ..Progress::default()
+            ..ExportProgress::default()
         };
         loop {
             let chunk = match tokio::time::timeout(stall, response.chunk()).await {
@@ -404,7 +504,7 @@ fn part_path(path: &Path) -> PathBuf {
 #[derive(Default)]
 struct JsonLines {
     line: Vec<u8>,
-    progress: Progress,
+    progress: ExportProgress,
 }
 
 impl JsonLines {
@@ -422,7 +522,7 @@ impl JsonLines {
         Ok(())
     }
 
-    async fn finish<W>(self, mut writer: W) -> Result<ExportSummary, ExportError>
+    async fn finish<W>(self, writer: &mut W) -> Result<ExportSummary, ExportError>
     where
         W: AsyncWrite + Unpin,
     {

@@ -3,7 +3,7 @@
 //! error, reported in input order.
 //!
 //! ```no_run
-//! use heymilo::ingest::{Candidate, Target};
+//! use heymilo::ingest::Candidate;
 //!
 //! # async fn demo(client: heymilo::Client) {
 //! let candidates = vec![
@@ -11,7 +11,8 @@
 //!     Candidate::new("Li Wei", "li@example.com").phone_number("+12065551234"),
 //! ];
 //! let report = client
-//!     .bulk_ingest(Target::v2("13D77095"))
+//!     .ingest()
+//!     .v2("13D77095")
 //!     .concurrency(4)
 //!     .on_progress(|p| eprintln!("{}/{:?} rows", p.rows, p.total))
 //!     .run(candidates)
@@ -59,7 +60,7 @@ use futures::stream::{self, Stream, StreamExt};
 use heymilo_gen::{v1, v2};
 
 use crate::validate::{self, InvalidField};
-use crate::{Client, Disposition, Error};
+use crate::{Client, Disposition, Error, Generation};
 
 /// Candidates per bulk request unless [`BulkIngest::chunk_size`] says otherwise.
 pub const DEFAULT_CHUNK_SIZE: usize = 100;
@@ -151,34 +152,11 @@ impl Candidate {
 
 /// Where candidates go.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Target {
+enum Target {
     /// v1 `ingest_candidates_bulk` into the pipeline of a url key, with `retake: false`.
-    V1 {
-        /// The posting's ingestion url key.
-        url_key: String,
-    },
+    V1 { url_key: String },
     /// v2 `ingest_candidates_bulk` into a posting.
-    V2 {
-        /// The posting.
-        posting_id: String,
-    },
-}
-
-impl Target {
-    /// v1, into the pipeline of `url_key`.
-    pub fn v1(url_key: impl Into<String>) -> Self {
-        Target::V1 {
-            url_key: url_key.into(),
-        }
-    }
-
-    /// v2, into `posting_id`.
-    pub fn v2(posting_id: impl Into<String>) -> Self {
-        Target::V2 {
-            posting_id: posting_id.into(),
-        }
-    }
+    V2 { posting_id: String },
 }
 
 /// What to do with the rows of a v2 chunk the server may have processed
@@ -210,7 +188,7 @@ pub struct Ingested {
 }
 
 /// One row's outcome.
-pub type Outcome = Result<Ingested, RowError>;
+pub type RowOutcome = Result<Ingested, RowError>;
 
 /// Why a row has no interview.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -266,7 +244,7 @@ pub enum RowErrorKind {
 /// How far a bulk ingest has come; reported after every chunk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Progress {
+pub struct IngestProgress {
     /// Rows finished (an interview or an error).
     pub rows: usize,
     /// Rows with an interview.
@@ -282,7 +260,7 @@ pub struct Progress {
 #[non_exhaustive]
 pub struct IngestReport {
     /// `outcomes[i]` is row `i`'s.
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Vec<RowOutcome>,
 }
 
 impl IngestReport {
@@ -302,9 +280,9 @@ impl IngestReport {
     }
 }
 
-type ProgressFn<'a> = Box<dyn FnMut(Progress) + Send + 'a>;
+type ProgressFn<'a> = Box<dyn FnMut(IngestProgress) + Send + 'a>;
 
-/// A bulk ingest being configured; start with [`Client::bulk_ingest`].
+/// A bulk ingest being configured; start from [`Client::ingest`].
 pub struct BulkIngest<'a> {
     plan: Plan,
     chunk_size: usize,
@@ -324,22 +302,63 @@ impl fmt::Debug for BulkIngest<'_> {
 }
 
 impl Client {
-    /// Starts a bulk ingest into `target`; see [`crate::ingest`].
+    /// Bulk ingestion of candidates; see [`crate::ingest`].
+    pub fn ingest(&self) -> Ingest {
+        Ingest {
+            client: self.clone(),
+        }
+    }
+}
+
+/// The bulk ingests of a client; start from [`Client::ingest`].
+#[derive(Debug, Clone)]
+pub struct Ingest {
+    client: Client,
+}
+
+impl Ingest {
+    /// Into a v1 pipeline, named by its url key (v1 `ingest_candidates_bulk`).
     ///
     /// ```no_run
     /// # async fn demo(client: heymilo::Client) {
-    /// use heymilo::ingest::{Candidate, Target};
+    /// use heymilo::ingest::Candidate;
     /// let report = client
-    ///     .bulk_ingest(Target::v1("backend-engineer-13d7"))
+    ///     .ingest()
+    ///     .v1("backend-engineer-13d7")
     ///     .run([Candidate::new("Jane Doe", "jane@example.com")])
     ///     .await;
     /// assert_eq!(report.outcomes.len(), 1);
     /// # }
     /// ```
-    pub fn bulk_ingest(&self, target: Target) -> BulkIngest<'static> {
+    pub fn v1(&self, url_key: impl Into<String>) -> BulkIngest<'static> {
+        self.start(Target::V1 {
+            url_key: url_key.into(),
+        })
+    }
+
+    /// Into a v2 posting, named by its id (v2 `ingest_candidates_bulk`).
+    pub fn v2(&self, posting_id: impl Into<String>) -> BulkIngest<'static> {
+        self.start(Target::V2 {
+            posting_id: posting_id.into(),
+        })
+    }
+
+    /// Into `generation`: `id` is a v1 url key or a v2 posting id.
+    pub fn into_generation(
+        &self,
+        generation: Generation,
+        id: impl Into<String>,
+    ) -> BulkIngest<'static> {
+        match generation {
+            Generation::V1 => self.v1(id),
+            Generation::V2 => self.v2(id),
+        }
+    }
+
+    fn start(&self, target: Target) -> BulkIngest<'static> {
         BulkIngest {
             plan: Plan {
-                client: self.clone(),
+                client: self.client.clone(),
                 target,
                 recovery: V2Recovery::default(),
             },
@@ -371,7 +390,10 @@ impl<'a> BulkIngest<'a> {
     }
 
     /// Called after every chunk with the rows finished so far.
-    pub fn on_progress<'b>(self, progress: impl FnMut(Progress) + Send + 'b) -> BulkIngest<'b> {
+    pub fn on_progress<'b>(
+        self,
+        progress: impl FnMut(IngestProgress) + Send + 'b,
+    ) -> BulkIngest<'b> {
         BulkIngest {
             plan: self.plan,
             chunk_size: self.chunk_size,
@@ -405,16 +427,24 @@ impl<'a> BulkIngest<'a> {
         report
     }
 
+    /// The API generation this ingest writes to.
+    pub fn generation(&self) -> Generation {
+        match self.plan.target {
+            Target::V1 { .. } => Generation::V1,
+            Target::V2 { .. } => Generation::V2,
+        }
+    }
+
     /// The outcomes as a stream, in input order, for inputs too large to keep
     /// every outcome: at most `concurrency` chunks are held at a time.
-    pub fn stream<S>(self, candidates: S) -> impl Stream<Item = Outcome>
+    pub fn stream<S>(self, candidates: S) -> impl Stream<Item = RowOutcome>
     where
         S: Stream<Item = Candidate>,
     {
         let (low, high) = candidates.size_hint();
-        let mut progress = Progress {
+        let mut progress = IngestProgress {
             total: (Some(low) == high).then_some(low),
-            ..Progress::default()
+            ..IngestProgress::default()
         };
         let mut report = self.progress;
         let plan = self.plan;
@@ -467,8 +497,8 @@ type Row = (usize, Candidate);
 
 impl Plan {
     /// One chunk's outcomes, in row order.
-    async fn chunk(self, rows: Vec<Row>) -> Vec<Outcome> {
-        let mut done: Vec<(usize, Outcome)> = Vec::with_capacity(rows.len());
+    async fn chunk(self, rows: Vec<Row>) -> Vec<RowOutcome> {
+        let mut done: Vec<(usize, RowOutcome)> = Vec::with_capacity(rows.len());
         let mut pending = Vec::with_capacity(rows.len());
         for (row, candidate) in rows {
             match validate::candidate(&candidate) {
@@ -489,7 +519,7 @@ impl Plan {
 
     /// Sends `pending` in one bulk request, again when that is safe; every
     /// row ends in `done` exactly once.
-    async fn send(&self, mut pending: Vec<Row>, done: &mut Vec<(usize, Outcome)>) {
+    async fn send(&self, mut pending: Vec<Row>, done: &mut Vec<(usize, RowOutcome)>) {
         while !pending.is_empty() {
             let error = match self.bulk_call(&pending).await {
                 Ok(interviews) if interviews.len() == pending.len() => {
@@ -616,7 +646,7 @@ async fn single_v2(
     posting_id: &str,
     row: usize,
     candidate: &Candidate,
-) -> Outcome {
+) -> RowOutcome {
     let result = client
         .v2()
         .ingest_candidate()
@@ -716,12 +746,9 @@ mod tests {
     #[test]
     fn settings_are_clamped() {
         let client = Client::builder().api_key("k").build().expect("client");
-        let b = client
-            .bulk_ingest(Target::v1("x"))
-            .chunk_size(0)
-            .concurrency(0);
+        let b = client.ingest().v1("x").chunk_size(0).concurrency(0);
         assert_eq!((b.chunk_size, b.concurrency), (1, 1));
-        let b = client.bulk_ingest(Target::v2("x")).chunk_size(5_000);
+        let b = client.ingest().v2("x").chunk_size(5_000);
         assert_eq!(b.chunk_size, MAX_CHUNK_SIZE);
     }
 }

@@ -29,6 +29,24 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! # API guidelines
+//!
+//! - **An operation**: `client.v1()` or `client.v2()`, then the operation's
+//!   builder (named after its `operationId`), then `.send().await?`. Lists
+//!   also have `.stream()` and `.pages()` ([`Paginate`]).
+//! - **A workflow**: `client.ingest()`, `client.export()`,
+//!   `client.webhooks()` each return a small handle; its methods choose the
+//!   generation (`.v1(url_key)`, `.v2(posting_id)`, or a [`Generation`]) and
+//!   return a builder with optional settings such as `.on_progress(f)`, ended
+//!   by one `async` call (`.run(..)`, `.to_path(..)`, `.to_writer(..)`).
+//! - **An error**: every call returns [`Error`] (workflows wrap it: a row's
+//!   [`ingest::RowError`], [`ExportError::Api`]). [`Error::disposition`] says
+//!   whether the request reached the server and may be sent again;
+//!   [`Error::api_error`] holds HeyMilo's code, message and field errors.
+//! - **A setting**: on [`ClientBuilder`] for the whole client, or `with_`
+//!   methods on a [`Client`] for a handle that shares its connections and
+//!   rate limiter.
 #![forbid(unsafe_code)]
 
 mod client;
@@ -36,6 +54,7 @@ pub mod config;
 mod engine;
 mod error;
 pub mod export;
+mod generation;
 pub mod ingest;
 mod paginate;
 pub mod rate_limit;
@@ -52,6 +71,7 @@ pub use config::ClientBuilder;
 pub use engine::Disposition;
 pub use error::{ApiError, Error, FieldError, Result};
 pub use export::ExportError;
+pub use generation::{Generation, UnknownGeneration};
 pub use heymilo_gen::{Page, v1, v2};
 pub use paginate::{Pages, Paginate};
 pub use retry::RetryPolicy;
@@ -60,6 +80,16 @@ pub use retry::RetryPolicy;
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The seam between the generated clients and the transport they send
+/// through: what the constructors of [`v1::Client`] and [`v2::Client`] take,
+/// for building a generated client by hand (a custom transport, a recording
+/// one in tests). [`Client`] does all of this for you.
+pub mod generated {
+    pub use heymilo_gen::{
+        ApiKeyTransport, BoxFuture, Inner, OperationMeta, Pagination, Position, Refusal, Transport,
+    };
+}
 
 /// The usual imports: the client, the error, and the `.stream()` extension.
 pub mod prelude {

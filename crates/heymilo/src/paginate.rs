@@ -30,14 +30,14 @@ use crate::{Error, text};
 /// The server's paging is checked page by page; the stream ends with
 /// [`Error::Pagination`] naming the operation when:
 /// - a cursor comes back that this stream already followed (a cycle of any
-///   length), is longer than [`MAX_CURSOR_LEN`] bytes, or is missing while
+///   length), is longer than 4,096 bytes, or is missing while
 ///   `has_more` is true;
 /// - a cursor page is empty while `has_more` is true;
 /// - a numbered page goes backwards, or holds only items this stream has
 ///   already yielded (page numbers that advance over the same items).
 ///
 /// The guard remembers the fingerprints (64-bit hashes) of the last
-/// [`MAX_REMEMBERED`] cursors and items: at most a few MiB, whatever the
+/// 2^18 cursors and items: at most a few MiB, whatever the
 /// length of the list.
 ///
 /// ```no_run
@@ -93,11 +93,11 @@ where
 
 /// The longest cursor a stream follows (bytes); a longer one is the server
 /// misbehaving, and would only grow every later request's URL.
-pub const MAX_CURSOR_LEN: usize = 4096;
+pub(crate) const MAX_CURSOR_LEN: usize = 4096;
 
 /// How many cursors, and how many items, the loop guard of one stream
 /// remembers (the most recent ones): 2^18 each.
-pub const MAX_REMEMBERED: usize = 1 << 18;
+pub(crate) const MAX_REMEMBERED: usize = 1 << 18;
 
 /// A bounded set of fingerprints: the most recent [`MAX_REMEMBERED`].
 #[derive(Default)]

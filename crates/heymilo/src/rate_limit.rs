@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{Quota, RateLimiter as Gcra};
-use heymilo_gen::BoxFuture;
 use tokio::time::Instant;
 
 use crate::Result;
@@ -31,6 +30,9 @@ pub enum OnRedisFailure {
     /// Refuse to send until Redis is back.
     FailClosed,
 }
+
+/// A boxed, `Send` future: what [`RateLimiter::acquire`] returns.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// HeyMilo's documented limit: 300 requests per minute per API key.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 300;

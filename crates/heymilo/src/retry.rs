@@ -4,18 +4,24 @@ use std::time::{Duration, SystemTime};
 
 use rand::Rng;
 
-/// Retry settings.
+/// Retry settings, built from [`RetryPolicy::default`] with the `with_`
+/// methods.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = heymilo::RetryPolicy::default()
+///     .with_max_retries(4)
+///     .with_initial_backoff(Duration::from_millis(100))
+///     .with_max_retry_after(Duration::from_secs(10));
+/// assert_eq!(policy.max_retries(), 4);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Retries after the first attempt (default 2).
-    pub max_retries: u32,
-    /// The first backoff (default 0.5 s); doubled at each retry.
-    pub initial_backoff: Duration,
-    /// The longest backoff (default 8 s).
-    pub max_backoff: Duration,
-    /// The longest server-requested wait the client sits out (default 60 s);
-    /// past it the rate-limit error is returned at once, carrying the wait.
-    pub max_retry_after: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -30,6 +36,52 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Retries after the first attempt (default 2).
+    pub fn with_max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The first backoff (default 0.5 s); doubled at each retry.
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest backoff (default 8 s).
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// The longest server-requested wait the client sits out (default 60 s);
+    /// past it the rate-limit error is returned at once, carrying the wait,
+    /// and other tasks are paused for at most this long.
+    pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The first backoff.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest backoff.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The longest server-requested wait the client sits out.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
     /// The backoff before retry number `retry` (0 for the first retry):
     /// `min(initial x 2^retry, max)`, reduced by up to a quarter at random so
     /// that clients that failed together do not retry together.

@@ -1,14 +1,11 @@
 //! `heymilo export`: a posting's interviews to a file, with progress.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use heymilo::ExportError;
-use heymilo::export::{ExportSummary, Progress};
+use heymilo::export::{ExportProgress, ExportRun};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use super::Ctx;
 use crate::cli::{ExportArgs, ExportKind};
@@ -43,11 +40,17 @@ pub async fn run(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<()> {
     let what = format!("exporting the {kind} of posting {} ({url})", args.posting);
     let bar = progress_bar(args.kind);
     let to_stdout = args.output.as_os_str() == "-";
+    // A file appears only once complete (`FILE.part`, then renamed).
     let done = if to_stdout {
-        let stdout = tokio::io::stdout();
-        export(ctx, &args, stdout, &bar).await.context(what)?
+        export(ctx, &args, &bar)
+            .to_writer(tokio::io::stdout())
+            .await
+            .context(what)?
     } else {
-        to_file(ctx, &args, &bar).await.context(what)?
+        export(ctx, &args, &bar)
+            .to_path(&args.output)
+            .await
+            .context(what)?
     };
     bar.finish_and_clear();
     let summary = Summary {
@@ -71,99 +74,31 @@ pub async fn run(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<()> {
     out.finish()
 }
 
-/// Exports into `FILE.part`, then renames it to `FILE`; removes the part on failure.
-async fn to_file(
-    ctx: &Ctx,
-    args: &ExportArgs,
-    bar: &ProgressBar,
-) -> Result<ExportSummary, ExportError> {
-    let path = &args.output;
-    let part = part_path(path);
-    let file = tokio::fs::File::create(&part)
-        .await
-        .map_err(|e| local(&part, e))?;
-    let mut writer = tokio::io::BufWriter::new(file);
-    let result = async {
-        let done = export(ctx, args, &mut writer, bar).await?;
-        writer.flush().await.map_err(|e| local(&part, e))?;
-        writer
-            .get_ref()
-            .sync_all()
-            .await
-            .map_err(|e| local(&part, e))?;
-        tokio::fs::rename(&part, path)
-            .await
-            .map_err(|e| local(path, e))?;
-        Ok(done)
-    }
-    .await;
-    if result.is_err() {
-        drop(writer);
-        let _ = tokio::fs::remove_file(&part).await;
-    }
-    result
-}
-
-/// An I/O error naming its file.
-fn local(path: &Path, e: std::io::Error) -> ExportError {
-    ExportError::Io(std::io::Error::new(
-        e.kind(),
-        format!("{}: {e}", path.display()),
-    ))
-}
-
-/// `path` with `.part` added to its name.
-fn part_path(path: &Path) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".part");
-    path.with_file_name(name)
-}
-
-/// The export of `args.kind` into `writer`.
-async fn export<W>(
-    ctx: &Ctx,
-    args: &ExportArgs,
-    writer: W,
-    bar: &ProgressBar,
-) -> Result<ExportSummary, ExportError>
-where
-    W: AsyncWrite + Unpin,
-{
-    let progress = |p: Progress| match (args.kind, p.total_bytes, p.total_records) {
-        (ExportKind::Interviews, total, _) => {
-            if let Some(total) = total {
-                bar.set_length(total);
-            }
-            bar.set_position(p.bytes_written);
-        }
-        (_, _, total) => {
-            if let Some(total) = total {
-                bar.set_length(total);
-            }
-            bar.set_position(p.records);
-        }
+/// The export of `args.kind`, with the bar following its progress.
+fn export<'a>(ctx: &Ctx, args: &ExportArgs, bar: &'a ProgressBar) -> ExportRun<'a> {
+    let exports = ctx.client.export();
+    let run = match args.kind {
+        ExportKind::Interviews => exports.interviews(&args.posting),
+        ExportKind::Candidates => exports.candidates(&args.posting),
+        ExportKind::Results => exports.interview_data(&args.posting),
     };
-    let client = &ctx.client;
-    match args.kind {
-        ExportKind::Interviews => {
-            client
-                .export_interviews_to(&args.posting, writer, progress)
-                .await
-        }
-        ExportKind::Candidates => {
-            client
-                .export_candidates_jsonl(&args.posting, writer, progress)
-                .await
-        }
-        ExportKind::Results => {
-            client
-                .export_interview_data_jsonl(&args.posting, writer, progress)
-                .await
-        }
-    }
+    let kind = args.kind;
+    run.on_progress(
+        move |p: ExportProgress| match (kind, p.total_bytes, p.total_records) {
+            (ExportKind::Interviews, total, _) => {
+                if let Some(total) = total {
+                    bar.set_length(total);
+                }
+                bar.set_position(p.bytes_written);
+            }
+            (_, _, total) => {
+                if let Some(total) = total {
+                    bar.set_length(total);
+                }
+                bar.set_position(p.records);
+            }
+        },
+    )
 }
 
 /// A bar on stderr when it is a terminal: bytes for the file, records for JSON Lines.

@@ -4,12 +4,13 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
 
-use heymilo::ingest::{Candidate, Outcome, RowErrorKind, Target};
+use heymilo::Generation;
+use heymilo::ingest::{Candidate, RowErrorKind, RowOutcome};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::Ctx;
-use crate::cli::{Generation, IngestArgs};
+use crate::cli::IngestArgs;
 use crate::error::{self, CliError};
 use crate::input::{self, Row};
 use crate::output::{Column, Output, Shape, text};
@@ -64,7 +65,7 @@ struct RowResult {
 }
 
 impl RowResult {
-    fn of(input: &Row, outcome: &Outcome) -> RowResult {
+    fn of(input: &Row, outcome: &RowOutcome) -> RowResult {
         let candidate = &input.candidate;
         let mut r = RowResult {
             row: input.row,
@@ -119,10 +120,6 @@ impl RowResult {
 
 /// Runs `heymilo ingest`.
 pub async fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
-    let target = match args.generation.generation {
-        Generation::V1 => Target::v1(&args.target),
-        Generation::V2 => Target::v2(&args.target),
-    };
     let url = match args.generation.generation {
         Generation::V1 => &ctx.v1_url,
         Generation::V2 => &ctx.v2_url,
@@ -142,7 +139,8 @@ pub async fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
     let report = {
         let bar = bar.clone();
         ctx.client
-            .bulk_ingest(target)
+            .ingest()
+            .into_generation(args.generation.generation, &args.target)
             .chunk_size(args.chunk_size as usize)
             .concurrency(args.concurrency as usize)
             .on_progress(move |p| bar.set_position(p.rows as u64))

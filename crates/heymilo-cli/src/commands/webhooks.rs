@@ -1,6 +1,7 @@
 //! `heymilo webhooks create|list|get|deactivate`, on the SDK's `client.webhooks()`.
 
-use heymilo::webhooks::{DeliveryMethod, EventType, Generation, NewSubscription, Subscription};
+use heymilo::Generation;
+use heymilo::webhooks::{DeliveryMethod, EventType, NewSubscription, Subscription};
 use serde::Serialize;
 
 use super::{Calling as _, Ctx};
@@ -65,7 +66,7 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
             method,
             generation,
         } => {
-            let g = generation.generation.into();
+            let g = generation.generation;
             let new = NewSubscription::new(posting, url, EventType::from(event.as_str())).method(
                 match method {
                     Method::Get => DeliveryMethod::Get,
@@ -82,7 +83,7 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
             posting,
             generation,
         } => {
-            let g = generation.generation.into();
+            let g = generation.generation;
             let subs = hooks
                 .list(g, posting.as_deref())
                 .await
@@ -94,7 +95,7 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
             out.finish()
         }
         WebhooksCmd::Get { id, generation } => {
-            let g: Generation = generation.generation.into();
+            let g = generation.generation;
             let what = format!("getting webhook {id}");
             let sub: Subscription = match g {
                 Generation::V1 => ctx
@@ -122,7 +123,7 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
             one(ctx, sub)
         }
         WebhooksCmd::Deactivate { id, generation } => {
-            let g = generation.generation.into();
+            let g = generation.generation;
             let sub = hooks
                 .deactivate(g, &id)
                 .await
