@@ -7,11 +7,11 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::{Shared, errors};
+use crate::http::{Shared, error};
 
 /// One fault rule; every field is optional in JSON.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -113,16 +113,17 @@ pub(crate) async fn inject(State(state): State<Shared>, request: Request, next: 
         tokio::time::sleep(d.latency).await;
     }
     if let Some(wait) = d.too_many {
-        return errors::rate_limited(wait);
+        return error::rate_limited(wait).into_response();
     }
     if let Some(status) = d.error {
-        return errors::envelope(
+        return error::envelope(
             status,
             "api_error",
             "injected_fault",
             "Injected server error.",
             None,
-        );
+        )
+        .into_response();
     }
     if d.drop {
         // Headers go out, then the connection breaks before any body byte.
