@@ -91,7 +91,7 @@ fn matched(r: &AtsRecord, reason: &str) -> t::CandidateMatch {
 
 async fn resolve_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let req: t::ResolveCandidateRequest = params::body(&body)?;
-    params::int_range(&["body", "limit"], req.limit, 1, 100)?;
+    params::uint_max(&["body", "limit"], req.limit, 100)?;
     let store = s.store();
     let ats_name = check_ats(&store, &req.ats_name)?;
     if req.email.is_none() && req.ats_candidate_id.is_none() {
@@ -101,7 +101,7 @@ async fn resolve_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<R
             Some("email"),
         ));
     }
-    let limit = req.limit.unwrap_or(10) as usize;
+    let limit = req.limit.map_or(10, std::num::NonZeroU64::get) as usize;
     let matches: Vec<t::CandidateMatch> = store
         .ats
         .records
