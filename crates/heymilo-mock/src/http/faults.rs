@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::http::{Shared, error};
 
+/// Most fault rules active at once (the control route refuses more).
+pub const MAX_RULES: usize = 100;
+
 /// One fault rule; every field is optional in JSON.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -68,8 +71,14 @@ impl Faults {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = rules;
     }
 
-    pub(crate) fn add(&self, rule: FaultRule) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(rule);
+    /// Adds a rule; `false` (nothing added) once [`MAX_RULES`] are active.
+    pub(crate) fn add(&self, rule: FaultRule) -> bool {
+        let mut rules = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if rules.len() >= MAX_RULES {
+            return false;
+        }
+        rules.push(rule);
+        true
     }
 
     pub(crate) fn list(&self) -> Vec<FaultRule> {

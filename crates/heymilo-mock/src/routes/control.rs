@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::error::{self, ApiError};
-use crate::http::faults::FaultRule;
+use crate::http::faults::{FaultRule, MAX_RULES};
 use crate::http::{Shared, json, params};
 use crate::model::{lifecycle, postings};
 use crate::routes::views;
@@ -120,7 +120,13 @@ async fn add_fault(State(s): State<Shared>, body: Bytes) -> Result<Response, Api
     if let Err(m) = rule.validate() {
         return Err(error::validation(&["body"], &m, "value_error"));
     }
-    s.faults.add(rule);
+    if !s.faults.add(rule) {
+        return Err(error::validation(
+            &["body"],
+            &format!("at most {MAX_RULES} fault rules may be active"),
+            "value_error",
+        ));
+    }
     Ok(json(201, &s.faults.list()))
 }
 
