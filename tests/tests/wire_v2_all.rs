@@ -1938,7 +1938,7 @@ async fn resolve_ats_candidate() {
         .body_map(|b| {
             b.ats_name("bullhorn")
                 .email("jane.doe@example.com".to_owned())
-                .limit(5_i64)
+                .limit(std::num::NonZeroU64::new(5))
         })
         .send()
         .await

@@ -69,9 +69,12 @@ pub fn run(root: &Path) -> Result<()> {
         ],
     )?;
     let key = "hm_consumer_key";
-    let (mock, url, postings) =
-        conformance::start_mock(root, key, &["--candidates-per-posting", CANDIDATES])?;
-    let posting = postings.first().context("the mock printed no posting")?;
+    let started = conformance::start_mock(root, key, &["--candidates-per-posting", CANDIDATES])?;
+    let (mock, url) = (started.guard, started.url);
+    let posting = started
+        .postings
+        .first()
+        .context("the mock printed no posting")?;
     let status = std::process::Command::new(py.join("python"))
         .current_dir(root)
         .env("PYTHONPATH", out.join("py"))

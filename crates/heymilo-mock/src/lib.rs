@@ -15,34 +15,22 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
-// Handlers return `Result<_, Response>` so an error is already the HTTP answer; boxing it buys nothing here.
+// `ApiError` carries its whole body so a handler's `?` is the HTTP answer; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
-pub mod control;
-mod errors;
-pub mod faults;
-mod limits;
-mod params;
-pub mod store;
-mod v1;
-mod v2;
-mod v2_ats;
-mod v2_catalog;
-mod v2_interviews;
-mod v2_postings;
-mod v2_questions;
-pub mod webhooks;
+pub mod http;
+pub mod model;
+mod routes;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::Router;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+pub use http::faults::FaultRule;
+pub use model::store::DEFAULT_MAX_STORE_BYTES;
+pub use model::webhooks::Delivery;
 
-pub use faults::FaultRule;
-use store::Store;
+use http::{AppState, Shared};
+use model::store::Store;
 
 /// The v2 operations the mock serves: every operation of `openapi/v2.yaml`
 /// (all of v1 is served too), in the spec's order.
@@ -122,6 +110,13 @@ pub struct Config {
     pub faults: Vec<FaultRule>,
     /// Address to bind (port 0 picks a free one).
     pub addr: SocketAddr,
+    /// Also serve v1 alone on this address, as its own host does (`/health`
+    /// answers v1's shape there and needs a key, as v1's spec says).
+    pub v1_addr: Option<SocketAddr>,
+    /// Byte budget of the store: every write is charged its estimated size
+    /// (serialized size plus a fixed overhead per record); a write past it is
+    /// refused with HeyMilo's 422 and stores nothing.
+    pub max_store_bytes: usize,
 }
 
 impl Default for Config {
@@ -134,78 +129,75 @@ impl Default for Config {
             rate_limit: 300,
             faults: Vec::new(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            v1_addr: None,
+            max_store_bytes: DEFAULT_MAX_STORE_BYTES,
         }
     }
 }
 
-/// What every handler shares.
-pub(crate) struct AppState {
-    pub(crate) store: Mutex<Store>,
-    pub(crate) config: Config,
-    pub(crate) base_url: String,
-    pub(crate) limiter: limits::KeyLimiter,
-    pub(crate) faults: faults::Faults,
-    pub(crate) hooks: webhooks::Dispatcher,
-}
-
-impl AppState {
-    /// The store, even if a handler panicked while holding it.
-    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-pub(crate) type Shared = Arc<AppState>;
-
 /// A running mock server.
 pub struct MockServer {
     base_url: String,
+    v1_base_url: Option<String>,
     api_key: String,
     state: Shared,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl MockServer {
     /// Binds, seeds the store and serves in the background.
     pub async fn start(config: Config) -> std::io::Result<MockServer> {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}");
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let v1_listener = match config.v1_addr {
+            Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
+            None => None,
+        };
+        let v1_base_url = match &v1_listener {
+            Some(l) => Some(format!("http://{}", l.local_addr()?)),
+            None => None,
+        };
+        let mut store = Store::seeded(config.seed, config.postings, config.candidates_per_posting);
+        store.max_bytes = config.max_store_bytes;
         let state = Arc::new(AppState {
-            store: Mutex::new(Store::seeded(
-                config.seed,
-                config.postings,
-                config.candidates_per_posting,
-            )),
-            limiter: limits::KeyLimiter::new(config.rate_limit),
-            faults: faults::Faults::new(config.faults.clone()),
-            hooks: webhooks::Dispatcher::new(),
+            store: Mutex::new(store),
+            api_keys: config.api_keys.clone(),
+            limiter: http::limits::KeyLimiter::new(config.rate_limit),
+            faults: http::faults::Faults::new(config.faults.clone()),
+            hooks: model::webhooks::Dispatcher::new(),
             base_url: base_url.clone(),
-            config,
         });
-        let api_key = state.config.api_keys.first().cloned().unwrap_or_default();
-        let app = router(state.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let api_key = config.api_keys.first().cloned().unwrap_or_default();
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let mut tasks = vec![serve(listener, routes::router(state.clone()), rx.clone())];
+        if let Some(l) = v1_listener {
+            tasks.push(serve(l, routes::v1_router(state.clone()), rx));
+        }
         Ok(MockServer {
             base_url,
+            v1_base_url,
             api_key,
             state,
             shutdown: Some(tx),
-            task,
+            tasks,
         })
     }
 
     /// `http://127.0.0.1:PORT`: the base URL of both generations.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// `http://127.0.0.1:PORT` of v1's own port, when `v1_addr` was set.
+    pub fn v1_base_url(&self) -> Option<&str> {
+        self.v1_base_url.as_deref()
+    }
+
+    /// Estimated bytes the store holds, and its budget.
+    pub fn store_bytes(&self) -> (usize, usize) {
+        let store = self.state.store();
+        (store.bytes, store.max_bytes)
     }
 
     /// The first accepted API key.
@@ -219,7 +211,7 @@ impl MockServer {
     }
 
     /// The webhook deliveries made so far.
-    pub fn deliveries(&self) -> Vec<webhooks::Delivery> {
+    pub fn deliveries(&self) -> Vec<Delivery> {
         self.state.hooks.log()
     }
 
@@ -236,65 +228,35 @@ impl MockServer {
     /// Stops serving and waits for the server task to end.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
-        let _ = (&mut self.task).await;
+        for task in &mut self.tasks {
+            let _ = task.await;
+        }
     }
 }
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-fn router(state: Shared) -> Router {
-    let api = Router::new()
-        .merge(v1::routes())
-        .merge(v2::routes())
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            faults::inject,
-        ));
-    Router::new()
-        .merge(api)
-        .nest("/_mock", control::routes())
-        .fallback(errors::not_found_route)
-        .with_state(state)
-}
-
-/// Auth, then the per-key rate limit; rate-limit headers on every answer.
-async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let key = request
-        .headers()
-        .get("x-api-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let open = v2::is_public(request.uri().path(), request.headers());
-    let key = match key {
-        Some(k) if state.config.api_keys.iter().any(|a| a == &k) => k,
-        _ if open => return next.run(request).await,
-        _ => return errors::unauthorized(),
-    };
-    match state.limiter.check(&key) {
-        Ok(status) => {
-            let mut response = next.run(request).await;
-            status.apply(response.headers_mut());
-            response
-        }
-        Err(status) => {
-            let mut response = errors::rate_limited(status.reset_secs);
-            status.apply(response.headers_mut());
-            response
+        for task in &self.tasks {
+            task.abort();
         }
     }
 }
 
-/// Renders a serializable value as a JSON response with a status.
-pub(crate) fn json<T: serde::Serialize>(status: u16, value: &T) -> Response {
-    let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
-    (status, axum::Json(value)).into_response()
+/// Serves `app` on `listener` until `stop` turns true.
+fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await;
+    })
 }
 
 #[cfg(test)]

@@ -8,12 +8,13 @@ use clap::Parser;
 use heymilo_mock::{Config, FaultRule, MockServer};
 
 /// A stateful, spec-faithful HeyMilo API server for both generations (v1 at
-/// the root, v2 under /api/v2) with control routes under /_mock/.
+/// the root, v2 under /api/v2; with --v1-port, v1 alone on a port of its
+/// own as well) with control routes under /_mock/.
 #[derive(Parser)]
 #[command(
     name = "heymilo-mock",
     version,
-    after_help = "Examples:\n  heymilo-mock --port 4010\n  heymilo-mock --port 0 --api-key k1 --api-key k2 --rate-limit 60\n  heymilo-mock --error-rate 0.2 --fault-route /api/v2/postings"
+    after_help = "Examples:\n  heymilo-mock --port 4010\n  heymilo-mock --port 4010 --v1-port 4011\n  heymilo-mock --max-store-bytes 67108864\n  heymilo-mock --port 0 --api-key k1 --api-key k2 --rate-limit 60\n  heymilo-mock --error-rate 0.2 --fault-route /api/v2/postings"
 )]
 struct Args {
     /// Address to listen on.
@@ -22,6 +23,15 @@ struct Args {
     /// Port (0 picks a free one).
     #[arg(long, default_value_t = 4010)]
     port: u16,
+    /// Also serve v1 alone on this port (0 picks a free one), as its own host
+    /// does: there /health answers v1's shape and needs a key.
+    #[arg(long)]
+    v1_port: Option<u16>,
+    /// Byte budget of the store (estimated serialized size of everything
+    /// held, plus a fixed overhead per record); writes past it are refused
+    /// with a 422 and store nothing.
+    #[arg(long, default_value_t = heymilo_mock::DEFAULT_MAX_STORE_BYTES)]
+    max_store_bytes: usize,
     /// Seed of the generated data.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -91,6 +101,8 @@ async fn main() -> ExitCode {
         rate_limit: args.rate_limit,
         faults,
         addr: SocketAddr::new(args.host, args.port),
+        v1_addr: args.v1_port.map(|p| SocketAddr::new(args.host, p)),
+        max_store_bytes: args.max_store_bytes,
     };
     let mock = match MockServer::start(config).await {
         Ok(m) => m,
@@ -102,6 +114,9 @@ async fn main() -> ExitCode {
     // A closed stdout (the reader went away) must not stop the server.
     let mut out = std::io::stdout();
     let _ = writeln!(out, "heymilo-mock listening on {}", mock.base_url());
+    if let Some(v1) = mock.v1_base_url() {
+        let _ = writeln!(out, "v1 alone on {v1}");
+    }
     let _ = writeln!(out, "api key: {}", mock.api_key());
     for (id, key) in mock.postings() {
         let _ = writeln!(out, "posting {id} (url key {key})");

@@ -8,10 +8,12 @@
 use std::collections::HashMap;
 
 use heymilo_gen::v2::types::QuestionResponse;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
+pub(crate) use rand::rngs::StdRng;
+
+use crate::model::error::ModelError;
 
 /// Most candidates the store holds in all.
 pub const MAX_CANDIDATES: usize = 200_000;
@@ -196,7 +198,7 @@ impl Posting {
                 interviewer_name: Some("Milo".into()),
                 instructions: Some("Be warm and concise.".into()),
                 company_overview: Some("Acme builds tools.".into()),
-                deadline: Some(crate::params::add_month(created_at)),
+                deadline: Some(crate::model::time::add_month(created_at)),
                 allow_sms_comms: Some(false),
                 email_report_to_candidate: Some(false),
                 ..PostingSettings::default()
@@ -311,119 +313,38 @@ pub struct Webhook {
 /// What the store holds.
 #[derive(Debug)]
 pub struct Store {
-    rng: StdRng,
-    clock: f64,
+    pub(crate) rng: StdRng,
+    pub(crate) clock: f64,
     /// Postings, oldest first.
     pub postings: Vec<Posting>,
     /// Candidates per posting, oldest first (lists serve them newest first).
     pub candidates: HashMap<String, Vec<Candidate>>,
-    /// Interview id to posting id.
-    pub interviews: HashMap<String, String>,
+    /// Interview id to its posting id and index in that posting's list.
+    pub interviews: HashMap<String, (String, usize)>,
     /// Webhooks, oldest first.
     pub webhooks: Vec<Webhook>,
-    /// Export files by job id, oldest first.
+    /// Export files by job id, oldest first (see [`Store::add_export`]).
     pub exports: Vec<(String, Vec<u8>)>,
     /// Total candidates held.
     pub candidate_count: usize,
     /// The workspace's read-only catalogues (templates, voices, numbers...).
-    pub(crate) catalog: crate::v2_catalog::Catalog,
+    pub(crate) catalog: crate::model::catalog::Catalog,
     /// The connected applicant tracking systems and their push queue.
-    pub(crate) ats: crate::v2_ats::Ats,
+    pub(crate) ats: crate::model::ats::Ats,
+    /// The newest interview of an email (lower case) in a posting, as an
+    /// index into `candidates[posting]`: retake rules look it up in O(1).
+    pub(crate) latest: HashMap<String, HashMap<String, usize>>,
+    /// Estimated bytes held (see [`Store::charge`]).
+    pub bytes: usize,
+    /// The byte budget; writes past it are refused.
+    pub max_bytes: usize,
+    /// Candidates and bytes promised to accepted async ingestions not yet run.
+    pub(crate) reserved: (usize, usize),
+    /// The async ingestions and their outcomes.
+    pub ingestions: crate::model::ingestions::IngestionLog,
 }
 
-const FIRST: &[&str] = &[
-    "Jane", "Li", "Amara", "Diego", "Priya", "Tomás", "Yuki", "Noah", "Fatima", "Olu",
-];
-const LAST: &[&str] = &[
-    "Smith", "Wei", "Okafor", "García", "Patel", "Novak", "Tanaka", "Berg", "Haddad", "Adeyemi",
-];
-const TITLES: &[&str] = &[
-    "Backend Engineer",
-    "Data Analyst",
-    "Support Lead",
-    "Product Designer",
-    "Account Executive",
-];
-
 impl Store {
-    /// A store with `postings` postings of `per_posting` candidates each,
-    /// the same for the same `seed`.
-    pub fn seeded(seed: u64, postings: usize, per_posting: usize) -> Store {
-        let mut store = Store {
-            rng: StdRng::seed_from_u64(seed),
-            clock: 1_767_225_600.0, // 2026-01-01T00:00:00Z
-            postings: Vec::new(),
-            candidates: HashMap::new(),
-            interviews: HashMap::new(),
-            webhooks: Vec::new(),
-            exports: Vec::new(),
-            candidate_count: 0,
-            catalog: crate::v2_catalog::Catalog::default(),
-            ats: crate::v2_ats::Ats::default(),
-        };
-        for i in 0..postings {
-            let id = store.hex(8);
-            let title = TITLES[i % TITLES.len()].to_owned();
-            let url_key = format!(
-                "{}-{}",
-                title.to_lowercase().replace(' ', "-"),
-                &id[..4].to_lowercase()
-            );
-            let created_at = store.tick();
-            let mut posting = Posting::new(id.clone(), url_key, title, created_at);
-            // The clock ticks once per event, so a month is a few million
-            // requests: seeded postings stay open for a year of them.
-            posting.settings.deadline = Some(created_at + 365.0 * 86_400.0);
-            // Every second posting screens the resume before the interview.
-            if i % 2 == 1 {
-                let config = json!({"mandatory": true, "min_evaluation_score": 0.5});
-                posting
-                    .workflow
-                    .push(WorkflowStep::new(&id, "resume", object(config)));
-            }
-            let config = json!({"video": false, "interview_type": "general", "num_questions": 5, "prompt_version": "v2"});
-            posting
-                .workflow
-                .push(WorkflowStep::new(&id, "web_interview", object(config)));
-            store.postings.push(posting);
-            for _ in 0..per_posting {
-                let first = FIRST[store.rng.random_range(0..FIRST.len())];
-                let last = LAST[store.rng.random_range(0..LAST.len())];
-                let n: u32 = store.rng.random_range(0..100_000);
-                let name = format!("{first} {last}");
-                let email = format!(
-                    "{}.{}{n}@example.com",
-                    first.to_lowercase(),
-                    last.to_lowercase()
-                );
-                // Deterministic stage spread so lists show every status.
-                let stage = match store.rng.random_range(0..4) {
-                    0 => Stage::Pending,
-                    1 => Stage::InProgress,
-                    2 => Stage::Completed,
-                    _ => Stage::ReportAvailable,
-                };
-                let c = store.new_candidate(
-                    &id,
-                    name,
-                    email,
-                    None,
-                    HashMap::new(),
-                    serde_json::Map::new(),
-                );
-                let iid = c.interview_id.clone();
-                store.push_candidate(c);
-                store.set_stage(&iid, stage);
-            }
-        }
-        // Everything below draws from the generator after the postings and
-        // candidates, so their ids stay what they were for a seed.
-        crate::v2_questions::seed(&mut store);
-        store.catalog = crate::v2_catalog::Catalog::seeded(&mut store);
-        store.ats = crate::v2_ats::Ats::seeded(&mut store);
-        store
-    }
-
     /// The generator, for seeding the other modules.
     pub(crate) fn rng(&mut self) -> &mut StdRng {
         &mut self.rng
@@ -447,11 +368,9 @@ impl Store {
         id
     }
 
-    /// A posting by id or by url key, mutable.
-    pub fn posting_mut(&mut self, id_or_key: &str) -> Option<&mut Posting> {
-        self.postings
-            .iter_mut()
-            .find(|p| p.id == id_or_key || p.url_key == id_or_key)
+    /// A posting by id, mutable.
+    pub fn posting_mut(&mut self, id: &str) -> Option<&mut Posting> {
+        self.postings.iter_mut().find(|p| p.id == id)
     }
 
     /// A fresh identifier of `len` upper-case hex digits.
@@ -471,29 +390,53 @@ impl Store {
         self.clock
     }
 
-    /// A posting by id or by url key.
-    pub fn posting(&self, id_or_key: &str) -> Option<&Posting> {
-        self.postings
-            .iter()
-            .find(|p| p.id == id_or_key || p.url_key == id_or_key)
+    /// A posting by id (v2 paths, v1 listings and webhooks name it so).
+    pub fn posting(&self, id: &str) -> Option<&Posting> {
+        self.postings.iter().find(|p| p.id == id)
+    }
+
+    /// A posting by id, or a 404 that says a posting id was expected (and
+    /// that `id` is a url key, when it is one).
+    pub fn posting_by_id(&self, id: &str) -> Result<&Posting, ModelError> {
+        self.posting(id).ok_or_else(|| {
+            let was_key = self.postings.iter().any(|p| p.url_key == id);
+            ModelError::not_found_hint(
+                "Posting",
+                if was_key {
+                    "a posting id was expected; that is an ingestion url key (v1 ingestion takes those)"
+                } else {
+                    "a posting id (8 hex digits) was expected"
+                },
+            )
+        })
+    }
+
+    /// A posting by its ingestion url key (v1 ingestion), or a 404 that says
+    /// a url key was expected (and that `key` is a posting id, when it is one).
+    pub fn posting_by_key(&self, key: &str) -> Result<&Posting, ModelError> {
+        self.postings.iter().find(|p| p.url_key == key).ok_or_else(|| {
+            let was_id = self.postings.iter().any(|p| p.id == key);
+            ModelError::not_found_hint(
+                "Posting",
+                if was_id {
+                    "v1 ingestion takes the posting's url key; that is a posting id (v2 paths take those)"
+                } else {
+                    "v1 ingestion takes the posting's url key"
+                },
+            )
+        })
     }
 
     /// A candidate by interview id.
     pub fn candidate(&self, interview_id: &str) -> Option<&Candidate> {
-        let posting = self.interviews.get(interview_id)?;
-        self.candidates
-            .get(posting)?
-            .iter()
-            .find(|c| c.interview_id == interview_id)
+        let (posting, i) = self.interviews.get(interview_id)?;
+        self.candidates.get(posting)?.get(*i)
     }
 
     /// A candidate by interview id, mutable.
     pub fn candidate_mut(&mut self, interview_id: &str) -> Option<&mut Candidate> {
-        let posting = self.interviews.get(interview_id)?.clone();
-        self.candidates
-            .get_mut(&posting)?
-            .iter_mut()
-            .find(|c| c.interview_id == interview_id)
+        let (posting, i) = self.interviews.get(interview_id)?;
+        self.candidates.get_mut(posting)?.get_mut(*i)
     }
 
     /// Builds (does not store) a candidate.
@@ -526,28 +469,127 @@ impl Store {
         }
     }
 
-    /// Stores a candidate.
-    pub fn push_candidate(&mut self, c: Candidate) {
+    /// Stores a candidate, charging its size: callers check the caps and
+    /// the budget first (see `model::ingest`), so this never refuses.
+    pub(crate) fn push_candidate(&mut self, c: Candidate) {
+        self.bytes = self.bytes.saturating_add(candidate_size(&c));
+        let list = self.candidates.entry(c.posting_id.clone()).or_default();
+        let i = list.len();
         self.interviews
-            .insert(c.interview_id.clone(), c.posting_id.clone());
-        self.candidates
+            .insert(c.interview_id.clone(), (c.posting_id.clone(), i));
+        self.latest
             .entry(c.posting_id.clone())
             .or_default()
-            .push(c);
+            .insert(c.email.to_lowercase(), i);
+        list.push(c);
         self.candidate_count += 1;
     }
 
     /// The newest interview of this email in this posting.
     pub fn existing(&self, posting_id: &str, email: &str) -> Option<&Candidate> {
-        self.candidates
-            .get(posting_id)?
+        let i = *self.latest.get(posting_id)?.get(&email.to_lowercase())?;
+        self.candidates.get(posting_id)?.get(i)
+    }
+
+    /// Room for `count` more candidates of `bytes` estimated bytes, counting
+    /// what accepted async ingestions have reserved; nothing changes.
+    pub fn room_for(&self, count: usize, bytes: usize) -> Result<(), ModelError> {
+        let (rc, rb) = self.reserved;
+        if self
+            .candidate_count
+            .saturating_add(rc)
+            .saturating_add(count)
+            > MAX_CANDIDATES
+        {
+            return Err(ModelError::full(format!(
+                "the mock holds at most {MAX_CANDIDATES} candidates; this request would pass that"
+            )));
+        }
+        self.room_for_bytes(bytes.saturating_add(rb))
+    }
+
+    /// Room for `bytes` more estimated bytes within the budget.
+    pub fn room_for_bytes(&self, bytes: usize) -> Result<(), ModelError> {
+        if self.bytes.saturating_add(bytes) > self.max_bytes {
+            return Err(ModelError::full(format!(
+                "the mock's store budget of {} bytes would be passed (--max-store-bytes)",
+                self.max_bytes
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks the budget for a write of `bytes` and charges it.
+    pub fn charge(&mut self, bytes: usize) -> Result<(), ModelError> {
+        self.room_for_bytes(bytes.saturating_add(self.reserved.1))?;
+        self.bytes = self.bytes.saturating_add(bytes);
+        Ok(())
+    }
+
+    /// Re-charges an object that changed from `old` to `new` bytes; refused
+    /// (and nothing charged) when growing would pass the budget.
+    pub fn recharge(&mut self, old: usize, new: usize) -> Result<(), ModelError> {
+        if new > old {
+            self.charge(new - old)
+        } else {
+            self.bytes = self.bytes.saturating_sub(old - new);
+            Ok(())
+        }
+    }
+
+    /// Keeps an export file, dropping the oldest ones while the count or
+    /// the budget would be passed; refused when the file alone does not fit.
+    pub fn add_export(&mut self, job_id: String, file: Vec<u8>) -> Result<(), ModelError> {
+        let size = file.len() + job_id.len() + RECORD_OVERHEAD;
+        let kept: usize = self
+            .exports
             .iter()
-            .rev()
-            .find(|c| c.email.eq_ignore_ascii_case(email))
+            .map(|(id, f)| f.len() + id.len() + RECORD_OVERHEAD)
+            .sum();
+        self.room_for_bytes(size.saturating_add(self.reserved.1).saturating_sub(kept))?;
+        while !self.exports.is_empty()
+            && (self.exports.len() >= MAX_EXPORTS
+                || self
+                    .room_for_bytes(size.saturating_add(self.reserved.1))
+                    .is_err())
+        {
+            let (id, f) = self.exports.remove(0);
+            self.release(f.len() + id.len() + RECORD_OVERHEAD);
+        }
+        self.charge(size)?;
+        self.exports.push((job_id, file));
+        Ok(())
+    }
+
+    /// Gives back the bytes of something removed.
+    pub fn release(&mut self, bytes: usize) {
+        self.bytes = self.bytes.saturating_sub(bytes);
+    }
+
+    /// Replaces an interview's labels, re-charging its size; refused (and
+    /// nothing changed) when the growth would pass the budget.
+    pub fn set_labels(
+        &mut self,
+        interview_id: &str,
+        labels: HashMap<String, String>,
+    ) -> Result<&Candidate, ModelError> {
+        let c = self
+            .candidate(interview_id)
+            .ok_or_else(|| ModelError::not_found("Interview"))?;
+        let old = candidate_size(c);
+        let new = old - json_size(&c.metadata) + json_size(&labels);
+        self.recharge(old, new)?;
+        let c = self
+            .candidate_mut(interview_id)
+            .ok_or_else(|| ModelError::not_found("Interview"))?;
+        c.metadata = labels;
+        Ok(c)
     }
 
     /// Moves an interview to `stage` (and fills what that stage implies).
     pub fn set_stage(&mut self, interview_id: &str, stage: Stage) -> Option<Candidate> {
+        // Nothing moves (not even the clock) for an unknown interview.
+        self.candidate(interview_id)?;
         let now = self.tick();
         let score = 50.0 + f64::from(self.rng.random_range(0..500u32)) / 10.0;
         let c = self.candidate_mut(interview_id)?;
@@ -560,6 +602,78 @@ impl Store {
         }
         Some(c.clone())
     }
+}
+
+/// Fixed cost charged per stored record on top of its serialized size: the
+/// struct, its strings' headers and the indexes that point at it.
+pub const RECORD_OVERHEAD: usize = 256;
+
+/// The default byte budget of the store (`--max-store-bytes`).
+pub const DEFAULT_MAX_STORE_BYTES: usize = 256 << 20;
+
+/// Serialized size of a JSON value (0 when it cannot be serialized).
+pub fn json_size<T: serde::Serialize + ?Sized>(v: &T) -> usize {
+    serde_json::to_vec(v).map_or(0, |b| b.len())
+}
+
+/// The estimated bytes of a candidate: its fields serialized, plus overhead.
+pub fn candidate_size(c: &Candidate) -> usize {
+    c.interview_id.len()
+        + c.candidate_id.len()
+        + c.posting_id.len()
+        + c.name.len()
+        + c.email.len()
+        + c.phone.as_ref().map_or(0, String::len)
+        + json_size(&c.metadata)
+        + json_size(&c.data)
+        + RECORD_OVERHEAD
+}
+
+/// The estimated bytes of a posting: its texts, workflow, questions and
+/// labels serialized, plus overhead.
+pub fn posting_size(p: &Posting) -> usize {
+    let st = &p.settings;
+    let texts = [
+        &st.language,
+        &st.interviewer_name,
+        &st.instructions,
+        &st.company_overview,
+        &st.job_overview,
+        &st.interview_process_overview,
+        &st.company_overview_delivery_mode,
+        &st.job_overview_delivery_mode,
+        &st.interview_process_overview_delivery_mode,
+        &st.phone_number_id,
+        &st.sender_email_id,
+        &st.email_template_group_id,
+        &st.design_template_group_id,
+        &st.redirect_url,
+        &st.scheduling_url,
+        &p.name,
+    ]
+    .iter()
+    .map(|t| t.as_ref().map_or(0, String::len))
+    .sum::<usize>();
+    let workflow: usize = p
+        .workflow
+        .iter()
+        .map(|w| w.id.len() + w.kind.len() + json_size(&w.config))
+        .sum();
+    p.id.len()
+        + p.url_key.len()
+        + p.title.len()
+        + p.description.len()
+        + texts
+        + workflow
+        + json_size(&p.questions)
+        + p.ats_metadata.as_ref().map_or(0, json_size)
+        + json_size(&p.metadata)
+        + RECORD_OVERHEAD
+}
+
+/// The estimated bytes of a webhook subscription.
+pub fn webhook_size(w: &Webhook) -> usize {
+    w.id.len() + w.posting_id.len() + w.url.len() + w.event_type.len() + RECORD_OVERHEAD
 }
 
 /// The object inside a JSON value (empty for anything else).

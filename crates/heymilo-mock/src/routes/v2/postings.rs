@@ -17,19 +17,21 @@ use heymilo_gen::v2::types as t;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use crate::store::{
-    COMPANY_ID, MAX_POSTINGS, MAX_QUESTIONS_PER_POSTING, Posting, PostingStatus, Stage, Store,
-    WorkflowStep, fnv, object, slug,
+use crate::http::error::{self, ApiError};
+use crate::http::{AppState, Shared, json, pagination, params};
+use crate::model::postings::{self, AGENT_TYPES, copy_of, new_keys, resume_score};
+use crate::model::questions;
+use crate::model::store::{
+    COMPANY_ID, MAX_QUESTIONS_PER_POSTING, Posting, PostingStatus, Stage, Store, WorkflowStep,
+    object,
 };
-use crate::{AppState, Shared, errors, json, params, v2, v2_questions};
-
-/// The agent types a workflow step can use.
-pub(crate) const AGENT_TYPES: &[&str] = &["web_interview", "conversational_sms", "resume", "form"];
+use crate::routes::v2::questions::check_inline;
 
 /// The posting routes (besides the summaries, candidates and questions).
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/v2/postings", get(list_postings).post(create_posting))
+        .route("/api/v2/postings/list", get(list_posting_summaries))
         .route(
             "/api/v2/postings/{posting_id}",
             get(get_posting).patch(update_posting),
@@ -147,8 +149,8 @@ fn created(s: &AppState, store: &Store, p: &Posting) -> Response {
 }
 
 /// `T` from a JSON value, with the 422 naming `loc`.
-fn typed<T: DeserializeOwned>(v: Value, loc: &[&str]) -> Result<T, Response> {
-    serde_json::from_value(v).map_err(|e| errors::validation(loc, &e.to_string(), "value_error"))
+fn typed<T: DeserializeOwned>(v: Value, loc: &[&str]) -> Result<T, ApiError> {
+    serde_json::from_value(v).map_err(|e| error::validation(loc, &e.to_string(), "value_error"))
 }
 
 /// Checks a step's config against its agent type's schema (types, lengths,
@@ -157,7 +159,7 @@ pub(crate) fn step_config(
     kind: &str,
     config: Value,
     loc: &[&str],
-) -> Result<Map<String, Value>, Response> {
+) -> Result<Map<String, Value>, ApiError> {
     let config = if config.is_null() {
         Value::Object(Map::new())
     } else {
@@ -210,7 +212,7 @@ pub(crate) fn step_config(
         }
         "form" => serde_json::to_value(typed::<t::FormConfig>(config, loc)?),
         other => {
-            return Err(errors::validation(
+            return Err(error::validation(
                 loc,
                 &format!("unknown agent type {other:?}"),
                 "value_error",
@@ -229,9 +231,9 @@ struct NewStep {
 
 /// Checks the `workflow` of a create request: at least one step, one step
 /// per agent type, each config and inline question valid.
-fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, Response> {
+fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, ApiError> {
     if raw.is_empty() {
-        return Err(errors::validation(
+        return Err(error::validation(
             &["body", "workflow"],
             "a workflow has at least one step",
             "too_short",
@@ -242,7 +244,7 @@ fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, Response> {
         let n = i.to_string();
         let loc = ["body", "workflow", n.as_str()];
         let Some(step) = item.as_object() else {
-            return Err(errors::validation(
+            return Err(error::validation(
                 &loc,
                 "Input should be a valid dictionary or object",
                 "model_attributes_type",
@@ -251,14 +253,14 @@ fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, Response> {
         let kind = match step.get("type") {
             Some(Value::String(k)) if AGENT_TYPES.contains(&k.as_str()) => k.clone(),
             None => {
-                return Err(errors::validation(
+                return Err(error::validation(
                     &[loc.as_slice(), &["type"]].concat(),
                     "Field required",
                     "missing",
                 ));
             }
             Some(_) => {
-                return Err(errors::validation(
+                return Err(error::validation(
                     &[loc.as_slice(), &["type"]].concat(),
                     "Input tag does not match any of the expected tags: 'web_interview', 'conversational_sms', 'resume', 'form'",
                     "union_tag_invalid",
@@ -266,7 +268,7 @@ fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, Response> {
             }
         };
         if steps.iter().any(|s| s.kind == kind) {
-            return Err(errors::validation(
+            return Err(error::validation(
                 &[loc.as_slice(), &["type"]].concat(),
                 &format!("a workflow has at most one {kind} step"),
                 "value_error",
@@ -285,7 +287,7 @@ fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, Response> {
         };
         for (j, q) in questions.iter().enumerate() {
             let m = j.to_string();
-            v2_questions::check_inline(
+            check_inline(
                 &[questions_loc.as_slice(), &[m.as_str()]].concat(),
                 &kind,
                 q,
@@ -299,7 +301,7 @@ fn parse_workflow(raw: &[Value]) -> Result<Vec<NewStep>, Response> {
     }
     let total: usize = steps.iter().map(|s| s.questions.len()).sum();
     if total > MAX_QUESTIONS_PER_POSTING {
-        return Err(errors::validation(
+        return Err(error::validation(
             &["body", "workflow"],
             &format!("a posting holds at most {MAX_QUESTIONS_PER_POSTING} questions"),
             "value_error",
@@ -315,96 +317,24 @@ fn check_refs(
     sender_email_id: Option<&str>,
     email_template_group_id: Option<&str>,
     design_template_group_id: Option<&str>,
-) -> Result<(), Response> {
+) -> Result<(), ApiError> {
     let c = &store.catalog;
     if phone_number_id.is_some_and(|id| !c.phone_numbers.iter().any(|x| x.id == id)) {
-        return Err(errors::not_found("Phone number"));
+        return Err(error::not_found("Phone number"));
     }
     if sender_email_id.is_some_and(|id| !c.sender_emails.iter().any(|x| x.id == id)) {
-        return Err(errors::not_found("Sender email"));
+        return Err(error::not_found("Sender email"));
     }
     if email_template_group_id.is_some_and(|id| !c.email_template_groups.iter().any(|x| x.id == id))
     {
-        return Err(errors::not_found("Email template group"));
+        return Err(error::not_found("Email template group"));
     }
     if design_template_group_id
         .is_some_and(|id| !c.design_template_groups.iter().any(|x| x.id == id))
     {
-        return Err(errors::not_found("Design template group"));
+        return Err(error::not_found("Design template group"));
     }
     Ok(())
-}
-
-/// 422 once the store holds [`MAX_POSTINGS`].
-fn room_for_posting(store: &Store) -> Result<(), Response> {
-    if store.postings.len() >= MAX_POSTINGS {
-        return Err(errors::validation(
-            &["body"],
-            &format!("the mock holds at most {MAX_POSTINGS} postings"),
-            "value_error",
-        ));
-    }
-    Ok(())
-}
-
-/// A new posting id and a url key (slug of the title and the id's start)
-/// that no posting uses yet.
-fn new_keys(store: &mut Store, title: &str) -> (String, String) {
-    let id = store.fresh_hex(8, |st, id| st.posting(id).is_some());
-    let base = format!(
-        "{}-{}",
-        slug(title),
-        id.chars().take(4).collect::<String>().to_lowercase()
-    );
-    let mut key = base.clone();
-    let mut n = 2u32;
-    while store.posting(&key).is_some() {
-        key = format!("{base}-{n}");
-        n = n.saturating_add(1);
-    }
-    (id, key)
-}
-
-/// A copy of `src` under a new id: settings, workflow and questions. A copy
-/// of an ATS-derived posting is a draft waiting for activation.
-fn copy_of(store: &mut Store, src: &Posting, title: &str, now: f64) -> Posting {
-    let (id, url_key) = new_keys(store, title);
-    let mut p = Posting::new(id.clone(), url_key, title.to_owned(), now);
-    p.description = src.description.clone();
-    p.max_retakes = src.max_retakes;
-    // The copy takes the settings over, with a deadline of its own.
-    p.settings = crate::store::PostingSettings {
-        deadline: Some(params::add_month(now)),
-        ..src.settings.clone()
-    };
-    p.workflow = src
-        .workflow
-        .iter()
-        .map(|w| WorkflowStep::new(&id, &w.kind, w.config.clone()))
-        .collect();
-    for q in &src.questions {
-        let fields = object(serde_json::to_value(q).unwrap_or_default());
-        let rank = q.rank.unwrap_or(1);
-        if let Ok(copy) = v2_questions::build(store, &id, &q.modality, &q.text, &fields, rank) {
-            p.questions.push(copy);
-        }
-    }
-    if let Some(ats) = &src.ats_metadata {
-        let mut ats = ats.clone();
-        for k in [
-            "mapping_activated_at",
-            "mapping_activated_by",
-            "mapping_deactivated_at",
-            "mapping_deactivated_by",
-        ] {
-            ats.remove(k);
-        }
-        ats.insert("pending_activation".into(), json!(true));
-        p.ats_metadata = Some(ats);
-        p.status = PostingStatus::Draft;
-        p.finalized = false;
-    }
-    p
 }
 
 /// The checks create and update share beyond the schema: delivery modes not
@@ -415,7 +345,7 @@ fn posting_checks(
     retake_cooldown_days: Option<f64>,
     metadata: Option<&HashMap<String, String>>,
     deadline: Option<&str>,
-) -> Result<Option<f64>, Response> {
+) -> Result<Option<f64>, ApiError> {
     params::enum_not_null(&["body"], raw, params::DELIVERY_MODES)?;
     params::int_range(&["body", "max_retakes"], max_retakes, 0, 5)?;
     params::num_range(
@@ -430,15 +360,9 @@ fn posting_checks(
     params::iso_field(&["body", "deadline"], deadline)
 }
 
-async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
-    let req: t::CreatePostingRequest = match params::body(&body) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    let raw = match params::body_object(&body) {
-        Ok(m) => m,
-        Err(e) => return e,
-    };
+async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+    let req: t::CreatePostingRequest = params::body(&body)?;
+    let raw = params::body_object(&body)?;
     let checks = posting_checks(
         &raw,
         req.max_retakes,
@@ -446,24 +370,21 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
         req.metadata.as_ref(),
         req.deadline.as_deref(),
     );
-    let deadline = match checks {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
+    let deadline = checks?;
     let steps = match (&req.workflow, &req.interview_template_id) {
         (Some(_), Some(_)) => {
-            return errors::validation(
+            return Err(error::validation(
                 &["body"],
                 "give workflow or interview_template_id, not both",
                 "value_error",
-            );
+            ));
         }
         (None, None) => {
-            return errors::validation(
+            return Err(error::validation(
                 &["body", "workflow"],
                 "Field required: give workflow or interview_template_id",
                 "missing",
-            );
+            ));
         }
         (Some(_), None) => {
             let items = raw
@@ -473,23 +394,20 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
                 .unwrap_or_default();
             match parse_workflow(items) {
                 Ok(steps) => Some(steps),
-                Err(e) => return e,
+                Err(e) => return Err(e),
             }
         }
         (None, Some(_)) => None,
     };
     let mut store = s.store();
-    if let Err(e) = check_refs(
+    check_refs(
         &store,
         req.phone_number_id.as_deref(),
         req.sender_email_id.as_deref(),
         req.email_template_group_id.as_deref(),
         req.design_template_group_id.as_deref(),
-    )
-    .and_then(|_| room_for_posting(&store))
-    {
-        return e;
-    }
+    )?;
+    postings::room_for_posting(&store)?;
     let source = match &req.interview_template_id {
         None => None,
         Some(tid) => {
@@ -502,7 +420,7 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
                 .cloned();
             match blueprint {
                 Some(p) => Some(p),
-                None => return errors::not_found("Interview template"),
+                None => return Err(error::not_found("Interview template")),
             }
         }
     };
@@ -581,34 +499,32 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Response {
                     .filter(|x: &&t::QuestionResponse| x.modality == q.modality)
                     .count() as i64
                     + 1;
-                match v2_questions::build(&mut store, &id, &q.modality, &q.text, &fields, rank) {
-                    Ok(made) => questions.push(made),
-                    Err(e) => return e,
-                }
+                let made = questions::build(&mut store, &id, &q.modality, &q.text, &fields, rank)?;
+                questions.push(made);
             }
             p.workflow
                 .push(WorkflowStep::new(&id, &step.kind, step.config));
         }
         p.questions = questions;
     }
-    store.postings.push(p.clone());
-    created(&s, &store, &p)
+    postings::add(&mut store, p.clone())?;
+    Ok(created(&s, &store, &p))
 }
 
 async fn list_postings(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let store = s.store();
     // Newest first, as every cursor list: new postings land before every cursor.
     let all: Vec<&Posting> = store
         .postings
         .iter()
         .rev()
-        .filter(|p| v2::matches_search(&q, &p.title))
+        .filter(|p| pagination::matches_search(&q, &p.title))
         .collect();
-    match v2::paginate(&all, |p| p.id.as_str(), &q, "/api/v2/postings") {
-        Ok((page, pagination)) => json(
+    match pagination::paginate(&all, |p| p.id.as_str(), &q, "/api/v2/postings") {
+        Ok((page, pagination)) => Ok(json(
             200,
             &t::ListResponsePostingResponse {
                 data: page
@@ -617,32 +533,27 @@ async fn list_postings(
                     .collect(),
                 pagination,
             },
-        ),
-        Err(e) => e,
+        )),
+        Err(e) => Err(e),
     }
 }
 
-async fn get_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+async fn get_posting(
+    State(s): State<Shared>,
+    Path(posting_id): Path<String>,
+) -> Result<Response, ApiError> {
     let store = s.store();
-    match store.posting(&posting_id) {
-        Some(p) => single(&s, &store, p),
-        None => errors::not_found("Posting"),
-    }
+    let p = store.posting_by_id(&posting_id)?;
+    Ok(single(&s, &store, p))
 }
 
 async fn update_posting(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
     body: Bytes,
-) -> Response {
-    let req: t::UpdatePostingRequest = match params::body(&body) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    let raw = match params::body_object(&body) {
-        Ok(m) => m,
-        Err(e) => return e,
-    };
+) -> Result<Response, ApiError> {
+    let req: t::UpdatePostingRequest = params::body(&body)?;
+    let raw = params::body_object(&body)?;
     let checks = posting_checks(
         &raw,
         req.max_retakes,
@@ -650,89 +561,77 @@ async fn update_posting(
         req.metadata.as_ref(),
         req.deadline.as_deref(),
     );
-    let deadline = match checks {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
+    let deadline = checks?;
     let mut store = s.store();
-    if store.posting(&posting_id).is_none() {
-        return errors::not_found("Posting");
-    }
-    if let Err(e) = check_refs(
+    check_refs(
         &store,
         req.phone_number_id.as_deref(),
         req.sender_email_id.as_deref(),
         req.email_template_group_id.as_deref(),
         req.design_template_group_id.as_deref(),
-    ) {
-        return e;
-    }
+    )?;
+    store.posting_by_id(&posting_id)?;
     let now = store.tick();
-    let Some(p) = store.posting_mut(&posting_id) else {
-        return errors::not_found("Posting");
-    };
-    // Only the keys sent change; a null clears a nullable field.
-    let sent = |k: &str| raw.contains_key(k);
-    if let Some(v) = req.title.clone() {
-        p.title = v.into();
-    }
-    if let Some(v) = req.description.clone() {
-        p.description = v.into();
-    }
-    if sent("name") {
-        p.name = req.name.clone().map(String::from);
-    }
-    if let Some(n) = req.max_retakes {
-        p.max_retakes = u32::try_from(n).unwrap_or(0);
-    }
-    if sent("metadata") {
-        p.metadata = req.metadata.clone().unwrap_or_default();
-    }
-    let st = &mut p.settings;
-    if sent("deadline") {
-        st.deadline = deadline;
-    }
-    macro_rules! patch {
+    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
+    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
+        // Only the keys sent change; a null clears a nullable field.
+        let sent = |k: &str| raw.contains_key(k);
+        if let Some(v) = req.title.clone() {
+            p.title = v.into();
+        }
+        if let Some(v) = req.description.clone() {
+            p.description = v.into();
+        }
+        if sent("name") {
+            p.name = req.name.clone().map(String::from);
+        }
+        if let Some(n) = req.max_retakes {
+            p.max_retakes = u32::try_from(n).unwrap_or(0);
+        }
+        if sent("metadata") {
+            p.metadata = req.metadata.clone().unwrap_or_default();
+        }
+        let st = &mut p.settings;
+        if sent("deadline") {
+            st.deadline = deadline;
+        }
+        macro_rules! patch {
         ($($field:ident => $conv:expr),* $(,)?) => {
             $( if sent(stringify!($field)) { st.$field = req.$field.clone().map($conv); } )*
         };
     }
-    patch!(
-        language => String::from,
-        interviewer_name => String::from,
-        instructions => String::from,
-        company_overview => String::from,
-        job_overview => String::from,
-        interview_process_overview => String::from,
-        company_overview_delivery_mode => |m: t::UpdatePostingRequestCompanyOverviewDeliveryMode| m.to_string(),
-        job_overview_delivery_mode => |m: t::UpdatePostingRequestJobOverviewDeliveryMode| m.to_string(),
-        interview_process_overview_delivery_mode => |m: t::UpdatePostingRequestInterviewProcessOverviewDeliveryMode| m.to_string(),
-        phone_number_id => String::from,
-        sender_email_id => String::from,
-        email_template_group_id => String::from,
-        design_template_group_id => String::from,
-        redirect_url => String::from,
-        scheduling_url => String::from,
-        allow_sms_comms => std::convert::identity,
-        retake_cooldown_days => std::convert::identity,
-        email_report_to_candidate => std::convert::identity,
-    );
-    p.updated_at = now;
-    let p = p.clone();
-    single(&s, &store, &p)
+        patch!(
+            language => String::from,
+            interviewer_name => String::from,
+            instructions => String::from,
+            company_overview => String::from,
+            job_overview => String::from,
+            interview_process_overview => String::from,
+            company_overview_delivery_mode => |m: t::UpdatePostingRequestCompanyOverviewDeliveryMode| m.to_string(),
+            job_overview_delivery_mode => |m: t::UpdatePostingRequestJobOverviewDeliveryMode| m.to_string(),
+            interview_process_overview_delivery_mode => |m: t::UpdatePostingRequestInterviewProcessOverviewDeliveryMode| m.to_string(),
+            phone_number_id => String::from,
+            sender_email_id => String::from,
+            email_template_group_id => String::from,
+            design_template_group_id => String::from,
+            redirect_url => String::from,
+            scheduling_url => String::from,
+            allow_sms_comms => std::convert::identity,
+            retake_cooldown_days => std::convert::identity,
+            email_report_to_candidate => std::convert::identity,
+        );
+        p.updated_at = now;
+        Ok::<(), ApiError>(())
+    })?;
+    Ok(single(&s, &store, &p))
 }
 
-/// A candidate's resume score (0 to 100), derived from the interview id: the
-/// mock has no resumes, but the figure stays the same on every read.
-pub(crate) fn resume_score(interview_id: &str) -> f64 {
-    50.0 + (fnv(interview_id) % 500) as f64 / 10.0
-}
-
-async fn get_posting_stats(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+async fn get_posting_stats(
+    State(s): State<Shared>,
+    Path(posting_id): Path<String>,
+) -> Result<Response, ApiError> {
     let store = s.store();
-    let Some(p) = store.posting(&posting_id) else {
-        return errors::not_found("Posting");
-    };
+    let p = store.posting_by_id(&posting_id)?;
     let candidates = store
         .candidates
         .get(&p.id)
@@ -768,120 +667,155 @@ async fn get_posting_stats(State(s): State<Shared>, Path(posting_id): Path<Strin
         average_interview_score: interview,
         average_resume_score: resume,
     };
-    json(
+    Ok(json(
         200,
         &t::SingleResponsePostingStatsResponse {
             data: stats,
             meta: None,
         },
-    )
+    ))
 }
 
 async fn update_interviewer_workflow_step(
     State(s): State<Shared>,
     Path((posting_id, step_id)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
-    let req: t::UpdateWorkflowStepRequest = match params::body(&body) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+) -> Result<Response, ApiError> {
+    let req: t::UpdateWorkflowStepRequest = params::body(&body)?;
     let mut store = s.store();
+    store.posting_by_id(&posting_id)?;
     let now = store.tick();
-    let Some(p) = store.posting_mut(&posting_id) else {
-        return errors::not_found("Posting");
-    };
-    let by_position = step_id
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .filter(|i| *i < p.workflow.len());
-    let Some(i) = by_position.or_else(|| p.workflow.iter().position(|w| w.kind == step_id)) else {
-        return errors::not_found("Workflow step");
-    };
-    let kind = p.workflow[i].kind.clone();
-    let mut merged = p.workflow[i].config.clone();
-    for (k, v) in &req.config {
-        if v.is_null() {
-            merged.remove(k);
-        } else {
-            merged.insert(k.clone(), v.clone());
+    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
+    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
+        let by_position = step_id
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .filter(|i| *i < p.workflow.len());
+        let Some(i) = by_position.or_else(|| p.workflow.iter().position(|w| w.kind == step_id))
+        else {
+            return Err(error::not_found("Workflow step"));
+        };
+        let kind = p.workflow[i].kind.clone();
+        let mut merged = p.workflow[i].config.clone();
+        for (k, v) in &req.config {
+            if v.is_null() {
+                merged.remove(k);
+            } else {
+                merged.insert(k.clone(), v.clone());
+            }
         }
-    }
-    let checked = match step_config(&kind, Value::Object(merged.clone()), &["body", "config"]) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    // A key that does not survive the typed round trip is not one of the agent's.
-    if let Some(k) = merged.keys().find(|k| !checked.contains_key(*k)) {
-        return errors::validation(
-            &["body", "config", k],
-            &format!("{k} is not a setting of a {kind} step"),
-            "extra_forbidden",
-        );
-    }
-    p.workflow[i].config = checked;
-    p.updated_at = now;
-    let p = p.clone();
-    single(&s, &store, &p)
+        let checked = step_config(&kind, Value::Object(merged.clone()), &["body", "config"])?;
+        // A key that does not survive the typed round trip is not one of the agent's.
+        if let Some(k) = merged.keys().find(|k| !checked.contains_key(*k)) {
+            return Err(error::validation(
+                &["body", "config", k],
+                &format!("{k} is not a setting of a {kind} step"),
+                "extra_forbidden",
+            ));
+        }
+        p.workflow[i].config = checked;
+        p.updated_at = now;
+        Ok::<(), ApiError>(())
+    })?;
+    Ok(single(&s, &store, &p))
 }
 
-async fn archive_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+async fn archive_posting(
+    State(s): State<Shared>,
+    Path(posting_id): Path<String>,
+) -> Result<Response, ApiError> {
     let mut store = s.store();
+    store.posting_by_id(&posting_id)?;
     let now = store.tick();
-    let Some(p) = store.posting_mut(&posting_id) else {
-        return errors::not_found("Posting");
-    };
-    if p.status != PostingStatus::Archived {
-        p.status = PostingStatus::Archived;
-        p.updated_at = now;
-    }
-    let p = p.clone();
-    single(&s, &store, &p)
+    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
+    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
+        if p.status != PostingStatus::Archived {
+            p.status = PostingStatus::Archived;
+            p.updated_at = now;
+        }
+        Ok::<(), ApiError>(())
+    })?;
+    Ok(single(&s, &store, &p))
 }
 
-async fn activate_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+async fn activate_posting(
+    State(s): State<Shared>,
+    Path(posting_id): Path<String>,
+) -> Result<Response, ApiError> {
     let mut store = s.store();
+    store.posting_by_id(&posting_id)?;
     let now = store.tick();
-    let Some(p) = store.posting_mut(&posting_id) else {
-        return errors::not_found("Posting");
-    };
-    if p.workflow.is_empty() {
-        return errors::validation(
-            &["path", "posting_id"],
-            "the posting's workflow has no step",
-            "value_error",
-        );
-    }
-    if p.status != PostingStatus::Active || !p.finalized {
-        p.status = PostingStatus::Active;
-        p.finalized = true;
-        p.updated_at = now;
-    }
-    // The ATS job is linked once; activating again changes nothing.
-    if let Some(ats) = p.ats_metadata.as_mut()
-        && ats.get("pending_activation") == Some(&json!(true))
-    {
-        ats.insert("pending_activation".into(), json!(false));
-        ats.insert("mapping_activated_at".into(), json!(now));
-        ats.insert("mapping_activated_by".into(), json!("api"));
-        p.updated_at = now;
-    }
-    let p = p.clone();
-    single(&s, &store, &p)
+    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
+    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
+        if p.workflow.is_empty() {
+            return Err(error::validation(
+                &["path", "posting_id"],
+                "the posting's workflow has no step",
+                "value_error",
+            ));
+        }
+        if p.status != PostingStatus::Active || !p.finalized {
+            p.status = PostingStatus::Active;
+            p.finalized = true;
+            p.updated_at = now;
+        }
+        // The ATS job is linked once; activating again changes nothing.
+        if let Some(ats) = p.ats_metadata.as_mut()
+            && ats.get("pending_activation") == Some(&json!(true))
+        {
+            ats.insert("pending_activation".into(), json!(false));
+            ats.insert("mapping_activated_at".into(), json!(now));
+            ats.insert("mapping_activated_by".into(), json!("api"));
+            p.updated_at = now;
+        }
+        Ok::<(), ApiError>(())
+    })?;
+    Ok(single(&s, &store, &p))
 }
 
-async fn clone_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Response {
+async fn clone_posting(
+    State(s): State<Shared>,
+    Path(posting_id): Path<String>,
+) -> Result<Response, ApiError> {
     let mut store = s.store();
-    let Some(src) = store.posting(&posting_id).cloned() else {
-        return errors::not_found("Posting");
-    };
-    if let Err(e) = room_for_posting(&store) {
-        return e;
-    }
+    let src = store.posting_by_id(&posting_id)?.clone();
+    postings::room_for_posting(&store)?;
     let now = store.tick();
     let mut copy = copy_of(&mut store, &src, &src.title, now);
     copy.metadata = src.metadata.clone();
-    store.postings.push(copy.clone());
-    created(&s, &store, &copy)
+    postings::add(&mut store, copy.clone())?;
+    Ok(created(&s, &store, &copy))
+}
+
+async fn list_posting_summaries(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let limit = params::int(&q, "limit", 20, 1, 100)? as usize;
+    let store = s.store();
+    let all: Vec<&Posting> = store
+        .postings
+        .iter()
+        .rev()
+        .filter(|p| pagination::matches_search(&q, &p.title))
+        .collect();
+    let (page, has_more) =
+        pagination::cursor_page(&all, |p| p.id.as_str(), q.get("starting_after"), limit)?;
+    let data = page
+        .iter()
+        .map(|p| t::PostingSummary {
+            object: "posting_summary".into(),
+            id: p.id.clone(),
+            title: p.title.clone(),
+            name: p.name.clone(),
+        })
+        .collect();
+    Ok(json(
+        200,
+        &t::ListResponsePostingSummary {
+            data,
+            pagination: pagination::page_meta(has_more, all.len(), "/api/v2/postings/list".into()),
+        },
+    ))
 }

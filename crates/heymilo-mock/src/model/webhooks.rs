@@ -1,4 +1,5 @@
-//! Webhook deliveries: a real HTTP call to each subscribed URL.
+//! Webhook subscriptions and their deliveries: a real HTTP call to each
+//! subscribed URL.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -6,7 +7,44 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::store::{Candidate, Webhook};
+use crate::model::error::ModelError;
+use crate::model::store::{Candidate, MAX_WEBHOOKS, Store, Webhook, webhook_size};
+
+/// Stores a subscription of either generation to posting `posting_id`'s
+/// `event_type`; refused (nothing stored) past the cap or the budget. The
+/// URL is checked by the caller.
+pub fn subscribe(
+    store: &mut Store,
+    posting_id: &str,
+    url: &str,
+    event_type: &str,
+    http_method: &str,
+) -> Result<Webhook, ModelError> {
+    store.posting_by_id(posting_id)?;
+    if store.webhooks.len() >= MAX_WEBHOOKS {
+        return Err(ModelError::full(format!(
+            "at most {MAX_WEBHOOKS} webhooks may exist"
+        )));
+    }
+    let mut hook = Webhook {
+        id: String::new(),
+        posting_id: posting_id.to_owned(),
+        url: url.to_owned(),
+        event_type: event_type.to_owned(),
+        http_method: http_method.to_owned(),
+        active: true,
+        created_at: 0.0,
+        updated_at: 0.0,
+    };
+    // The id has a fixed length, so the size is known before it is drawn.
+    store.charge(webhook_size(&hook) + 32)?;
+    let now = store.tick();
+    hook.id = store.hex(32);
+    hook.created_at = now;
+    hook.updated_at = now;
+    store.webhooks.push(hook.clone());
+    Ok(hook)
+}
 
 /// One delivery attempt, as the mock made it.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -13,8 +13,11 @@ use axum::response::Response;
 use axum::routing::get;
 use heymilo_gen::v2::types as t;
 
-use crate::store::{Candidate, Posting, Stage};
-use crate::{Shared, errors, json, params, v2, v2_postings};
+use crate::http::error::{self, ApiError};
+use crate::http::{Shared, json, params};
+use crate::model::postings::resume_score;
+use crate::model::store::{Candidate, Posting, Stage};
+use crate::routes::views;
 
 /// The interview data and metadata routes.
 pub(crate) fn routes() -> Router<Shared> {
@@ -119,7 +122,7 @@ fn interview_data(p: Option<&Posting>, c: &Candidate) -> t::InterviewDataRespons
         email: c.email.clone(),
         score: c.score,
         status: status.into(),
-        workflow: Some(v2::candidate_workflow(p, c)),
+        workflow: Some(views::candidate_workflow(p, c)),
         web_interview: if has("web_interview") {
             web_interview(p, c)
         } else {
@@ -128,7 +131,7 @@ fn interview_data(p: Option<&Posting>, c: &Candidate) -> t::InterviewDataRespons
         resume: (has("resume") && started).then(|| t::ResumeResult {
             object: "resume_result".into(),
             interview_id: c.interview_id.clone(),
-            overall_score: Some(v2_postings::resume_score(&c.interview_id)),
+            overall_score: Some(resume_score(&c.interview_id)),
             is_eligible: Some(true),
             score_criteria: Vec::new(),
             eligibility_criteria: Vec::new(),
@@ -169,22 +172,28 @@ fn metadata(m: &HashMap<String, String>) -> Response {
     )
 }
 
-async fn get_interview_data(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+async fn get_interview_data(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let store = s.store();
     let Some(c) = store.candidate(&id) else {
-        return errors::not_found("Interview");
+        return Err(error::not_found("Interview"));
     };
     let data = interview_data(store.posting(&c.posting_id), c);
-    json(
+    Ok(json(
         200,
         &t::SingleResponseInterviewDataResponse { data, meta: None },
-    )
+    ))
 }
 
-async fn get_interview_metadata(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+async fn get_interview_metadata(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     match s.store().candidate(&id) {
-        Some(c) => metadata(&c.metadata),
-        None => errors::not_found("Interview"),
+        Some(c) => Ok(metadata(&c.metadata)),
+        None => Err(error::not_found("Interview")),
     }
 }
 
@@ -192,23 +201,18 @@ async fn set_interview_metadata(
     State(s): State<Shared>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
-    let req: t::MetadataRequest = match params::body(&body) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    if let Err(e) = params::metadata_limits(&["body", "metadata"], &req.metadata) {
-        return e;
-    }
+) -> Result<Response, ApiError> {
+    let req: t::MetadataRequest = params::body(&body)?;
+    params::metadata_limits(&["body", "metadata"], &req.metadata)?;
     let mut store = s.store();
-    let Some(c) = store.candidate_mut(&id) else {
-        return errors::not_found("Interview");
-    };
+    let c = store
+        .candidate(&id)
+        .ok_or_else(|| error::not_found("Interview"))?;
     let mut merged = c.metadata.clone();
     merged.extend(req.metadata);
     // The limits hold for what is stored, not only for what is sent.
     if merged.len() > params::MAX_METADATA_KEYS {
-        return errors::validation(
+        return Err(error::validation(
             &["body", "metadata"],
             &format!(
                 "the interview would have {} metadata keys; at most {} are allowed",
@@ -216,19 +220,17 @@ async fn set_interview_metadata(
                 params::MAX_METADATA_KEYS
             ),
             "value_error",
-        );
+        ));
     }
-    c.metadata = merged;
-    metadata(&c.metadata)
+    let c = store.set_labels(&id, merged)?;
+    Ok(metadata(&c.metadata))
 }
 
-async fn delete_interview_metadata(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+async fn delete_interview_metadata(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let mut store = s.store();
-    match store.candidate_mut(&id) {
-        Some(c) => {
-            c.metadata.clear();
-            metadata(&c.metadata)
-        }
-        None => errors::not_found("Interview"),
-    }
+    let c = store.set_labels(&id, HashMap::new())?;
+    Ok(metadata(&c.metadata))
 }

@@ -7,11 +7,14 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::{Shared, errors};
+use crate::http::{Shared, error};
+
+/// Most fault rules active at once (the control route refuses more).
+pub const MAX_RULES: usize = 100;
 
 /// One fault rule; every field is optional in JSON.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -68,8 +71,14 @@ impl Faults {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = rules;
     }
 
-    pub(crate) fn add(&self, rule: FaultRule) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(rule);
+    /// Adds a rule; `false` (nothing added) once [`MAX_RULES`] are active.
+    pub(crate) fn add(&self, rule: FaultRule) -> bool {
+        let mut rules = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if rules.len() >= MAX_RULES {
+            return false;
+        }
+        rules.push(rule);
+        true
     }
 
     pub(crate) fn list(&self) -> Vec<FaultRule> {
@@ -113,16 +122,17 @@ pub(crate) async fn inject(State(state): State<Shared>, request: Request, next: 
         tokio::time::sleep(d.latency).await;
     }
     if let Some(wait) = d.too_many {
-        return errors::rate_limited(wait);
+        return error::rate_limited(wait).into_response();
     }
     if let Some(status) = d.error {
-        return errors::envelope(
+        return error::envelope(
             status,
             "api_error",
             "injected_fault",
             "Injected server error.",
             None,
-        );
+        )
+        .into_response();
     }
     if d.drop {
         // Headers go out, then the connection breaks before any body byte.

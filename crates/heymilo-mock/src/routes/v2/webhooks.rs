@@ -1,0 +1,99 @@
+//! v2 webhook subscriptions: create, list, get, delete.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use heymilo_gen::v2::types as t;
+
+use crate::http::error::{ApiError, not_found};
+use crate::http::pagination::{cursor_page, page_meta};
+use crate::http::{Shared, json, params};
+use crate::model::store::{Webhook, webhook_size};
+use crate::model::webhooks::subscribe;
+use crate::routes::views::webhook_v2;
+
+/// The webhook routes.
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/v2/webhooks", get(list_webhooks).post(create_webhook))
+        .route(
+            "/api/v2/webhooks/{webhook_id}",
+            get(get_webhook).delete(delete_webhook),
+        )
+}
+
+fn single(status: u16, w: &Webhook) -> Response {
+    json(
+        status,
+        &t::SingleResponseWebhookResponse {
+            data: webhook_v2(w),
+            meta: None,
+        },
+    )
+}
+
+async fn create_webhook(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+    let req: t::CreateWebhookRequest = params::body(&body)?;
+    params::webhook_url(&["body", "webhook_url"], &req.webhook_url)?;
+    let hook = subscribe(
+        &mut s.store(),
+        &req.posting_id,
+        &req.webhook_url,
+        &req.event_type,
+        "post",
+    )?;
+    Ok(single(201, &hook))
+}
+
+async fn list_webhooks(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let limit = params::int(&q, "limit", 20, 1, 100)? as usize;
+    let store = s.store();
+    let all: Vec<&Webhook> = store.webhooks.iter().rev().collect();
+    let (page, has_more) = cursor_page(&all, |w| w.id.as_str(), q.get("starting_after"), limit)?;
+    let data = page.iter().map(|w| webhook_v2(w)).collect();
+    Ok(json(
+        200,
+        &t::ListResponseWebhookResponse {
+            data,
+            pagination: page_meta(has_more, all.len(), "/api/v2/webhooks".into()),
+        },
+    ))
+}
+
+async fn get_webhook(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let store = s.store();
+    let w = store
+        .webhooks
+        .iter()
+        .find(|w| w.id == id)
+        .ok_or_else(|| not_found("Webhook"))?;
+    Ok(single(200, w))
+}
+
+async fn delete_webhook(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let mut store = s.store();
+    let pos = store
+        .webhooks
+        .iter()
+        .position(|w| w.id == id)
+        .ok_or_else(|| not_found("Webhook"))?;
+    let now = store.tick();
+    let mut hook = store.webhooks.remove(pos);
+    store.release(webhook_size(&hook));
+    hook.active = false;
+    hook.updated_at = now;
+    Ok(single(200, &hook))
+}
