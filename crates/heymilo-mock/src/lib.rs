@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Handlers return `Result<_, Response>` so an error is already the HTTP answer; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 

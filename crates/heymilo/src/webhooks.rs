@@ -514,6 +514,7 @@ impl Webhooks<'_> {
 }
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use receiver::{receiver, receiver_fn};
 
 /// The ready receiver (feature `axum`).
