@@ -209,3 +209,9 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
     response
 }
+
+/// The workspace README's examples, compiled as doctests so it cannot rot
+/// (`crates/heymilo/README.md`, packaged with the crate, is tested there).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct WorkspaceReadme;

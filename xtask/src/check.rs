@@ -8,6 +8,8 @@ use heymilo_codegen::{PROGENITOR_VERSION, SPECS, drift, generate, snapshot_path}
 
 /// Regenerates from the specs and accepts every changed snapshot.
 pub fn regen(root: &Path) -> Result<()> {
+    // First: heymilo-gen builds from its packaged copies of the specs.
+    crate::package::sync(root)?;
     // The snapshot test is the one writer of snapshot files, so regen goes
     // through insta rather than writing its format by hand.
     let status = Command::new(env!("CARGO"))
@@ -50,9 +52,12 @@ pub fn check(root: &Path) -> Result<()> {
     }
 
     problems.extend(crate::publish::drift(root)?);
+    problems.extend(crate::package::drift(root)?);
 
     if problems.is_empty() {
-        println!("check: specs, generator, generated code and published bundles agree");
+        println!(
+            "check: specs, generator, generated code, published bundles and packaged copies agree"
+        );
         Ok(())
     } else {
         for p in &problems {

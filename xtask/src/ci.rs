@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use crate::{check, tools};
 
-/// Format, lints, spec validation, drift, then every test of the workspace.
+/// Format, lints, spec validation, drift, every test of the workspace, then
+/// the published crates built from their tarballs.
 pub fn run(root: &Path) -> Result<()> {
     let cargo = env!("CARGO");
     step("format");
@@ -60,6 +61,10 @@ pub fn run(root: &Path) -> Result<()> {
         &["test", "--workspace", "--doc"],
         &[("INSTA_UPDATE", "no")],
     )?;
+    step(
+        "packages: cargo package with verification, and the README example built from the tarballs",
+    );
+    crate::package::run(root)?;
     println!("ci: all green");
     Ok(())
 }

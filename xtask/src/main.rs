@@ -6,6 +6,8 @@
 //! - `validate`: run the independent spec validators and check every example.
 //! - `ci`: the whole test suite, as `.ci/run` and the README run it.
 //! - `coverage`: compare our v2 spec with the one HeyMilo publishes.
+//! - `package`: package the published crates, build each from its tarball,
+//!   and build the README example from the tarballs outside the workspace.
 #![forbid(unsafe_code)]
 
 mod breaking;
@@ -14,6 +16,7 @@ mod ci;
 mod conformance;
 mod consumers;
 mod coverage;
+mod package;
 mod publish;
 mod tools;
 mod upstream;
@@ -67,8 +70,10 @@ enum Command {
         /// The later spec.
         new: PathBuf,
     },
-    /// Run everything CI runs: format, lints, tests, validators, drift check.
+    /// Run everything CI runs: format, lints, tests, validators, drift check, packages.
     Ci,
+    /// `cargo package` (verified) for the published crates, then a crate outside the workspace built from the tarballs.
+    Package,
     /// Compare our v2 spec with HeyMilo's published OpenAPI 3.1 document.
     Coverage {
         /// The published OpenAPI 3.1 JSON document.
@@ -96,6 +101,7 @@ fn main() -> ExitCode {
         Command::Crosscheck => breaking::crosscheck(&root),
         Command::Upstream { published, spec } => upstream::run(&root, &published, spec),
         Command::Ci => ci::run(&root),
+        Command::Package => package::run(&root),
         Command::Coverage {
             published,
             spec,

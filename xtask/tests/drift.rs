@@ -17,7 +17,8 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A scratch copy of what `check` reads: specs, snapshots, Cargo.lock.
+/// A scratch copy of what `check` reads: specs, snapshots, Cargo.lock, the
+/// packaged copies and the READMEs.
 fn scratch_root() -> (tempfile::TempDir, PathBuf) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -27,6 +28,29 @@ fn scratch_root() -> (tempfile::TempDir, PathBuf) {
         &dir.path().join("tests/snapshots"),
     );
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).expect("lock");
+    // The copies packaged crates carry, and the READMEs whose example is shared.
+    copy_tree(
+        &root.join("crates/heymilo-gen/openapi"),
+        &dir.path().join("crates/heymilo-gen/openapi"),
+    );
+    let files = ["LICENSE-MIT", "LICENSE-APACHE", "README.md"];
+    for krate in [
+        "heymilo-codegen",
+        "heymilo-gen",
+        "heymilo",
+        "heymilo-mock",
+        "heymilo-cli",
+    ] {
+        for file in files {
+            let from = root.join("crates").join(krate).join(file);
+            let to = dir.path().join("crates").join(krate).join(file);
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(from, to).expect("copy");
+        }
+    }
+    for file in files {
+        std::fs::copy(root.join(file), dir.path().join(file)).expect("copy");
+    }
     let path = dir.path().to_owned();
     (dir, path)
 }
@@ -86,4 +110,44 @@ fn check_fails_when_the_generator_version_moves() {
     std::fs::write(&lock_path, edited).expect("write");
     let (ok, text) = check(&root);
     assert!(!ok && text.contains("progenitor 0.16.0"), "{text}");
+}
+
+#[test]
+fn check_fails_when_a_packaged_copy_drifts() {
+    // (file edited, what check must name)
+    let cases = [
+        (
+            "crates/heymilo-gen/openapi/v2.yaml",
+            "crates/heymilo-gen/openapi/v2.yaml is not a copy of openapi/v2.yaml",
+        ),
+        (
+            "crates/heymilo-cli/LICENSE-MIT",
+            "crates/heymilo-cli/LICENSE-MIT is not a copy of LICENSE-MIT",
+        ),
+    ];
+    for (file, expected) in cases {
+        let (_guard, root) = scratch_root();
+        let path = root.join(file);
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        text.push_str("# a hand edit\n");
+        std::fs::write(&path, text).expect("write");
+        let (ok, out) = check(&root);
+        assert!(!ok && out.contains(expected), "{file}: {out}");
+        assert!(
+            out.contains("+# a hand edit") || out.contains("-# a hand edit"),
+            "{file}: {out}"
+        );
+    }
+}
+
+#[test]
+fn check_fails_when_the_crate_readme_example_differs() {
+    let (_guard, root) = scratch_root();
+    let path = root.join("crates/heymilo/README.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let edited = text.replacen(".max_retries(2)", ".max_retries(3)", 1);
+    assert_ne!(text, edited, "the edit must apply");
+    std::fs::write(&path, edited).expect("write");
+    let (ok, out) = check(&root);
+    assert!(!ok && out.contains("crates/heymilo/README.md"), "{out}");
 }

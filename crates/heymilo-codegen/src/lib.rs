@@ -17,6 +17,7 @@
 //! assert!(out.operations.iter().any(|op| op.id == "list_postings"));
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod drift;
 mod meta;

@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // `ApiError` carries its whole body so a handler's `?` is the HTTP answer; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 

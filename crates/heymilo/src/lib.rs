@@ -48,6 +48,7 @@
 //!   methods on a [`Client`] for a handle that shares its connections and
 //!   rate limiter.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 pub mod config;
@@ -76,8 +77,10 @@ pub use heymilo_gen::{Page, v1, v2};
 pub use paginate::{Pages, Paginate};
 pub use retry::RetryPolicy;
 
-/// The README's examples, compiled as doctests so the README cannot rot.
-#[doc = include_str!("../../../README.md")]
+/// The crate README's examples, compiled as doctests so the README cannot rot.
+/// It is the crate's own (packaged with it); the workspace README is tested by
+/// the `tests` crate, and `cargo xtask check` keeps their example the same.
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 

@@ -12,10 +12,12 @@ use tokio::time::Instant;
 use crate::Result;
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use crate::rate_limit_redis::RedisRateLimiter;
 
 /// What a Redis-backed limiter does when Redis cannot be reached.
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use crate::rate_limit_redis::OnRedisFailure;
 
 /// What a Redis-backed limiter does when Redis cannot be reached (the
