@@ -342,6 +342,14 @@ async fn deactivate_webhook(State(s): State<Shared>, Path(id): Path<String>) -> 
     }
 }
 
+/// The server's `retake` when a request leaves it out.
+const DEFAULT_RETAKE: bool = false;
+
+/// `retake` may be left out but not sent as `null`.
+fn retake_not_null(body: &[u8]) -> Result<(), Response> {
+    params::body_object(body).and_then(|raw| params::not_null(&["body"], &raw, &["retake"]))
+}
+
 /// Ingests one candidate into a posting: with `retake` false an existing
 /// interview of the same email is returned, with `retake` true a new one is made.
 pub(crate) fn ingest_one(
@@ -419,6 +427,9 @@ async fn ingest_candidate(
         Ok(r) => r,
         Err(e) => return e,
     };
+    if let Err(e) = retake_not_null(&body) {
+        return e;
+    }
     if let Err(e) = params::candidate(
         &["body"],
         &req.email,
@@ -441,7 +452,12 @@ async fn ingest_candidate(
     if let Some(e) = closed(&store, &posting_id) {
         return e;
     }
-    match ingest_one(&mut store, &posting_id, &candidate, req.retake) {
+    match ingest_one(
+        &mut store,
+        &posting_id,
+        &candidate,
+        req.retake.unwrap_or(DEFAULT_RETAKE),
+    ) {
         Ok(c) => ingest_response(&s, &mut store, &[c], false),
         Err(e) => e,
     }
@@ -456,6 +472,9 @@ async fn ingest_candidates_bulk(
         Ok(r) => r,
         Err(e) => return e,
     };
+    if let Err(e) = retake_not_null(&body) {
+        return e;
+    }
     if req.candidates.is_empty() || req.candidates.len() > MAX_BULK {
         return errors::validation(
             &["body", "candidates"],
@@ -483,7 +502,12 @@ async fn ingest_candidates_bulk(
     }
     let mut done = Vec::with_capacity(req.candidates.len());
     for c in &req.candidates {
-        match ingest_one(&mut store, &posting_id, c, req.retake) {
+        match ingest_one(
+            &mut store,
+            &posting_id,
+            c,
+            req.retake.unwrap_or(DEFAULT_RETAKE),
+        ) {
             Ok(c) => done.push(c),
             Err(e) => return e,
         }

@@ -263,6 +263,12 @@ async fn push_ats_candidate(State(s): State<Shared>, body: Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return e,
     };
+    // `create_submission` may be left out (server default false) but not be null.
+    if let Err(e) = params::body_object(&body)
+        .and_then(|raw| params::not_null(&["body"], &raw, &["create_submission"]))
+    {
+        return e;
+    }
     let mut store = s.store();
     let ats_name = match check_ats(&store, &req.ats_name) {
         Ok(n) => n,
@@ -416,7 +422,7 @@ fn settle(store: &mut Store, item_id: &str) {
             Ok((id, "created"))
         }
     };
-    let submission = (req.create_submission && req.posting_id.is_some())
+    let submission = (req.create_submission == Some(true) && req.posting_id.is_some())
         .then(|| format!("sub_{}", store.hex(8).to_lowercase()));
     let Some(item) = store.ats.queue.get_mut(i) else {
         return;

@@ -607,7 +607,7 @@ impl Plan {
             Target::V1 { url_key } => {
                 let body = v1::types::BulkIngestRequest {
                     candidates: rows.iter().map(|(_, c)| c.to_v1()).collect(),
-                    retake: false,
+                    retake: Some(false),
                 };
                 let response = self
                     .client
