@@ -21,6 +21,7 @@
 mod drift;
 mod meta;
 mod rules;
+pub mod synth;
 
 pub use drift::{drift, snapshot_body, snapshot_path};
 pub use meta::{OperationInfo, PagedTypes, Pagination, read_operations};

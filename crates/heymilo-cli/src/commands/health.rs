@@ -39,7 +39,12 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .health_check()
         .send()
         .await
-        .map(|h| h.into_inner().status.unwrap_or_default())
+        .map(|h| {
+            h.into_inner()
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        })
         .map_err(heymilo::Error::from);
     let mut out = Output::new(ctx.format, Shape::List, COLUMNS);
     let mut failures = Vec::new();
