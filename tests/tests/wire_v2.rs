@@ -156,11 +156,11 @@ fn unknown_fields_and_enum_values_decode() {
                       "http_method": "put", "is_active": true, "surprise": 1});
     let decoded: heymilo_gen::v1::types::Webhook =
         serde_json::from_value(hook).expect("tolerant decode");
-    assert_eq!(decoded.event_type, "candidate_archived");
+    assert_eq!(decoded.event_type.as_deref(), Some("candidate_archived"));
     assert_eq!(decoded.http_method.as_deref(), Some("put"));
 
     let step = json!({"type": "voice_call", "unique_id": "agent_vc_001", "config": {"x": 1}});
     let decoded: heymilo_gen::v1::types::AgenticWorkflowStep =
         serde_json::from_value(step).expect("tolerant decode");
-    assert_eq!(decoded.type_, "voice_call");
+    assert_eq!(decoded.type_.as_deref(), Some("voice_call"));
 }

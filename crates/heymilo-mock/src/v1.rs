@@ -39,7 +39,7 @@ async fn health(headers: HeaderMap) -> Response {
         json(
             200,
             &t::Health {
-                message: "API Gateway is healthy".into(),
+                message: Some("API Gateway is healthy".into()),
                 status: 200,
             },
         )
@@ -93,7 +93,7 @@ fn posting(p: &crate::store::Posting) -> t::Posting {
     let st = &p.settings;
     t::Posting {
         posting_id: p.id.clone(),
-        title: p.title.clone(),
+        title: Some(p.title.clone()),
         name: p.name.clone(),
         description: Some(p.description.clone()),
         company_id: Some(crate::store::COMPANY_ID.into()),
@@ -111,15 +111,16 @@ fn posting(p: &crate::store::Posting) -> t::Posting {
             language: st.language.clone(),
             interviewer_name: st.interviewer_name.clone(),
         }),
-        agentic_workflow: p
-            .workflow
-            .iter()
-            .map(|w| t::AgenticWorkflowStep {
-                type_: w.kind.clone(),
-                unique_id: w.id.clone(),
-                config: w.config.clone(),
-            })
-            .collect(),
+        agentic_workflow: Some(
+            p.workflow
+                .iter()
+                .map(|w| t::AgenticWorkflowStep {
+                    type_: Some(w.kind.clone()),
+                    unique_id: Some(w.id.clone()),
+                    config: Some(w.config.clone()),
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -135,13 +136,15 @@ pub(crate) fn interview(s: &crate::AppState, store: &Store, c: &Candidate) -> t:
     let obj = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
     t::Interview {
         interview_id: c.interview_id.clone(),
-        details: obj(
+        details: Some(obj(
             json!({"name": c.name, "email": c.email, "phone_number": c.phone,
                             "metadata": c.metadata, "status": c.stage.status(), "created_at": c.created_at,
                             "interview_link": interview_link(s, c)}),
-        ),
-        workflow: obj(json!({"status": c.stage.status(), "interviewed_at": c.interviewed_at})),
-        agentic_data: obj(json!({"web_interview": {"score": c.score}})),
+        )),
+        workflow: Some(obj(
+            json!({"status": c.stage.status(), "interviewed_at": c.interviewed_at}),
+        )),
+        agentic_data: Some(obj(json!({"web_interview": {"score": c.score}}))),
         company_name: Some("Acme".into()),
         company_image: None,
         posting_title: title,
@@ -220,7 +223,7 @@ async fn export_interviews(
         200,
         &t::ExportJob {
             job_id,
-            status: "success".into(),
+            status: Some("success".into()),
             file_url,
         },
     )
@@ -229,9 +232,10 @@ async fn export_interviews(
 pub(crate) fn webhook_v1(w: &Webhook) -> t::Webhook {
     t::Webhook {
         webhook_id: w.id.clone(),
-        posting_id: w.posting_id.clone(),
-        url: w.url.clone(),
-        event_type: w.event_type.clone(),
+        posting_id: Some(w.posting_id.clone()),
+        url: Some(w.url.clone()),
+        webhook_url: None,
+        event_type: Some(w.event_type.clone()),
         http_method: Some(w.http_method.clone()),
         is_active: Some(w.active),
         created_at: Some(w.created_at),
@@ -404,8 +408,8 @@ fn ingest_response(
     let interview_details = done
         .iter()
         .map(|c| t::InterviewLink {
-            interview_id: c.interview_id.clone(),
-            interview_link: interview_link(s, c),
+            interview_id: Some(c.interview_id.clone()),
+            interview_link: Some(interview_link(s, c)),
         })
         .collect();
     json(

@@ -31,7 +31,11 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .get_health()
         .send()
         .await
-        .map(|h| h.into_inner().message)
+        .map(|h| {
+            // v1 promises only the status code; the message is commentary.
+            let h = h.into_inner();
+            h.message.unwrap_or_else(|| h.status.to_string())
+        })
         .map_err(heymilo::Error::from);
     let v2 = ctx
         .client
