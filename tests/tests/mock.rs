@@ -184,7 +184,9 @@ async fn faults_never_duplicate_an_ingest_or_a_webhook() {
         .posting_id(&posting)
         .send()
         .await
-        .expect("hooks");
+        .expect("hooks")
+        .into_inner()
+        .into_webhooks();
     assert_eq!(
         hooks.len(),
         created,

@@ -49,10 +49,40 @@ async fn health_check() {
         .await
         .expect("decodes")
         .into_inner();
-    assert_eq!(health.status.as_deref(), Some("ok"));
+    assert_eq!(
+        health.status,
+        Some(types::HealthStatusStatus::String("ok".to_owned()))
+    );
     let req = server.single();
     assert_eq!((req.method.as_str(), req.path.as_str()), ("GET", "/health"));
     insta::assert_snapshot!(req.wire());
+}
+
+#[tokio::test]
+async fn health_status_is_a_string_or_an_integer() {
+    use types::HealthStatusStatus as S;
+    let cases = [
+        (
+            json!({"status": "ok"}),
+            Some(S::String("ok".to_owned())),
+            "ok",
+        ),
+        (json!({"status": 200}), Some(S::Int64(200)), "200"),
+        (json!({"status": null}), None, ""),
+        (json!({"uptime": 12.5}), None, ""),
+    ];
+    for (body, status, shown) in cases {
+        let server = Recorder::start(Reply::json(200, body.clone())).await;
+        let health = client(&server)
+            .health_check()
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{body} does not decode: {e}"))
+            .into_inner();
+        assert_eq!(health.status, status, "{body}");
+        let text = health.status.map(|s| s.to_string()).unwrap_or_default();
+        assert_eq!(text, shown, "{body}");
+    }
 }
 
 #[tokio::test]
@@ -126,11 +156,11 @@ fn unknown_fields_and_enum_values_decode() {
                       "http_method": "put", "is_active": true, "surprise": 1});
     let decoded: heymilo_gen::v1::types::Webhook =
         serde_json::from_value(hook).expect("tolerant decode");
-    assert_eq!(decoded.event_type, "candidate_archived");
+    assert_eq!(decoded.event_type.as_deref(), Some("candidate_archived"));
     assert_eq!(decoded.http_method.as_deref(), Some("put"));
 
     let step = json!({"type": "voice_call", "unique_id": "agent_vc_001", "config": {"x": 1}});
     let decoded: heymilo_gen::v1::types::AgenticWorkflowStep =
         serde_json::from_value(step).expect("tolerant decode");
-    assert_eq!(decoded.type_, "voice_call");
+    assert_eq!(decoded.type_.as_deref(), Some("voice_call"));
 }

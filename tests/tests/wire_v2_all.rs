@@ -420,7 +420,6 @@ async fn create_posting() {
     )
     .expect("valid question");
     let web_interview = types::WebInterviewStep {
-        type_: "web_interview".to_owned(),
         config: Some(types::WebInterviewConfig {
             video: Some(true),
             voice_id: Some("wrv-abc123".to_owned()),
@@ -432,15 +431,15 @@ async fn create_posting() {
             ..Default::default()
         }),
         questions: Some(vec![question]),
+        ..Default::default()
     };
     let resume = types::ResumeStep {
-        type_: "resume".to_owned(),
         config: Some(types::ResumeConfig {
             knockout_enabled: Some(true),
             num_criteria_questions: Some(3),
             ..Default::default()
         }),
-        questions: None,
+        ..Default::default()
     };
     let workflow: Vec<types::CreatePostingRequestWorkflowItem> =
         vec![web_interview.into(), resume.into()];
@@ -449,7 +448,11 @@ async fn create_posting() {
         .x_workspace_id(WS)
         .body_map(|b| {
             b.title("Senior Software Engineer")
-                .description("We are hiring a backend engineer to own our billing services.")
+                .description(Some(
+                    "We are hiring a backend engineer to own our billing services."
+                        .try_into()
+                        .expect("a valid description"),
+                ))
                 .workflow(workflow)
                 .deadline("2025-03-15T00:00:00Z".to_owned())
                 .company_overview_delivery_mode(
@@ -477,12 +480,7 @@ async fn create_posting() {
         json!({
             "title": "Senior Software Engineer",
             "description": "We are hiring a backend engineer to own our billing services.",
-            // Fields with a spec default are always sent.
-            "company_overview": "",
-            "instructions": "",
-            "interviewer_name": "Sarah",
-            "job_overview": "",
-            "language": "en",
+            // Fields with a server default are sent only when set.
             "company_overview_delivery_mode": "summarized_delivery",
             "deadline": "2025-03-15T00:00:00Z",
             "metadata": {"external_id": "ats_12345", "source": "workday"},

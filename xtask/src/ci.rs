@@ -41,6 +41,8 @@ pub fn run(root: &Path) -> Result<()> {
     crate::breaking::crosscheck(root)?;
     step("drift");
     check::check(root)?;
+    step("HeyMilo's answers under the 3.0.3 and 3.1 bundles");
+    crate::readings::run(root)?;
     step("mock conformance (schemathesis)");
     crate::conformance::run(root)?;
     step("consumers of the published bundles (TypeScript, Python)");

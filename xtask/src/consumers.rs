@@ -1,12 +1,15 @@
 //! Proof that other languages can consume the published bundles: TypeScript
 //! types from openapi-typescript pass `tsc --strict`, and a Python client from
-//! openapi-python-client imports and lists candidates on heymilo-mock.
+//! openapi-python-client imports and lists candidates on heymilo-mock, and
+//! parses a page of HeyMilo's whose every nullable field is `null`.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::{conformance, tools};
+use heymilo_codegen::synth::Shape;
+
+use crate::{conformance, readings, tools};
 
 /// Candidates per posting on the mock the Python client pages through.
 const CANDIDATES: &str = "37";
@@ -68,6 +71,7 @@ pub fn run(root: &Path) -> Result<()> {
             &config.to_string_lossy(),
         ],
     )?;
+    null_page(root, &py, &out)?;
     let key = "hm_consumer_key";
     let started = conformance::start_mock(root, key, &["--candidates-per-posting", CANDIDATES])?;
     let (mock, url) = (started.guard, started.url);
@@ -93,5 +97,38 @@ pub fn run(root: &Path) -> Result<()> {
         "the generated Python client could not list candidates ({status})"
     );
     println!("consumers: the openapi-python-client client lists every candidate on heymilo-mock");
+    Ok(())
+}
+
+/// The Python client parses HeyMilo's `listCandidates` page with every
+/// nullable field `null` (synthesised from the published document; skipped
+/// when it is absent).
+fn null_page(root: &Path, py: &Path, out: &Path) -> Result<()> {
+    let Some(published) = readings::published(root)? else {
+        println!(
+            "consumers: no all-null page, {} is absent",
+            readings::PUBLISHED
+        );
+        return Ok(());
+    };
+    let page = heymilo_codegen::synth::instances(&published)
+        .into_iter()
+        .find(|i| i.operation == "listCandidates" && i.shape == Shape::AllNull)
+        .context("the published document has no listCandidates response")?;
+    let file = out.join("null_page.json");
+    std::fs::write(&file, serde_json::to_string(&page.body)?)?;
+    let status = std::process::Command::new(py.join("python"))
+        .current_dir(root)
+        .env("PYTHONPATH", out.join("py"))
+        .args([
+            "xtask/consumers/parse_null_page.py",
+            &file.to_string_lossy(),
+        ])
+        .status()
+        .context("running the Python null-page check")?;
+    anyhow::ensure!(
+        status.success(),
+        "the generated Python client cannot parse an all-null page ({status})"
+    );
     Ok(())
 }

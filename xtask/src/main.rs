@@ -18,6 +18,7 @@ mod consumers;
 mod coverage;
 mod package;
 mod publish;
+mod readings;
 mod tools;
 mod upstream;
 
@@ -53,6 +54,8 @@ enum Command {
     Publish,
     /// Generate TypeScript and Python clients from the bundles and exercise them.
     Consumers,
+    /// Check synthetic HeyMilo v2 answers against the published 3.0.3 and 3.1 bundles.
+    Readings,
     /// What HeyMilo changed in a republished v2 document, operation by operation.
     Upstream {
         /// The newly published OpenAPI 3.1 JSON document.
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Conformance => conformance::run(&root),
         Command::Publish => publish::publish(&root),
         Command::Consumers => consumers::run(&root),
+        Command::Readings => readings::run(&root),
         Command::Breaking { old, new } => breaking::run(&old, &new),
         Command::Crosscheck => breaking::crosscheck(&root),
         Command::Upstream { published, spec } => upstream::run(&root, &published, spec),

@@ -79,12 +79,26 @@ pub fn node(root: &Path) -> Result<PathBuf> {
     Ok(prefix.join("node_modules/.bin"))
 }
 
-/// Both specs through openapi-spec-validator and spectral's OpenAPI rules,
-/// and every example against its schema.
+/// Both specs (and their published bundles) through openapi-spec-validator,
+/// both specs through spectral's OpenAPI rules, and every example against its
+/// schema.
 pub fn validate(root: &Path) -> Result<()> {
     let specs: Vec<&str> = SPECS.iter().map(|(_, rel)| *rel).collect();
     let py = python(root)?;
     run(root, py.join("openapi-spec-validator"), &specs)?;
+    // The published bundles as well: the strict 3.0.3 reading and the 3.1 one.
+    let dist = crate::publish::DIST;
+    let bundles: Vec<String> = SPECS
+        .iter()
+        .flat_map(|(m, _)| {
+            [
+                format!("{dist}/heymilo-{m}.json"),
+                format!("{dist}/heymilo-{m}.openapi-3.1.json"),
+            ]
+        })
+        .collect();
+    let bundles: Vec<&str> = bundles.iter().map(String::as_str).collect();
+    run(root, py.join("openapi-spec-validator"), &bundles)?;
     let mut args = vec!["xtask/py/check_examples.py"];
     args.extend(&specs);
     run(root, py.join("python"), &args)?;

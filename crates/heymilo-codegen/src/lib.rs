@@ -21,6 +21,8 @@
 
 mod drift;
 mod meta;
+mod rules;
+pub mod synth;
 
 pub use drift::{drift, snapshot_body, snapshot_path};
 pub use meta::{OperationInfo, PagedTypes, Pagination, read_operations};
@@ -35,13 +37,29 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The YAML is not an OpenAPI 3.0 document.
-    #[error("{path}: not a valid OpenAPI 3.0 document: {source}")]
+    /// The text is not YAML.
+    #[error("{path}: not YAML: {source}")]
     Parse {
         /// The spec's path, as given.
         path: String,
         /// The parser's complaint.
         source: serde_yaml::Error,
+    },
+    /// The document is YAML but not OpenAPI 3.0.
+    #[error("{path}: not a valid OpenAPI 3.0 document: {message}")]
+    Spec {
+        /// The spec's path, as given.
+        path: String,
+        /// The parser's complaint.
+        message: String,
+    },
+    /// A generation rule cannot apply (see the `rules` module).
+    #[error("{path}: {message}")]
+    Rule {
+        /// The spec's path, as given.
+        path: String,
+        /// What the spec has to change.
+        message: String,
     },
     /// progenitor refused the document.
     #[error("{path}: progenitor could not generate a client: {message}")]
@@ -88,11 +106,19 @@ pub struct Generated {
 /// be the spec's path relative to the workspace root so the output does not
 /// depend on where the workspace lives.
 pub fn generate(spec_yaml: &str, display_path: &str) -> Result<Generated, Error> {
-    let spec: openapiv3::OpenAPI =
+    let mut value: serde_yaml::Value =
         serde_yaml::from_str(spec_yaml).map_err(|source| Error::Parse {
             path: display_path.to_owned(),
             source,
         })?;
+    rules::apply(&mut value).map_err(|message| Error::Rule {
+        path: display_path.to_owned(),
+        message,
+    })?;
+    let spec: openapiv3::OpenAPI = serde_yaml::from_value(value).map_err(|e| Error::Spec {
+        path: display_path.to_owned(),
+        message: e.to_string(),
+    })?;
     let operations = read_operations(&spec).map_err(|(operation, message)| Error::Extension {
         path: display_path.to_owned(),
         operation,

@@ -163,3 +163,22 @@ generation!(
     /// HeyMilo API v2 (current).
     v2
 );
+
+impl v1::types::WebhookListing {
+    /// The webhooks, whichever shape the server answered with: a bare array,
+    /// or an object carrying them under `data` or `webhooks`.
+    pub fn into_webhooks(self) -> Vec<v1::types::Webhook> {
+        match self {
+            Self::Array(hooks) => hooks,
+            Self::WebhookPage(page) => page.data.or(page.webhooks).unwrap_or_default(),
+        }
+    }
+}
+
+impl v1::types::Webhook {
+    /// Where events are delivered: `url`, or `webhook_url` (v2's name) when
+    /// the server answered with that.
+    pub fn target_url(&self) -> Option<&str> {
+        self.url.as_deref().or(self.webhook_url.as_deref())
+    }
+}

@@ -27,7 +27,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     let health = client.v1().get_health().send().await?;
-    println!("v1 health: {} ({})", health.message, health.status);
+    let message = health.message.as_deref().unwrap_or("no message");
+    println!("v1 health: {message} ({})", health.status);
 
     // Page-number pagination (v1).
     let postings: Vec<_> = client
@@ -107,18 +108,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .send()
         .await?;
+    // v1 promises neither field of an interview link; the mock sends both.
     let interview = &ingested.interview_details[0];
-    println!(
-        "ingested: interview {} at {}",
-        interview.interview_id, interview.interview_link
-    );
+    let interview_id = interview.interview_id.as_deref().unwrap_or_default();
+    let link = interview.interview_link.as_deref().unwrap_or_default();
+    println!("ingested: interview {interview_id} at {link}");
 
     // The candidate finishes the interview (driven through the mock's control route)...
     reqwest::Client::new()
         .post(format!(
             "{}/_mock/interviews/{}/advance",
             mock.base_url(),
-            interview.interview_id
+            interview_id
         ))
         .json(&serde_json::json!({"to": "completed"}))
         .send()
@@ -152,7 +153,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "export {} ({}): {bytes} bytes written to {}",
         export.job_id,
-        export.status,
+        export.status.as_deref().unwrap_or("no status"),
         path.display()
     );
 

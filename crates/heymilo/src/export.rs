@@ -326,16 +326,18 @@ impl Client {
             .await
             .map_err(Error::from)?
             .into_inner();
-        if matches!(job.status.as_str(), "failed" | "expired") {
+        // v1 does not promise a status; without one the file URL decides.
+        let status = job.status.clone().unwrap_or_default();
+        if matches!(status.as_str(), "failed" | "expired") {
             return Err(ExportError::JobFailed {
                 job_id: job.job_id,
-                status: job.status,
+                status,
             });
         }
         let Some(file_url) = job.file_url.as_deref().filter(|u| !u.trim().is_empty()) else {
             return Err(ExportError::NoFile {
                 job_id: job.job_id,
-                status: job.status,
+                status,
             });
         };
         let bytes = self

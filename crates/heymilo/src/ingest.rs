@@ -593,7 +593,7 @@ impl Plan {
             Target::V1 { url_key } => {
                 let body = v1::types::BulkIngestRequest {
                     candidates: rows.iter().map(|(_, c)| c.to_v1()).collect(),
-                    retake: false,
+                    retake: Some(false),
                 };
                 let response = self
                     .client
@@ -607,9 +607,11 @@ impl Plan {
                     .into_inner()
                     .interview_details
                     .into_iter()
+                    // v1 does not promise either field; a missing one reaches the
+                    // caller as empty text instead of failing a chunk that was ingested.
                     .map(|d| Ingested {
-                        interview_id: d.interview_id,
-                        interview_link: d.interview_link,
+                        interview_id: d.interview_id.unwrap_or_default(),
+                        interview_link: d.interview_link.unwrap_or_default(),
                     })
                     .collect())
             }

@@ -31,7 +31,11 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .get_health()
         .send()
         .await
-        .map(|h| h.into_inner().message)
+        .map(|h| {
+            // v1 promises only the status code; the message is commentary.
+            let h = h.into_inner();
+            h.message.unwrap_or_else(|| h.status.to_string())
+        })
         .map_err(heymilo::Error::from);
     let v2 = ctx
         .client
@@ -39,7 +43,12 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .health_check()
         .send()
         .await
-        .map(|h| h.into_inner().status.unwrap_or_default())
+        .map(|h| {
+            h.into_inner()
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        })
         .map_err(heymilo::Error::from);
     let mut out = Output::new(ctx.format, Shape::List, COLUMNS);
     let mut failures = Vec::new();

@@ -171,6 +171,26 @@ pub(crate) fn enum_not_null(
     }
 }
 
+/// Keys that are optional but not nullable: an explicit `null` is invalid,
+/// although the generated request type reads it as "not sent".
+pub(crate) fn not_null(
+    loc: &[&str],
+    m: &serde_json::Map<String, serde_json::Value>,
+    keys: &[&str],
+) -> Result<(), ApiError> {
+    match keys
+        .iter()
+        .find(|k| m.get(**k).is_some_and(serde_json::Value::is_null))
+    {
+        Some(k) => Err(validation(
+            &loc.iter().copied().chain([*k]).collect::<Vec<_>>(),
+            "Input should not be null",
+            "type_error",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The delivery-mode keys of postings and step configs (nullable enums).
 pub(crate) const DELIVERY_MODES: &[&str] = &[
     "company_overview_delivery_mode",

@@ -72,7 +72,7 @@ pub(crate) fn settle(store: &mut Store, item_id: &str) {
             Ok((id, "created"))
         }
     };
-    let submission = (req.create_submission && req.posting_id.is_some())
+    let submission = (req.create_submission == Some(true) && req.posting_id.is_some())
         .then(|| format!("sub_{}", store.hex(8).to_lowercase()));
     let Some(item) = store.ats.queue.get_mut(i) else {
         return;

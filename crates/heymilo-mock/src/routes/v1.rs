@@ -46,7 +46,7 @@ async fn health(host: Host, headers: HeaderMap) -> Response {
         json(
             200,
             &t::Health {
-                message: "API Gateway is healthy".into(),
+                message: Some("API Gateway is healthy".into()),
                 status: 200,
             },
         )
@@ -79,7 +79,7 @@ fn posting(p: &Posting) -> t::Posting {
     let st = &p.settings;
     t::Posting {
         posting_id: p.id.clone(),
-        title: p.title.clone(),
+        title: Some(p.title.clone()),
         name: p.name.clone(),
         description: Some(p.description.clone()),
         company_id: Some(COMPANY_ID.into()),
@@ -97,15 +97,16 @@ fn posting(p: &Posting) -> t::Posting {
             language: st.language.clone(),
             interviewer_name: st.interviewer_name.clone(),
         }),
-        agentic_workflow: p
-            .workflow
-            .iter()
-            .map(|w| t::AgenticWorkflowStep {
-                type_: w.kind.clone(),
-                unique_id: w.id.clone(),
-                config: w.config.clone(),
-            })
-            .collect(),
+        agentic_workflow: Some(
+            p.workflow
+                .iter()
+                .map(|w| t::AgenticWorkflowStep {
+                    type_: Some(w.kind.clone()),
+                    unique_id: Some(w.id.clone()),
+                    config: Some(w.config.clone()),
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -165,7 +166,7 @@ async fn export_interviews(
         200,
         &t::ExportJob {
             job_id,
-            status: "success".into(),
+            status: Some("success".into()),
             file_url,
         },
     ))
@@ -252,6 +253,14 @@ fn row(loc: &[&str], c: t::IngestCandidate) -> Result<NewCandidate, ApiError> {
     })
 }
 
+/// The server's `retake` when a request leaves it out.
+const DEFAULT_RETAKE: bool = false;
+
+/// `retake` may be left out but not sent as `null`.
+fn retake_not_null(body: &[u8]) -> Result<(), ApiError> {
+    params::not_null(&["body"], &params::body_object(body)?, &["retake"])
+}
+
 /// Ingests checked rows through a url key: all or nothing.
 fn ingest_rows(
     s: &Shared,
@@ -277,8 +286,8 @@ fn ingest_response(s: &Shared, store: &mut Store, done: &[Candidate], bulk: bool
     let interview_details = done
         .iter()
         .map(|c| t::InterviewLink {
-            interview_id: c.interview_id.clone(),
-            interview_link: interview_link(s, c),
+            interview_id: Some(c.interview_id.clone()),
+            interview_link: Some(interview_link(s, c)),
         })
         .collect();
     json(
@@ -297,6 +306,7 @@ async fn ingest_candidate(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let req: t::IngestCandidateRequest = params::body(&body)?;
+    retake_not_null(&body)?;
     let candidate = t::IngestCandidate {
         name: req.name,
         email: req.email,
@@ -305,7 +315,13 @@ async fn ingest_candidate(
         data: req.data,
     };
     let rows = [row(&["body"], candidate)?];
-    ingest_rows(&s, &url_key, &rows, req.retake, false)
+    ingest_rows(
+        &s,
+        &url_key,
+        &rows,
+        req.retake.unwrap_or(DEFAULT_RETAKE),
+        false,
+    )
 }
 
 async fn ingest_candidates_bulk(
@@ -314,6 +330,7 @@ async fn ingest_candidates_bulk(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let req: t::BulkIngestRequest = params::body(&body)?;
+    retake_not_null(&body)?;
     if req.candidates.is_empty() || req.candidates.len() > MAX_BULK {
         return Err(validation(
             &["body", "candidates"],
@@ -327,5 +344,11 @@ async fn ingest_candidates_bulk(
         .enumerate()
         .map(|(i, c)| row(&["body", "candidates", &i.to_string()], c))
         .collect::<Result<Vec<_>, _>>()?;
-    ingest_rows(&s, &url_key, &rows, req.retake, true)
+    ingest_rows(
+        &s,
+        &url_key,
+        &rows,
+        req.retake.unwrap_or(DEFAULT_RETAKE),
+        true,
+    )
 }

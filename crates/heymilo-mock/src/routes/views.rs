@@ -14,13 +14,15 @@ pub(crate) fn interview(s: &AppState, store: &Store, c: &Candidate) -> t1::Inter
     let obj = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
     t1::Interview {
         interview_id: c.interview_id.clone(),
-        details: obj(
+        details: Some(obj(
             json!({"name": c.name, "email": c.email, "phone_number": c.phone,
                             "metadata": c.metadata, "status": c.stage.status(), "created_at": c.created_at,
                             "interview_link": interview_link(s, c)}),
-        ),
-        workflow: obj(json!({"status": c.stage.status(), "interviewed_at": c.interviewed_at})),
-        agentic_data: obj(json!({"web_interview": {"score": c.score}})),
+        )),
+        workflow: Some(obj(
+            json!({"status": c.stage.status(), "interviewed_at": c.interviewed_at}),
+        )),
+        agentic_data: Some(obj(json!({"web_interview": {"score": c.score}}))),
         company_name: Some("Acme".into()),
         company_image: None,
         posting_title: title,
@@ -38,9 +40,10 @@ pub(crate) fn interview_link(s: &AppState, c: &Candidate) -> String {
 pub(crate) fn webhook_v1(w: &Webhook) -> t1::Webhook {
     t1::Webhook {
         webhook_id: w.id.clone(),
-        posting_id: w.posting_id.clone(),
-        url: w.url.clone(),
-        event_type: w.event_type.clone(),
+        posting_id: Some(w.posting_id.clone()),
+        url: Some(w.url.clone()),
+        webhook_url: None,
+        event_type: Some(w.event_type.clone()),
         http_method: Some(w.http_method.clone()),
         is_active: Some(w.active),
         created_at: Some(w.created_at),

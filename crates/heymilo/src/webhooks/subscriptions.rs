@@ -120,12 +120,13 @@ pub struct Subscription {
 
 impl From<v1::types::Webhook> for Subscription {
     fn from(w: v1::types::Webhook) -> Self {
+        // v1 promises only the id; absent fields read as empty text.
         Subscription {
             generation: Generation::V1,
+            url: w.target_url().unwrap_or_default().to_owned(),
             webhook_id: w.webhook_id,
-            posting_id: w.posting_id,
-            url: w.url,
-            event_type: w.event_type,
+            posting_id: w.posting_id.unwrap_or_default(),
+            event_type: w.event_type.unwrap_or_default(),
             http_method: w.http_method,
             is_active: w.is_active,
             created_at: w.created_at,
@@ -247,7 +248,7 @@ impl Webhooks {
                 if let Some(p) = posting_id {
                     request = request.posting_id(p);
                 }
-                let hooks = request.send().await?.into_inner();
+                let hooks = request.send().await?.into_inner().into_webhooks();
                 Ok(hooks.into_iter().map(Subscription::from).collect())
             }
             Generation::V2 => {

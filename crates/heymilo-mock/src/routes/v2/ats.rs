@@ -141,6 +141,12 @@ async fn resolve_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<R
 
 async fn push_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let req: t::PushCandidateRequest = params::body(&body)?;
+    // `create_submission` may be left out (server default false) but not be null.
+    params::not_null(
+        &["body"],
+        &params::body_object(&body)?,
+        &["create_submission"],
+    )?;
     let mut store = s.store();
     let ats_name = check_ats(&store, &req.ats_name)?;
     if let Some(pid) = &req.posting_id

@@ -360,9 +360,24 @@ fn posting_checks(
     params::iso_field(&["body", "deadline"], deadline)
 }
 
+/// The server's `language` for a posting created without one.
+const DEFAULT_LANGUAGE: &str = "en";
+/// The server's `interviewer_name` for a posting created without one.
+const DEFAULT_INTERVIEWER: &str = "Sarah";
+/// Create-request keys with a server default: optional, but never `null`.
+const DEFAULTED_KEYS: &[&str] = &[
+    "description",
+    "language",
+    "interviewer_name",
+    "instructions",
+    "company_overview",
+    "job_overview",
+];
+
 async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let req: t::CreatePostingRequest = params::body(&body)?;
     let raw = params::body_object(&body)?;
+    params::not_null(&["body"], &raw, DEFAULTED_KEYS)?;
     let checks = posting_checks(
         &raw,
         req.max_retakes,
@@ -433,31 +448,33 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response
             Posting::new(id, url_key, title, now)
         }
     };
-    // From a template only what the request sets overrides the copy.
+    // An absent field takes the server's default on a fresh posting; from a
+    // template only what the request sets overrides the copy.
     let fresh = source.is_none();
-    let sent = |k: &str| fresh || raw.get(k).is_some_and(|v| !v.is_null());
-    let text = |v: &str| (!v.is_empty()).then(|| v.to_owned());
-    if sent("description") {
-        p.description = req.description.to_string();
+    let pick =
+        |given: Option<String>, default: &str| given.or_else(|| fresh.then(|| default.to_owned()));
+    let text = |v: String| (!v.is_empty()).then_some(v);
+    if let Some(v) = pick(req.description.as_ref().map(|d| d.to_string()), "") {
+        p.description = v;
     }
     if let Some(name) = &req.name {
         p.name = Some(name.clone());
     }
     let st = &mut p.settings;
-    if sent("language") {
-        st.language = Some(req.language.clone());
+    if let Some(v) = pick(req.language.clone(), DEFAULT_LANGUAGE) {
+        st.language = Some(v);
     }
-    if sent("interviewer_name") {
-        st.interviewer_name = Some(req.interviewer_name.clone());
+    if let Some(v) = pick(req.interviewer_name.clone(), DEFAULT_INTERVIEWER) {
+        st.interviewer_name = Some(v);
     }
-    if sent("instructions") {
-        st.instructions = text(&req.instructions);
+    if let Some(v) = pick(req.instructions.clone(), "") {
+        st.instructions = text(v);
     }
-    if sent("company_overview") {
-        st.company_overview = text(&req.company_overview);
+    if let Some(v) = pick(req.company_overview.clone(), "") {
+        st.company_overview = text(v);
     }
-    if sent("job_overview") {
-        st.job_overview = text(&req.job_overview);
+    if let Some(v) = pick(req.job_overview.clone(), "") {
+        st.job_overview = text(v);
     }
     macro_rules! set_if_given {
         ($($field:ident => $conv:expr),* $(,)?) => {

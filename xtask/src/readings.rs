@@ -1,0 +1,72 @@
+//! Proof that the published bundles read HeyMilo's answers the way the
+//! generated Rust does: synthetic bodies for every 2xx JSON response of
+//! HeyMilo's published v2 document (every nullable field `null`, required
+//! fields only, unknown extra keys) must validate against
+//! `openapi/dist/heymilo-v2.json` under strict OpenAPI 3.0.3 semantics and
+//! against `openapi/dist/heymilo-v2.openapi-3.1.json` under 3.1. The
+//! generated types decode the same bodies in `tests/tests/readings.rs`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use heymilo_codegen::synth;
+use serde_json::{Value, json};
+
+use crate::tools;
+
+/// HeyMilo's published v2 document, relative to the workspace root.
+pub const PUBLISHED: &str = "../shared/reference/heymilo-v2-openapi-3.1.json";
+
+/// The published document, when it is present.
+pub fn published(root: &Path) -> Result<Option<Value>> {
+    let path = root.join(PUBLISHED);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {PUBLISHED}"))?;
+    Ok(Some(
+        serde_json::from_str(&text).context("parsing the published document")?,
+    ))
+}
+
+/// Writes the synthetic bodies to `target/readings/instances.json`; returns
+/// the file, or `None` when the published document is absent.
+pub fn write_instances(root: &Path) -> Result<Option<PathBuf>> {
+    let Some(doc) = published(root)? else {
+        return Ok(None);
+    };
+    let list: Vec<Value> = synth::instances(&doc)
+        .into_iter()
+        .map(|i| {
+            json!({
+                "operation": i.operation, "path": i.path, "method": i.method,
+                "status": i.status, "shape": i.shape.name(), "body": i.body,
+            })
+        })
+        .collect();
+    let dir = root.join("target/readings");
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("instances.json");
+    std::fs::write(&file, serde_json::to_string(&list)?)?;
+    println!("readings: {} bodies in {}", list.len(), file.display());
+    Ok(Some(file))
+}
+
+/// Validates every synthetic body against both v2 bundles.
+pub fn run(root: &Path) -> Result<()> {
+    let Some(file) = write_instances(root)? else {
+        println!("readings: skipped, {PUBLISHED} is not present");
+        return Ok(());
+    };
+    let py = tools::python(root)?;
+    tools::run(
+        root,
+        py.join("python"),
+        &[
+            "xtask/py/validate_readings.py",
+            &file.to_string_lossy(),
+            "openapi/dist/heymilo-v2.json",
+            "openapi/dist/heymilo-v2.openapi-3.1.json",
+        ],
+    )
+}
