@@ -23,6 +23,7 @@ pub fn regen(root: &Path) -> Result<()> {
         bail!("the snapshot test failed to run");
     }
     crate::publish::publish(root)?;
+    crate::public_api::write(root)?;
     check(root)?;
     println!("regenerated: snapshots updated; review them with `git diff tests/snapshots`");
     Ok(())
@@ -53,6 +54,11 @@ pub fn check(root: &Path) -> Result<()> {
 
     problems.extend(crate::publish::drift(root)?);
     problems.extend(crate::package::drift(root)?);
+    if let Some(diff) = crate::public_api::drift(root)? {
+        problems.push(format!(
+            "the public API of `heymilo` changed; review it, then `cargo xtask regen`:\n{diff}"
+        ));
+    }
 
     if problems.is_empty() {
         println!(

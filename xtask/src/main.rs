@@ -17,6 +17,7 @@ mod conformance;
 mod consumers;
 mod coverage;
 mod package;
+mod public_api;
 mod publish;
 mod readings;
 mod tools;
