@@ -18,7 +18,7 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A scratch copy of what `check` reads: specs, snapshots, Cargo.lock, the
-/// packaged copies and the READMEs.
+/// packaged copies, the READMEs and the public-API snapshot with its source.
 fn scratch_root() -> (tempfile::TempDir, PathBuf) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -51,6 +51,16 @@ fn scratch_root() -> (tempfile::TempDir, PathBuf) {
     for file in files {
         std::fs::copy(root.join(file), dir.path().join(file)).expect("copy");
     }
+    // The public-API snapshot and the source it summarises.
+    copy_tree(
+        &root.join("crates/heymilo/src"),
+        &dir.path().join("crates/heymilo/src"),
+    );
+    std::fs::copy(
+        root.join("crates/heymilo/public-api.txt"),
+        dir.path().join("crates/heymilo/public-api.txt"),
+    )
+    .expect("copy");
     let path = dir.path().to_owned();
     (dir, path)
 }
@@ -150,4 +160,17 @@ fn check_fails_when_the_crate_readme_example_differs() {
     std::fs::write(&path, edited).expect("write");
     let (ok, out) = check(&root);
     assert!(!ok && out.contains("crates/heymilo/README.md"), "{out}");
+}
+
+#[test]
+fn check_fails_when_the_public_api_of_heymilo_changes() {
+    let (_guard, root) = scratch_root();
+    let lib = root.join("crates/heymilo/src/lib.rs");
+    let mut source = std::fs::read_to_string(&lib).expect("lib.rs");
+    source.push_str("\n/// New.\npub fn surprise(n: u32) -> u32 { n }\n");
+    std::fs::write(&lib, source).expect("write");
+    let (ok, text) = check(&root);
+    assert!(!ok, "check must fail: {text}");
+    assert!(text.contains("public API"), "{text}");
+    assert!(text.contains("pub fn surprise(n: u32) -> u32"), "{text}");
 }
