@@ -189,6 +189,7 @@ fn build_consumer(
         dir.join("src/main.rs"),
         format!(
             "//! heymilo's README example, as packaged, in a crate of its own.\n\
+             // The example defines functions no `main` calls: only that it compiles is checked.\n\
              #![allow(dead_code, unused)]\n\n{example}\nfn main() {{}}\n"
         ),
     )?;

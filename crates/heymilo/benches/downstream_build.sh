@@ -80,6 +80,7 @@ struct Page {
 
 #[derive(serde::Deserialize)]
 struct Candidate {
+    // Decoded to cost what a real consumer pays, never read: the build is what is measured.
     #[allow(dead_code)]
     email: Option<String>,
 }
