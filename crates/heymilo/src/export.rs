@@ -201,13 +201,16 @@ impl Export {
     }
 }
 
+/// A progress callback, boxed so one builder type serves every closure.
+type ProgressFn<'a> = Box<dyn FnMut(ExportProgress) + Send + 'a>;
+
 /// One export being configured; write it with [`ExportRun::to_writer`] or
 /// [`ExportRun::to_path`].
 pub struct ExportRun<'a> {
     client: Client,
     kind: Kind,
     posting_id: String,
-    progress: Box<dyn FnMut(ExportProgress) + Send + 'a>,
+    progress: ProgressFn<'a>,
 }
 
 impl fmt::Debug for ExportRun<'_> {
@@ -305,8 +308,6 @@ fn named(path: &Path, e: std::io::Error) -> ExportError {
         format!("{}: {e}", path.display()),
     ))
 }
-
-type ProgressFn<'a> = Box<dyn FnMut(ExportProgress) + Send + 'a>;
 
 impl Client {
     async fn interviews_to<W>(
