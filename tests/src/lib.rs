@@ -1,16 +1,115 @@
-//! Shared helpers for the cross-crate tests: a real HTTP server on 127.0.0.1
-//! that records every request and answers from a script.
+//! Shared helpers for the cross-crate tests: a client and a mock set up for
+//! tests, a real HTTP server on 127.0.0.1 that records every request and
+//! answers from a script (or forwards to another server), and small servers.
 
 pub mod hostile;
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use heymilo::ingest::Candidate;
+use heymilo::{Client, ClientBuilder, RetryPolicy};
+use heymilo_mock::{Config, MockServer};
+
+/// The API key of every test client and mock.
+pub const KEY: &str = "hm_live_SECRET_5c1e";
+
+/// A client of `url` (both generations): short backoff, two retries, no rate limit.
+pub fn client(url: &str) -> Client {
+    builder(url).no_rate_limit().build().expect("client")
+}
+
+/// The builder behind [`client`], for tests that set more.
+pub fn builder(url: &str) -> ClientBuilder {
+    let policy = RetryPolicy::default()
+        .with_initial_backoff(Duration::from_millis(10))
+        .with_max_backoff(Duration::from_millis(50));
+    Client::builder()
+        .api_key(KEY)
+        .v1_base_url(url)
+        .v2_base_url(url)
+        .retry_policy(policy)
+}
+
+/// heymilo-mock with `per_posting` candidates per posting, key [`KEY`], no practical rate limit.
+pub async fn mock(per_posting: usize) -> MockServer {
+    let config = Config {
+        candidates_per_posting: per_posting,
+        rate_limit: 10_000_000,
+        ..Config::default()
+    };
+    mock_with(config).await
+}
+
+/// heymilo-mock with `config` and key [`KEY`].
+pub async fn mock_with(config: Config) -> MockServer {
+    let config = Config {
+        api_keys: vec![KEY.into()],
+        ..config
+    };
+    MockServer::start(config).await.expect("mock starts")
+}
+
+/// POSTs `body` to the mock's control route `path` (e.g. `/_mock/faults`); the answer's status.
+pub async fn control(mock: &MockServer, path: &str, body: serde_json::Value) -> u16 {
+    let url = format!("{}{path}", mock.base_url());
+    let r = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .expect("control");
+    r.status().as_u16()
+}
+
+/// Adds a fault rule to the mock.
+pub async fn add_fault(mock: &MockServer, rule: serde_json::Value) {
+    assert_eq!(
+        control(mock, "/_mock/faults", rule).await,
+        201,
+        "fault rule accepted"
+    );
+}
+
+/// Removes every fault rule.
+pub async fn clear_faults(mock: &MockServer) {
+    let url = format!("{}/_mock/faults", mock.base_url());
+    reqwest::Client::new()
+        .delete(url)
+        .send()
+        .await
+        .expect("clear");
+}
+
+/// Moves an interview through the mock's lifecycle.
+pub async fn advance(mock: &MockServer, interview: &str, to: &str) {
+    let path = format!("/_mock/interviews/{interview}/advance");
+    control(mock, &path, serde_json::json!({ "to": to })).await;
+}
+
+/// `n` valid rows `tag.i@example.com`, each with a `row` metadata entry.
+pub fn people(n: usize, tag: &str) -> Vec<Candidate> {
+    let row = |i: usize| Candidate::new(format!("P {i}"), format!("{tag}.{i}@example.com"));
+    (0..n)
+        .map(|i| row(i).metadata("row", i.to_string()))
+        .collect()
+}
+
+/// Serves `app` on an ephemeral loopback port; its base URL.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    url
+}
 
 /// One request as the server received it.
 #[derive(Debug, Clone)]
@@ -26,7 +125,7 @@ pub struct Recorded {
     /// The body.
     pub body: Bytes,
     /// When it arrived.
-    pub at: std::time::Instant,
+    pub at: Instant,
 }
 
 impl Recorded {
@@ -40,14 +139,19 @@ impl Recorded {
         serde_json::from_slice(&self.body).expect("request body is JSON")
     }
 
+    /// The query's pairs, sorted, joined by `&`.
+    pub fn sorted_query(&self) -> String {
+        let mut pairs: Vec<&str> = self.query.as_deref().unwrap_or("").split('&').collect();
+        pairs.sort_unstable();
+        pairs.join("&")
+    }
+
     /// A stable text rendering for wire snapshots: method, path, sorted query,
     /// the headers that matter, and the body pretty-printed.
     pub fn wire(&self) -> String {
         let mut out = format!("{} {}\n", self.method, self.path);
-        if let Some(q) = &self.query {
-            let mut pairs: Vec<&str> = q.split('&').collect();
-            pairs.sort_unstable();
-            out.push_str(&format!("query: {}\n", pairs.join("&")));
+        if self.query.is_some() {
+            out.push_str(&format!("query: {}\n", self.sorted_query()));
         }
         for name in [
             "x-api-key",
@@ -80,7 +184,7 @@ pub struct Reply {
     /// Body (sent as `application/json` unless a content-type header is given).
     pub body: String,
     /// How long to wait before answering.
-    pub delay: std::time::Duration,
+    pub delay: Duration,
 }
 
 impl Reply {
@@ -91,16 +195,17 @@ impl Reply {
 
     /// A raw (possibly invalid) body with this status.
     pub fn raw(status: u16, body: &str) -> Self {
+        let (headers, body, delay) = (Vec::new(), body.to_owned(), Duration::ZERO);
         Reply {
             status,
-            headers: Vec::new(),
-            body: body.to_owned(),
-            delay: std::time::Duration::ZERO,
+            headers,
+            body,
+            delay,
         }
     }
 
     /// Answers only after `delay`.
-    pub fn delayed(mut self, delay: std::time::Duration) -> Self {
+    pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
     }
@@ -117,13 +222,16 @@ struct Shared {
     requests: Mutex<Vec<Recorded>>,
     script: Mutex<VecDeque<Reply>>,
     fallback: Mutex<Option<Reply>>,
+    /// Forward to this base URL; `true`: every POST is sent there twice.
+    upstream: Option<(String, bool)>,
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
 }
 
 /// A recording server on an ephemeral loopback port; stops when dropped.
 pub struct Recorder {
-    addr: SocketAddr,
+    url: String,
     shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 impl Recorder {
@@ -134,30 +242,60 @@ impl Recorder {
 
     /// Starts a server that answers from `script` in order, then `fallback`.
     pub async fn scripted(script: Vec<Reply>, fallback: Reply) -> Self {
-        let shared = Arc::new(Shared::default());
-        *shared.script.lock().expect("lock") = script.into();
+        let shared = Shared {
+            script: Mutex::new(script.into()),
+            ..Shared::default()
+        };
         *shared.fallback.lock().expect("lock") = Some(fallback);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("addr");
+        Self::serve(shared).await
+    }
+
+    /// A proxy that records every request and forwards it to `upstream`,
+    /// streaming the answer back (a body that breaks off upstream breaks off
+    /// here). With `resend_posts` it sends every POST twice and answers the
+    /// second: a stand-in for an SDK that re-sends every POST, so a test can
+    /// show that its check fails against one.
+    pub async fn proxy(upstream: &str, resend_posts: bool) -> Self {
+        let upstream = Some((upstream.trim_end_matches('/').to_owned(), resend_posts));
+        Self::serve(Shared {
+            upstream,
+            ..Shared::default()
+        })
+        .await
+    }
+
+    async fn serve(shared: Shared) -> Self {
+        let shared = Arc::new(shared);
         let app = axum::Router::new()
             .fallback(handle)
             .with_state(shared.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Recorder { addr, shared, task }
+        Recorder {
+            url: serve(app).await,
+            shared,
+        }
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.url.clone()
     }
 
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.requests.lock().expect("lock").clone()
+    }
+
+    /// How many requests with this method had a path starting with `prefix`.
+    pub fn count(&self, method: &str, prefix: &str) -> usize {
+        let all = self.shared.requests.lock().expect("lock");
+        all.iter()
+            .filter(|r| r.method == method && r.path.starts_with(prefix))
+            .count()
+    }
+
+    /// The most requests that were being answered at once.
+    pub fn most_in_flight(&self) -> usize {
+        self.shared.most_in_flight.load(Ordering::SeqCst)
     }
 
     /// The only request received (panics otherwise).
@@ -168,38 +306,38 @@ impl Recorder {
     }
 }
 
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.most_in_flight.fetch_max(now, Ordering::SeqCst);
+    let response = answer(&shared, request).await;
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    response
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+async fn answer(shared: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, 16 << 20)
         .await
         .unwrap_or_default();
-    shared.requests.lock().expect("lock").push(Recorded {
+    let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: parts.headers,
         body,
-        at: std::time::Instant::now(),
-    });
+        at: Instant::now(),
+    };
+    shared.requests.lock().expect("lock").push(recorded.clone());
+    if let Some((upstream, resend)) = &shared.upstream {
+        return forward(upstream, *resend, recorded).await;
+    }
     let reply = shared.script.lock().expect("lock").pop_front();
-    let reply = reply.or_else(|| shared.fallback.lock().expect("lock").clone());
-    let Some(reply) = reply else {
+    let Some(reply) = reply.or_else(|| shared.fallback.lock().expect("lock").clone()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if !reply.delay.is_zero() {
-        tokio::time::sleep(reply.delay).await;
-    }
-    let mut response = (
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::IM_A_TEAPOT),
-        reply.body,
-    )
-        .into_response();
+    tokio::time::sleep(reply.delay).await;
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::IM_A_TEAPOT);
+    let mut response = (status, reply.body).into_response();
     let headers = response.headers_mut();
     headers.insert("content-type", HeaderValue::from_static("application/json"));
     for (name, value) in reply.headers {
@@ -208,6 +346,46 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         }
     }
     response
+}
+
+async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let http = HTTP.get_or_init(reqwest::Client::new);
+    let query = r
+        .query
+        .as_ref()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let url = format!("{upstream}{}{query}", r.path);
+    let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
+    let send = || {
+        let mut headers = r.headers.clone();
+        headers.remove("host");
+        http.request(method.clone(), &url)
+            .headers(headers)
+            .body(r.body.clone())
+            .send()
+    };
+    if resend
+        && r.method == "POST"
+        && let Ok(first) = send().await
+    {
+        let _ = first.bytes().await;
+    }
+    let Ok(answer) = send().await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    let mut out = Response::builder().status(answer.status().as_u16());
+    for (name, value) in answer.headers() {
+        if !matches!(
+            name.as_str(),
+            "content-length" | "transfer-encoding" | "connection"
+        ) {
+            out = out.header(name.as_str(), value.as_bytes());
+        }
+    }
+    out.body(Body::from_stream(answer.bytes_stream()))
+        .unwrap_or_default()
 }
 
 /// The workspace README's examples, compiled as doctests so it cannot rot

@@ -1,56 +1,23 @@
 //! The SDK against heymilo-mock: pages stay stable while candidates arrive,
-//! injected faults never duplicate a POST, 429s carry Retry-After, and
-//! concurrent clients never see a 500.
+//! injected faults make the SDK re-send only what it may (counted at a proxy
+//! in front of the mock), 429s carry Retry-After, and concurrent clients
+//! never see a 500.
 
 use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use futures::FutureExt;
 use heymilo::prelude::*;
-use heymilo::v1::types::{IngestCandidateRequest, WebhookEventType};
-use heymilo::{RetryPolicy, v1};
-use heymilo_mock::{Config, MockServer};
+use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest, WebhookEventType};
+use heymilo_mock::Config;
+use heymilo_tests::{Recorder, add_fault, client, control, mock, mock_with};
 use serde_json::json;
-
-fn client(mock: &MockServer) -> Client {
-    Client::builder()
-        .api_key(mock.api_key())
-        .v1_base_url(mock.base_url())
-        .v2_base_url(mock.base_url())
-        .retry_policy(
-            RetryPolicy::default()
-                .with_initial_backoff(Duration::from_millis(10))
-                .with_max_backoff(Duration::from_millis(50))
-                .with_max_retries(8),
-        )
-        .no_rate_limit()
-        .build()
-        .expect("client")
-}
-
-async fn mock(per_posting: usize) -> MockServer {
-    MockServer::start(Config {
-        candidates_per_posting: per_posting,
-        rate_limit: 100_000,
-        ..Config::default()
-    })
-    .await
-    .expect("mock starts")
-}
-
-async fn add_fault(mock: &MockServer, rule: serde_json::Value) {
-    let r = reqwest::Client::new()
-        .post(format!("{}/_mock/faults", mock.base_url()))
-        .json(&rule)
-        .send()
-        .await
-        .expect("control");
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
-}
 
 #[tokio::test]
 async fn cursor_pages_stay_stable_while_candidates_arrive() {
     let mock = mock(95).await;
-    let c = client(&mock);
+    let c = client(mock.base_url());
     let (posting, url_key) = mock.postings()[0].clone();
     let mut pages = c
         .v2()
@@ -59,26 +26,22 @@ async fn cursor_pages_stay_stable_while_candidates_arrive() {
         .limit(10)
         .pages();
     let mut seen = Vec::new();
-    let mut n = 0;
     while let Some(page) = pages.try_next().await.expect("page") {
         seen.extend(page.items.into_iter().map(|c| c.interview_id));
         // A new candidate arrives between every two pages.
-        n += 1;
+        let row = IngestCandidateRequest::builder()
+            .name("New")
+            .email(format!("n{}@x.io", seen.len()));
         c.v1()
             .ingest_candidate()
             .url_key(&url_key)
-            .body(
-                IngestCandidateRequest::builder()
-                    .name("New Person")
-                    .email(format!("new{n}@example.com")),
-            )
+            .body(row)
             .send()
             .await
             .expect("ingest");
     }
-    let unique: HashSet<_> = seen.iter().collect();
     assert_eq!(seen.len(), 95, "every original candidate exactly once");
-    assert_eq!(unique.len(), 95);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 95);
 }
 
 #[tokio::test]
@@ -94,12 +57,13 @@ async fn every_candidate_is_listed_despite_503s_and_429s() {
         json!({"route": "/api/v2/postings", "burst_429": 3, "retry_after_secs": 1}),
     )
     .await;
-    let c = client(&mock);
-    let all: Vec<_> = c
+    let c = client(mock.base_url()).with_max_retries(8);
+    let list = c
         .v2()
         .list_candidates()
         .posting_id(&mock.postings()[1].0)
-        .limit(25)
+        .limit(25);
+    let all: Vec<_> = list
         .stream()
         .try_collect()
         .await
@@ -113,96 +77,108 @@ async fn every_candidate_is_listed_despite_503s_and_429s() {
     );
 }
 
-#[tokio::test]
-async fn faults_never_duplicate_an_ingest_or_a_webhook() {
+/// Faults before and after the mock's handler ran; the POSTs the mock
+/// received are counted at a proxy in front of it. `resend`: a second proxy
+/// re-sends every POST, standing in for a broken SDK.
+async fn faults_make_the_sdk_resend_only_what_it_may(resend: bool) {
     let mock = mock(0).await;
-    let c = client(&mock);
+    let counter = Recorder::proxy(mock.base_url(), false).await;
+    let front = Recorder::proxy(&counter.url(), true).await;
+    let c = client(&if resend { front.url() } else { counter.url() }).with_max_retries(8);
     let (posting, url_key) = mock.postings()[0].clone();
-    add_fault(&mock, json!({"route": "/ingest", "error_rate": 0.3})).await;
-    add_fault(&mock, json!({"route": "/create", "error_rate": 0.4})).await;
-    add_fault(&mock, json!({"route": "/ingest", "burst_429": 2})).await;
-    let mut ok = 0;
-    for i in 0..30 {
-        let r = c
+    // Truncation answers after the handler ran: the mock acted, the client cannot know.
+    add_fault(
+        &mock,
+        json!({"route": "/ingest", "error_rate": 0.3, "truncate_rate": 0.3}),
+    )
+    .await;
+    add_fault(
+        &mock,
+        json!({"route": "/create", "truncate_rate": 0.5, "burst_429": 2}),
+    )
+    .await;
+    let mut ok = [0, 0];
+    for i in 0..40 {
+        let retake = i % 2 == 1;
+        let row = IngestCandidateRequest::builder()
+            .name("P")
+            .email(format!("p{i}@x.io"))
+            .retake(retake);
+        let sent = c
             .v1()
             .ingest_candidate()
             .url_key(&url_key)
-            .body(
-                IngestCandidateRequest::builder()
-                    .name("P")
-                    .email(format!("p{i}@example.com"))
-                    .retake(false),
-            )
+            .body(row)
             .send()
             .await;
-        ok += usize::from(r.is_ok());
+        ok[usize::from(retake)] += usize::from(sent.is_ok());
     }
-    let mut created = 0;
     for _ in 0..10 {
-        let r = c
-            .v1()
-            .create_webhook()
-            .body(
-                v1::types::CreateWebhookRequest::builder()
-                    .posting_id(posting.clone())
-                    .url("http://127.0.0.1:9/hook")
-                    .event_type(WebhookEventType::InterviewStarted),
-            )
-            .send()
-            .await;
-        created += usize::from(r.is_ok());
+        let hook = CreateWebhookRequest::builder()
+            .posting_id(posting.clone())
+            .url("http://127.0.0.1:9/h");
+        let hook = hook.event_type(WebhookEventType::InterviewStarted);
+        let _ = c.v1().create_webhook().body(hook).send().await;
     }
-    reqwest::Client::new()
-        .delete(format!("{}/_mock/faults", mock.base_url()))
-        .send()
-        .await
-        .expect("clear");
-    // retake=false ingests are retried (idempotent by definition) and never duplicate.
-    let all: Vec<_> = c
-        .v1()
-        .list_interviews()
-        .posting_id(&posting)
-        .limit(100)
-        .stream()
-        .try_collect()
-        .await
-        .expect("list");
-    // Injected faults answer before the handler runs, so a failed ingest stored nothing.
+    let ingests = |retake: bool| {
+        let all = counter.requests();
+        all.iter()
+            .filter(|r| r.path.starts_with("/ingest") && r.json()["retake"] == retake)
+            .count()
+    };
+    // retake=false is idempotent: retried through the faults until it succeeds.
     assert!(
-        ok >= 28,
-        "retake=false ingests are retried through the faults: {ok}/30"
+        ok[0] >= 18 && ingests(false) > 20,
+        "{ok:?}: {} sent",
+        ingests(false)
     );
     assert_eq!(
-        all.len(),
-        ok,
-        "one interview per successful candidate, none twice"
+        ingests(true),
+        20,
+        "a retake=true ingest is sent once per call"
     );
-    // Webhook creation is not idempotent: a 5xx is returned, never re-sent.
+    // A 429 refused the create unprocessed: sent again; a 5xx or a cut answer never.
+    assert_eq!(
+        counter.count("POST", "/create"),
+        12,
+        "10 creates, 2 of them re-sent after 429"
+    );
     let hooks = c
         .v1()
         .list_webhooks()
         .posting_id(&posting)
         .send()
         .await
-        .expect("hooks")
-        .into_inner()
-        .into_webhooks();
+        .expect("hooks");
     assert_eq!(
-        hooks.len(),
-        created,
-        "no webhook created twice or behind the caller's back"
+        hooks.into_inner().into_webhooks().len(),
+        10,
+        "every create made one webhook"
+    );
+}
+
+#[tokio::test]
+async fn faults_never_make_the_sdk_resend_a_post_it_must_not() {
+    faults_make_the_sdk_resend_only_what_it_may(false).await;
+}
+
+#[tokio::test]
+async fn that_check_fails_against_an_sdk_that_resends_every_post() {
+    let run = AssertUnwindSafe(faults_make_the_sdk_resend_only_what_it_may(true));
+    assert!(
+        run.catch_unwind().await.is_err(),
+        "a re-sent POST goes unnoticed"
     );
 }
 
 #[tokio::test]
 async fn the_mock_rate_limits_per_key_with_retry_after() {
-    let mock = MockServer::start(Config {
+    let mock = mock_with(Config {
         rate_limit: 5,
         ..Config::default()
     })
-    .await
-    .expect("mock");
-    let c = client(&mock).with_max_retries(0);
+    .await;
+    let c = client(mock.base_url()).with_max_retries(0);
     for _ in 0..5 {
         c.v1().get_health().send().await.expect("within the limit");
     }
@@ -225,20 +201,16 @@ async fn the_mock_rate_limits_per_key_with_retry_after() {
 #[tokio::test]
 async fn bad_input_gets_documented_4xx() {
     let mock = mock(3).await;
-    let c = client(&mock);
-    let posting = mock.postings()[0].0.clone();
-    let err: Error = c
-        .v2()
-        .list_candidates()
-        .posting_id(&posting)
+    let c = client(mock.base_url());
+    let (posting, url_key) = mock.postings()[0].clone();
+    let list = c.v2().list_candidates().posting_id(&posting);
+    let list = list
         .created_after("2026-03-02T00:00:00Z")
-        .created_before("2026-03-01T00:00:00Z")
-        .send()
-        .await
-        .expect_err("inverted range")
-        .into();
+        .created_before("2026-03-01T00:00:00Z");
+    let err: Error = list.send().await.expect_err("inverted range").into();
+    let code = Some("invalid_date_range");
     assert!(
-        matches!(err, Error::Validation(ref e) if e.status == 400 && e.code.as_deref() == Some("invalid_date_range")),
+        matches!(&err, Error::Validation(e) if e.status == 400 && e.code.as_deref() == code),
         "{err:?}"
     );
     let err: Error = c
@@ -250,22 +222,20 @@ async fn bad_input_gets_documented_4xx() {
         .expect_err("404")
         .into();
     assert!(matches!(err, Error::NotFound(_)));
-    let err: Error = c
+    let row = IngestCandidateRequest::builder()
+        .name("A")
+        .email("a@x.io")
+        .phone_number(Some("12345".to_owned()));
+    let err = c
         .v1()
         .ingest_candidate()
-        .url_key(&mock.postings()[0].1)
-        .body(
-            IngestCandidateRequest::builder()
-                .name("A")
-                .email("a@example.com")
-                .phone_number(Some("12345".to_owned())),
-        )
+        .url_key(&url_key)
+        .body(row)
         .send()
         .await
-        .expect_err("bad phone")
-        .into();
-    let Error::Validation(e) = &err else {
-        panic!("{err:?}")
+        .expect_err("phone");
+    let Error::Validation(e) = Error::from(err) else {
+        panic!("a validation error")
     };
     assert_eq!(
         (e.status, e.fields[0].field.as_str()),
@@ -274,192 +244,94 @@ async fn bad_input_gets_documented_4xx() {
     let bad_key = Client::builder()
         .api_key("wrong")
         .v1_base_url(mock.base_url())
-        .build()
-        .expect("client");
-    let err: Error = bad_key
+        .build();
+    let err = bad_key
+        .expect("client")
         .v1()
         .list_postings()
         .send()
         .await
-        .expect_err("401")
-        .into();
-    assert!(matches!(err, Error::Unauthorized(_)));
+        .expect_err("401");
+    assert!(matches!(Error::from(err), Error::Unauthorized(_)));
 }
 
 #[tokio::test]
 async fn concurrent_clients_never_see_a_server_error() {
     let mock = mock(40).await;
-    let c = client(&mock);
+    let c = client(mock.base_url());
     let (posting, url_key) = mock.postings()[0].clone();
-    let mut tasks = Vec::new();
-    for t in 0..8 {
-        let (c, posting, url_key) = (c.clone(), posting.clone(), url_key.clone());
-        tasks.push(tokio::spawn(async move {
-            for i in 0..25 {
-                let r: Result<(), Error> = match i % 3 {
-                    0 => c
-                        .v2()
-                        .list_candidates()
-                        .posting_id(&posting)
-                        .limit(7)
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(Into::into),
-                    1 => c
-                        .v1()
-                        .ingest_candidate()
-                        .url_key(&url_key)
-                        .body(
-                            IngestCandidateRequest::builder()
+    let tasks: Vec<_> = (0..8)
+        .map(|t| {
+            let (c, posting, url_key) = (c.clone(), posting.clone(), url_key.clone());
+            tokio::spawn(async move {
+                for i in 0..25 {
+                    let r: Result<(), Error> = match i % 3 {
+                        0 => c
+                            .v2()
+                            .list_candidates()
+                            .posting_id(&posting)
+                            .limit(7)
+                            .send()
+                            .await
+                            .map(drop)
+                            .map_err(Into::into),
+                        1 => {
+                            let row = IngestCandidateRequest::builder()
                                 .name("C")
-                                .email(format!("c{t}-{i}@example.com")),
-                        )
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(Into::into),
-                    _ => c
-                        .v1()
-                        .list_postings()
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(Into::into),
-                };
-                r.expect("no failure under concurrency");
-            }
-        }));
-    }
+                                .email(format!("c{t}-{i}@x.io"));
+                            c.v1()
+                                .ingest_candidate()
+                                .url_key(&url_key)
+                                .body(row)
+                                .send()
+                                .await
+                                .map(drop)
+                                .map_err(Into::into)
+                        }
+                        _ => c
+                            .v1()
+                            .list_postings()
+                            .send()
+                            .await
+                            .map(drop)
+                            .map_err(Into::into),
+                    };
+                    r.expect("no failure under concurrency");
+                }
+            })
+        })
+        .collect();
     for t in tasks {
         t.await.expect("no panic");
     }
 }
 
 #[tokio::test]
-async fn webhooks_are_delivered_for_each_lifecycle_event() {
-    use axum::routing::any;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, String)>(16);
-    let app = axum::Router::new().route(
-        "/h",
-        any(move |method: axum::http::Method, uri: axum::http::Uri| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx
-                    .send((method.to_string(), uri.query().unwrap_or("").to_owned()))
-                    .await;
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/h", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let mock = mock(2).await;
-    let c = client(&mock);
-    let (posting, _) = mock.postings()[0].clone();
-    for (event, method) in [
-        (
-            WebhookEventType::InterviewStarted,
-            v1::types::WebhookHttpMethod::Get,
-        ),
-        (
-            WebhookEventType::ReportAvailable,
-            v1::types::WebhookHttpMethod::Post,
-        ),
-    ] {
-        c.v1()
-            .create_webhook()
-            .body(
-                v1::types::CreateWebhookRequest::builder()
-                    .posting_id(posting.clone())
-                    .url(url.clone())
-                    .event_type(event)
-                    .http_method(method),
-            )
-            .send()
-            .await
-            .expect("hook");
-    }
-    let page = c
-        .v2()
-        .list_candidates()
-        .posting_id(&posting)
-        .send()
-        .await
-        .expect("list");
-    let id = page.data[0].interview_id.clone();
-    let control = reqwest::Client::new();
-    for to in ["started", "completed", "report_available"] {
-        control
-            .post(format!("{}/_mock/interviews/{id}/advance", mock.base_url()))
-            .json(&json!({"to": to}))
-            .send()
-            .await
-            .expect("advance");
-    }
-    let first = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-        .await
-        .expect("delivery")
-        .expect("open");
-    let second = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-        .await
-        .expect("delivery")
-        .expect("open");
-    let mut got = [first, second];
-    got.sort();
-    assert_eq!(got[0].0, "GET");
-    assert!(
-        got[0].1.contains("event_type=interview_started") && got[0].1.contains(&id),
-        "{:?}",
-        got[0]
-    );
-    assert_eq!(got[1].0, "POST");
-    // The log is written once the receiver has answered.
-    let mut logged = 0;
-    for _ in 0..100 {
-        logged = mock.deliveries().len();
-        if logged >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(logged, 2, "completed has no subscriber here");
-    assert!(mock.deliveries().iter().all(|d| d.status == Some(200)));
-}
-
-#[tokio::test]
 async fn v2_ingest_respects_max_retakes() {
     let mock = mock(0).await;
-    let c = client(&mock);
+    let c = client(mock.base_url());
     let posting = mock.postings()[0].0.clone();
     let ingest = || async {
-        c.v2()
+        let row = heymilo::v2::types::CandidateIngestRequest::builder()
+            .name("R")
+            .email("r@x.io");
+        let sent = c
+            .v2()
             .ingest_candidate()
             .posting_id(&posting)
-            .body(
-                heymilo::v2::types::CandidateIngestRequest::builder()
-                    .name("R")
-                    .email("r@example.com"),
-            )
+            .body(row)
             .send()
-            .await
-            .expect("ingest")
-            .into_inner()
-            .data
-            .interview_id
+            .await;
+        sent.expect("ingest").into_inner().data.interview_id
     };
     let a = ingest().await;
     assert_eq!(ingest().await, a, "no retakes allowed: same interview");
-    reqwest::Client::new()
-        .post(format!("{}/_mock/postings/{posting}", mock.base_url()))
-        .json(&json!({"max_retakes": 1}))
-        .send()
-        .await
-        .expect("settings");
+    control(
+        &mock,
+        &format!("/_mock/postings/{posting}"),
+        json!({"max_retakes": 1}),
+    )
+    .await;
     let b = ingest().await;
     assert_ne!(b, a, "one retake allowed");
     assert_eq!(ingest().await, b, "and only one");

@@ -97,7 +97,7 @@ pub const V2_OPERATIONS: &[&str] = &[
 /// How the mock starts.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Seed of the generated data.
+    /// Seed of the generated data and of the fault injection.
     pub seed: u64,
     /// Postings to generate.
     pub postings: usize,
@@ -165,7 +165,7 @@ impl MockServer {
             store: Mutex::new(store),
             api_keys: config.api_keys.clone(),
             limiter: http::limits::KeyLimiter::new(config.rate_limit),
-            faults: http::faults::Faults::new(config.faults.clone()),
+            faults: http::faults::Faults::new(config.faults.clone(), config.seed),
             hooks: model::webhooks::Dispatcher::new(),
             base_url: base_url.clone(),
         });

@@ -8,7 +8,8 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::http::{Shared, error};
@@ -59,12 +60,13 @@ impl FaultRule {
     }
 }
 
-/// The active rules.
-pub(crate) struct Faults(Mutex<Vec<FaultRule>>);
+/// The active rules, and the generator that decides which requests they
+/// hit: seeded from the mock's `--seed`, so a failing run replays.
+pub(crate) struct Faults(Mutex<Vec<FaultRule>>, Mutex<StdRng>);
 
 impl Faults {
-    pub(crate) fn new(rules: Vec<FaultRule>) -> Self {
-        Faults(Mutex::new(rules))
+    pub(crate) fn new(rules: Vec<FaultRule>, seed: u64) -> Self {
+        Faults(Mutex::new(rules), Mutex::new(StdRng::seed_from_u64(seed)))
     }
 
     pub(crate) fn set(&self, rules: Vec<FaultRule>) {
@@ -89,7 +91,7 @@ impl Faults {
     fn decide(&self, path: &str) -> Decision {
         let mut rules = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let mut d = Decision::default();
-        let mut rng = rand::rng();
+        let mut rng = self.1.lock().unwrap_or_else(|p| p.into_inner());
         for rule in rules.iter_mut().filter(|r| r.matches(path)) {
             d.latency += Duration::from_millis(rule.latency_ms);
             if rule.burst_429 > 0 {
