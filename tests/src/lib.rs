@@ -14,6 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use heymilo::ingest::Candidate;
+use heymilo::rate_limit::{BoxFuture, RateLimiter, Unlimited};
 use heymilo::{Client, ClientBuilder, RetryPolicy};
 use heymilo_mock::{Config, MockServer};
 
@@ -109,6 +110,40 @@ pub async fn serve(app: axum::Router) -> String {
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await.ok() });
     url
+}
+
+/// Runs `f` to its end within a minute: a generous bound, far above what
+/// any check here needs, that turns a wait that never ends into a failure.
+pub async fn within<F: Future>(f: F) -> F::Output {
+    let ends = tokio::time::timeout(Duration::from_secs(60), f).await;
+    ends.expect("ended within a minute")
+}
+
+/// A rate limiter that grants every permit at once and counts them, and
+/// remembers every pause asked of it (and when), honouring it as
+/// [`Unlimited`] does.
+#[derive(Debug, Default)]
+pub struct Counting {
+    /// Permits granted.
+    pub permits: AtomicUsize,
+    /// (when, how long) of every pause.
+    pub pauses: Mutex<Vec<(Instant, Duration)>>,
+    inner: Unlimited,
+}
+
+impl RateLimiter for Counting {
+    fn acquire(&self) -> BoxFuture<'_, heymilo::Result<()>> {
+        self.permits.fetch_add(1, Ordering::SeqCst);
+        self.inner.acquire()
+    }
+
+    fn pause_for(&self, wait: Duration) {
+        self.pauses
+            .lock()
+            .expect("lock")
+            .push((Instant::now(), wait));
+        self.inner.pause_for(wait);
+    }
 }
 
 /// One request as the server received it.

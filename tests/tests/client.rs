@@ -1,33 +1,16 @@
 //! The heymilo client against a real HTTP server on 127.0.0.1: retries
 //! counted at the server, idempotency, Retry-After, typed errors, timeouts,
-//! per-request overrides.
+//! per-request overrides, each generation's own host, `Client::from_env()`.
+//! Waits are checked from below only (a slow runner never fails them).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use heymilo::config::{ENV_API_KEY, ENV_REDIS_URL, ENV_V1_URL, ENV_V2_URL};
 use heymilo::prelude::*;
-use heymilo::{RetryPolicy, v1};
-use heymilo_tests::{Recorder, Reply};
+use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest, WebhookEventType};
+use heymilo_tests::{Counting, KEY, Recorded, Recorder, Reply, builder, client, within};
 use serde_json::json;
-
-const KEY: &str = "hm_live_SECRET_9f8e7d";
-
-/// Fast backoff so tests run quickly; everything else at its default.
-fn fast() -> RetryPolicy {
-    RetryPolicy::default()
-        .with_initial_backoff(Duration::from_millis(20))
-        .with_max_backoff(Duration::from_millis(80))
-}
-
-fn client(server: &Recorder) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .v1_base_url(server.url())
-        .v2_base_url(server.url())
-        .retry_policy(fast())
-        .no_rate_limit()
-        .build()
-        .expect("client")
-}
 
 fn health() -> Reply {
     Reply::json(200, json!({"message": "ok", "status": 200}))
@@ -40,13 +23,6 @@ fn webhook() -> Reply {
     )
 }
 
-fn create_body() -> v1::types::builder::CreateWebhookRequest {
-    v1::types::CreateWebhookRequest::builder()
-        .posting_id("p1")
-        .url("https://h")
-        .event_type(v1::types::WebhookEventType::InterviewStarted)
-}
-
 fn error(status: u16, code: &str) -> Reply {
     Reply::json(
         status,
@@ -54,258 +30,160 @@ fn error(status: u16, code: &str) -> Reply {
     )
 }
 
-#[tokio::test]
-async fn idempotent_calls_retry_5xx_and_succeed() {
-    for status in [500, 502, 503, 504, 408] {
-        let server =
-            Recorder::scripted(vec![error(status, "x"), error(status, "x")], health()).await;
-        let out = client(&server).v1().get_health().send().await;
-        assert!(out.is_ok(), "{status}: {out:?}");
-        assert_eq!(
-            server.requests().len(),
-            3,
-            "status {status}: two retries then success"
-        );
-    }
+/// The calls the table makes.
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    Health,
+    Create,
+    Ingest { retake: bool },
+    Interview,
+    Candidates,
 }
 
-#[tokio::test]
-async fn retries_stop_after_max_retries_with_a_typed_error() {
-    let server = Recorder::start(error(503, "unavailable")).await;
-    let err: Error = client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("503")
-        .into();
-    assert!(
-        matches!(err, Error::Server(ref e) if e.status == 503 && e.code.as_deref() == Some("unavailable")),
-        "{err:?}"
-    );
-    assert!(err.is_retryable());
-    assert_eq!(server.requests().len(), 3, "1 attempt + 2 retries");
-}
-
-#[tokio::test]
-async fn backoff_grows_between_attempts() {
-    let server = Recorder::start(error(503, "x")).await;
-    let c = Client::builder()
-        .api_key(KEY)
-        .v1_base_url(server.url())
-        .retry_policy(
-            RetryPolicy::default()
-                .with_initial_backoff(Duration::from_millis(100))
-                .with_max_retries(2),
-        )
-        .build()
-        .expect("client");
-    let _ = c.v1().get_health().send().await;
-    let at: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
-    let (first, second) = (at[1] - at[0], at[2] - at[1]);
-    assert!(
-        first >= Duration::from_millis(75) && first < Duration::from_millis(400),
-        "{first:?}"
-    );
-    assert!(
-        second >= Duration::from_millis(150),
-        "second backoff doubles: {second:?}"
-    );
-}
-
-#[tokio::test]
-async fn a_create_is_never_resent_after_the_server_may_have_received_it() {
-    for status in [500, 502, 503, 504] {
-        let server = Recorder::scripted(vec![error(status, "x")], webhook()).await;
-        let err: Error = client(&server)
+async fn call(c: &Client, call: Call) -> Result<(), Error> {
+    match call {
+        Call::Health => c
             .v1()
-            .create_webhook()
-            .body(create_body())
+            .get_health()
             .send()
             .await
-            .expect_err("5xx")
-            .into();
-        assert_eq!(err.status(), Some(status));
-        assert_eq!(
-            server.requests().len(),
-            1,
-            "POST /create must not be re-sent after {status}"
-        );
+            .map(drop)
+            .map_err(Into::into),
+        Call::Create => {
+            let hook = CreateWebhookRequest::builder()
+                .posting_id("p1")
+                .url("https://h");
+            let hook = hook.event_type(WebhookEventType::InterviewStarted);
+            c.v1()
+                .create_webhook()
+                .body(hook)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Into::into)
+        }
+        Call::Ingest { retake } => {
+            let row = IngestCandidateRequest::builder()
+                .name("A")
+                .email("a@x.io")
+                .retake(retake);
+            c.v1()
+                .ingest_candidate()
+                .url_key("k")
+                .body(row)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Into::into)
+        }
+        Call::Interview => c
+            .v1()
+            .get_interview()
+            .interview_id("x")
+            .send()
+            .await
+            .map(drop)
+            .map_err(Into::into),
+        Call::Candidates => c
+            .v2()
+            .list_candidates()
+            .posting_id("p")
+            .send()
+            .await
+            .map(drop)
+            .map_err(Into::into),
     }
 }
 
-#[tokio::test]
-async fn a_create_is_retried_when_the_server_refused_it() {
-    let server = Recorder::scripted(
-        vec![error(429, "rate_limit_exceeded").header("retry-after-ms", "50")],
-        webhook(),
-    )
-    .await;
-    client(&server)
-        .v1()
-        .create_webhook()
-        .body(create_body())
-        .send()
-        .await
-        .expect("retried after 429");
-    assert_eq!(server.requests().len(), 2);
+type Check = fn(&Result<(), Error>, &[Recorded]) -> bool;
+/// (case, call, script, fallback, requests sent, check).
+type Case = (&'static str, Call, Vec<Reply>, Reply, usize, Check);
+
+fn gap(r: &[Recorded], i: usize) -> Duration {
+    r[i + 1].at - r[i].at
 }
 
 #[tokio::test]
-async fn ingest_is_retried_only_without_retake() {
-    let ok = Reply::json(
+async fn each_answer_gets_its_retries_and_its_typed_error() {
+    let ingested = Reply::json(
         200,
         json!({"ingestion_id": "i", "interview_details": [{"interview_id": "a", "interview_link": "l"}]}),
     );
-    for (retake, expected) in [(false, 2), (true, 1)] {
-        let server = Recorder::scripted(vec![error(502, "bad_gateway")], ok.clone()).await;
-        let _ = client(&server)
-            .v1()
-            .ingest_candidate()
-            .url_key("k")
-            .body(
-                v1::types::IngestCandidateRequest::builder()
-                    .name("A")
-                    .email("a@example.com")
-                    .retake(retake),
-            )
-            .send()
-            .await;
-        assert_eq!(server.requests().len(), expected, "retake={retake}");
+    let long = format!(
+        "{{\"message\": 5, \"status\": \"{}\"}}",
+        "candidate-data ".repeat(200)
+    );
+    let invalid = json!({"error": {"type": "invalid_request_error", "code": "invalid_date_range", "message": "m", "param": "created_before",
+        "errors": [{"code": "invalid_param", "message": "must not be earlier", "param": "created_before"}]}});
+    let detail = json!({"detail": [{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 100", "type": "less_than_equal"}]});
+    let mut table: Vec<Case> = Vec::new();
+    for s in [500, 502, 503, 504, 408] {
+        table.push((
+            "an idempotent call retries",
+            Call::Health,
+            vec![error(s, "x"), error(s, "x")],
+            health(),
+            3,
+            |r, _| r.is_ok(),
+        ));
+        if s != 408 {
+            table.push((
+                "a create may have happened: never re-sent",
+                Call::Create,
+                vec![error(s, "x")],
+                webhook(),
+                1,
+                |r, _| {
+                    r.as_ref()
+                        .err()
+                        .and_then(Error::status)
+                        .is_some_and(|s| (500..=504).contains(&s))
+                },
+            ));
+        }
+    }
+    #[rustfmt::skip]
+    table.extend([
+        ("retries stop at max_retries, with growing waits", Call::Health, vec![], error(503, "unavailable"), 3, (|r, q| {
+            let e = r.as_ref().expect_err("503");
+            matches!(e, Error::Server(s) if s.status == 503 && s.code.as_deref() == Some("unavailable"))
+                && e.is_retryable() && gap(q, 0) >= Duration::from_millis(7) && gap(q, 1) >= Duration::from_millis(15)
+        }) as Check),
+        ("a refused create is re-sent", Call::Create, vec![error(429, "x").header("retry-after-ms", "50")], webhook(), 2, |r, _| r.is_ok()),
+        ("retake=false is idempotent", Call::Ingest { retake: false }, vec![error(502, "x")], ingested.clone(), 2, |r, _| r.is_ok()),
+        ("retake=true is not", Call::Ingest { retake: true }, vec![error(502, "x")], ingested, 1, |r, _| r.is_err()),
+        ("401", Call::Health, vec![], error(401, "invalid_api_key"), 1, |r, _| matches!(r, Err(Error::Unauthorized(_)))),
+        ("404", Call::Interview, vec![], error(404, "resource_not_found"), 1,
+            |r, _| matches!(r, Err(Error::NotFound(e)) if e.code.as_deref() == Some("resource_not_found"))),
+        ("400", Call::Candidates, vec![], Reply::json(400, invalid), 1, |r, _| matches!(r, Err(Error::Validation(e))
+            if e.status == 400 && e.param.as_deref() == Some("created_before") && e.fields[0].field == "created_before")),
+        ("422", Call::Candidates, vec![], Reply::json(422, detail).header("x-request-id", "req_42"), 1, |r, _| matches!(r, Err(err @ Error::Validation(e))
+            if e.fields[0].field == "query.limit" && e.request_id.as_deref() == Some("req_42") && err.to_string().contains("query.limit"))),
+        ("Retry-After-Ms is honoured", Call::Health, vec![error(429, "x").header("retry-after-ms", "300")], health(), 2,
+            |r, q| r.is_ok() && gap(q, 0) >= Duration::from_millis(300)),
+        ("Retry-After is honoured", Call::Health, vec![error(503, "x").header("retry-after", "1")], health(), 2,
+            |r, q| r.is_ok() && gap(q, 0) >= Duration::from_secs(1)),
+        ("a wait past the cap returns the 429", Call::Health, vec![], error(429, "rate_limit_exceeded").header("retry-after", "120"), 1,
+            |r, _| matches!(r, Err(e @ Error::RateLimited { .. }) if e.retry_after() == Some(Duration::from_secs(120))
+                && e.to_string().contains("retry after 120.0s"))),
+        ("a same-origin redirect is followed with the key", Call::Health, vec![Reply::json(307, json!({})).header("location", "/health")], health(), 2,
+            |r, q| r.is_ok() && q[1].header("x-api-key") == Some(KEY)),
+        ("a body off the spec is a decode error with a short snippet", Call::Health, vec![], Reply::raw(200, &long), 1,
+            |r, _| matches!(r, Err(e @ Error::Decode { snippet, .. }) if snippet.chars().count() <= 121 && format!("{e:?}").len() < 1000)),
+    ]);
+    for (case, c, script, fallback, sent, check) in table {
+        let server = Recorder::scripted(script, fallback).await;
+        let out = within(call(&client(&server.url()), c)).await;
+        let requests = server.requests();
+        assert_eq!(requests.len(), sent, "{case} ({c:?}): requests");
+        assert!(check(&out, &requests), "{case} ({c:?}): {out:?}");
     }
 }
 
 #[tokio::test]
-async fn client_errors_are_never_retried_and_are_typed() {
-    let server = Recorder::start(error(401, "invalid_api_key")).await;
-    let err: Error = client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("401")
-        .into();
-    assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
-    assert_eq!(server.requests().len(), 1);
-
-    let server = Recorder::start(error(404, "resource_not_found")).await;
-    let err: Error = client(&server)
-        .v1()
-        .get_interview()
-        .interview_id("x")
-        .send()
-        .await
-        .expect_err("404")
-        .into();
-    assert!(
-        matches!(err, Error::NotFound(ref e) if e.code.as_deref() == Some("resource_not_found")),
-        "{err:?}"
-    );
-    assert_eq!(server.requests().len(), 1);
-
-    let server = Recorder::start(Reply::json(
-        400,
-        json!({"error": {"type": "invalid_request_error", "code": "invalid_date_range",
-                         "message": "created_before is earlier than created_after", "param": "created_before",
-                         "errors": [{"code": "invalid_param", "message": "must not be earlier", "param": "created_before"}]}}),
-    ))
-    .await;
-    let err: Error = client(&server)
-        .v2()
-        .list_candidates()
-        .posting_id("p")
-        .send()
-        .await
-        .expect_err("400")
-        .into();
-    let Error::Validation(e) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(
-        (e.status, e.param.as_deref()),
-        (400, Some("created_before"))
-    );
-    assert_eq!(e.fields[0].field, "created_before");
-    assert_eq!(server.requests().len(), 1);
-
-    let server = Recorder::start(
-        Reply::json(422, json!({"detail": [{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 100", "type": "less_than_equal"}]}))
-            .header("x-request-id", "req_42"),
-    )
-    .await;
-    let err: Error = client(&server)
-        .v2()
-        .list_candidates()
-        .posting_id("p")
-        .send()
-        .await
-        .expect_err("422")
-        .into();
-    let Error::Validation(e) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(e.fields[0].field, "query.limit");
-    assert_eq!(e.request_id.as_deref(), Some("req_42"));
-    assert!(err.to_string().contains("query.limit"), "{err}");
-    assert_eq!(server.requests().len(), 1);
-}
-
-#[tokio::test]
-async fn retry_after_is_honoured() {
-    let server = Recorder::scripted(
-        vec![error(429, "x").header("retry-after-ms", "300")],
-        health(),
-    )
-    .await;
-    let start = Instant::now();
-    client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect("ok after wait");
-    assert!(
-        start.elapsed() >= Duration::from_millis(300),
-        "{:?}",
-        start.elapsed()
-    );
-    assert_eq!(server.requests().len(), 2);
-
-    let server =
-        Recorder::scripted(vec![error(503, "x").header("retry-after", "1")], health()).await;
-    let start = Instant::now();
-    client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect("ok after wait");
-    assert!(start.elapsed() >= Duration::from_secs(1));
-}
-
-#[tokio::test]
-async fn a_wait_past_the_cap_returns_the_rate_limit_error_at_once() {
-    let server =
-        Recorder::start(error(429, "rate_limit_exceeded").header("retry-after", "120")).await;
-    let start = Instant::now();
-    let err: Error = client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("429")
-        .into();
-    assert!(start.elapsed() < Duration::from_secs(5));
-    assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
-    assert!(matches!(err, Error::RateLimited { .. }));
-    assert!(err.to_string().contains("retry after 120.0s"), "{err}");
-    assert_eq!(server.requests().len(), 1);
-}
-
-#[tokio::test]
-async fn per_request_overrides() {
+async fn per_request_overrides_and_timeouts() {
     let server = Recorder::start(error(503, "x")).await;
-    let c = client(&server);
+    let c = client(&server.url());
     let _ = c.with_max_retries(0).v1().get_health().send().await;
     assert_eq!(server.requests().len(), 1);
     let _ = c.v1().get_health().send().await;
@@ -315,120 +193,69 @@ async fn per_request_overrides() {
         "the original handle keeps its 2 retries"
     );
 
-    let server = Recorder::start(health().delayed(Duration::from_millis(400))).await;
-    let c = client(&server);
-    let err: Error = c
-        .with_timeout(Duration::from_millis(100))
-        .with_max_retries(1)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("timeout")
-        .into();
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert_eq!(server.requests().len(), 2, "a timed-out GET is retried");
-    c.v1()
-        .get_health()
-        .send()
-        .await
-        .expect("default timeout is long enough");
-}
-
-#[tokio::test]
-async fn a_timed_out_create_is_not_resent() {
-    let server = Recorder::start(webhook().delayed(Duration::from_millis(400))).await;
-    let err: Error = client(&server)
-        .with_timeout(Duration::from_millis(100))
-        .v1()
-        .create_webhook()
-        .body(create_body())
-        .send()
-        .await
-        .expect_err("timeout")
-        .into();
-    assert!(matches!(err, Error::Timeout { .. }));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(server.requests().len(), 1);
+    for (c, sent) in [(Call::Health, 2), (Call::Create, 1)] {
+        let server = Recorder::start(health().delayed(Duration::from_millis(400))).await;
+        let client = client(&server.url());
+        let err = call(
+            &client
+                .with_timeout(Duration::from_millis(100))
+                .with_max_retries(1),
+            c,
+        )
+        .await;
+        assert!(matches!(err, Err(Error::Timeout { .. })), "{err:?}");
+        // Any re-send happens before the error is returned.
+        assert_eq!(
+            server.requests().len(),
+            sent,
+            "{c:?}: a timed-out GET is retried, a create is not"
+        );
+        assert!(
+            client.v1().get_health().send().await.is_ok(),
+            "the default timeout is long enough"
+        );
+    }
 }
 
 #[tokio::test]
 async fn connection_failures_are_typed() {
     // Bind then drop a listener: nothing listens on that port any more.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
+        .and_then(|l| l.local_addr())
+        .expect("port")
         .port();
-    let c = Client::builder()
-        .api_key(KEY)
-        .v1_base_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(fast())
-        .build()
-        .expect("client");
-    let err: Error = c
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("refused")
-        .into();
-    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
-    assert!(err.is_retryable());
-}
-
-#[tokio::test]
-async fn a_body_that_does_not_match_the_spec_is_a_decode_error_with_a_short_snippet() {
-    let long = format!(
-        "{{\"message\": 5, \"status\": \"{}\"}}",
-        "candidate-data ".repeat(200)
-    );
-    let server = Recorder::start(Reply::raw(200, &long)).await;
-    let err: Error = client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("decode")
-        .into();
-    let Error::Decode { snippet, .. } = &err else {
-        panic!("{err:?}")
-    };
-    assert!(snippet.chars().count() <= 121);
+    let err = call(&client(&format!("http://127.0.0.1:{port}")), Call::Health).await;
     assert!(
-        format!("{err:?}").len() < 1000,
-        "the whole body must not be in the error"
+        matches!(&err, Err(e @ Error::Connection { .. }) if e.is_retryable()),
+        "{err:?}"
     );
 }
 
 #[tokio::test]
 async fn clones_share_the_rate_limiter() {
     let server = Recorder::start(health()).await;
-    let c = Client::builder()
-        .api_key(KEY)
-        .v1_base_url(server.url())
+    let c = builder(&server.url())
         .rate_limit_per_minute(60)
         .build()
         .expect("client");
     let start = Instant::now();
-    let mut tasks = Vec::new();
-    for i in 0..8 {
-        // Half the requests through a clone, half through a derived handle.
-        let c = if i % 2 == 0 {
+    // Half the requests through a clone, half through a derived handle.
+    let handles = (0..8).map(|i| {
+        if i % 2 == 0 {
             c.clone()
         } else {
             c.with_max_retries(1)
-        };
-        tasks.push(tokio::spawn(async move {
-            c.v1().get_health().send().await.map(|_| ())
-        }));
-    }
+        }
+    });
+    let tasks: Vec<_> = handles
+        .map(|c| tokio::spawn(async move { call(&c, Call::Health).await }))
+        .collect();
     for t in tasks {
         t.await.expect("join").expect("ok");
     }
     // 60/min: a burst of 6, then one every 60/54 s.
     assert!(
-        start.elapsed() >= Duration::from_millis(2000),
+        start.elapsed() >= Duration::from_secs(2),
         "{:?}",
         start.elapsed()
     );
@@ -436,54 +263,43 @@ async fn clones_share_the_rate_limiter() {
 
 #[tokio::test]
 async fn a_429_pauses_every_task() {
-    let server = Recorder::scripted(
-        vec![error(429, "x").header("retry-after-ms", "600")],
-        health(),
-    )
-    .await;
-    let c = client(&server);
-    let first = c.v1().get_health().send().await;
-    assert!(first.is_ok());
-    // The pause set by the 429 is over: a new request goes at once.
-    let start = Instant::now();
-    c.v1().get_health().send().await.expect("ok");
-    assert!(start.elapsed() < Duration::from_millis(300));
-
-    let server = Recorder::scripted(
-        vec![error(429, "x").header("retry-after-ms", "600")],
-        health().delayed(Duration::from_millis(10)),
-    )
-    .await;
-    let c = client(&server);
+    let script = vec![error(429, "x").header("retry-after-ms", "600")];
+    let server = Recorder::scripted(script, health().delayed(Duration::from_millis(10))).await;
+    let limiter = Arc::new(Counting::default());
+    let c = builder(&server.url())
+        .rate_limiter(limiter.clone())
+        .build()
+        .expect("client");
     let a = tokio::spawn({
         let c = c.clone();
-        async move { c.v1().get_health().send().await.map(|_| ()) }
+        async move { call(&c, Call::Health).await }
     });
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let b_start = Instant::now();
-    c.v1().get_health().send().await.expect("b ok");
+    // b starts once a's 429 has paused the limiter they share.
+    within(async {
+        while limiter.pauses.lock().expect("lock").is_empty() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    call(&c, Call::Health).await.expect("b ok");
     a.await.expect("join").expect("a ok");
+    let (at, wait) = limiter.pauses.lock().expect("lock")[0];
+    assert_eq!(wait, Duration::from_millis(600));
+    let requests = server.requests();
     assert!(
-        b_start.elapsed() >= Duration::from_millis(400),
-        "b waited for a's pause: {:?}",
-        b_start.elapsed()
+        requests[1..].iter().all(|r| r.at >= at + wait),
+        "a request went during the pause"
     );
 }
 
 #[tokio::test]
 async fn the_key_never_follows_a_redirect_to_another_origin() {
     let elsewhere = Recorder::start(health()).await;
-    let server = Recorder::start(
-        Reply::json(302, json!({})).header("location", &format!("{}/health", elsewhere.url())),
-    )
-    .await;
-    let err: Error = client(&server)
-        .v1()
-        .get_health()
-        .send()
+    let to = format!("{}/health", elsewhere.url());
+    let server = Recorder::start(Reply::json(302, json!({})).header("location", &to)).await;
+    let err = call(&client(&server.url()), Call::Health)
         .await
-        .expect_err("not followed")
-        .into();
+        .expect_err("not followed");
     assert_eq!(err.status(), Some(302));
     assert!(err.to_string().contains(&elsewhere.url()), "{err}");
     assert!(
@@ -494,60 +310,116 @@ async fn the_key_never_follows_a_redirect_to_another_origin() {
 }
 
 #[tokio::test]
-async fn same_origin_redirects_are_followed() {
-    let server = Recorder::scripted(
-        vec![Reply::json(307, json!({})).header("location", "/health")],
-        health(),
-    )
-    .await;
-    client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect("followed");
-    let reqs = server.requests();
-    assert_eq!(reqs.len(), 2);
-    assert_eq!(reqs[1].header("x-api-key"), Some(KEY));
-}
-
-#[tokio::test]
 async fn out_of_range_parameters_are_refused_before_sending() {
     let server = Recorder::start(health()).await;
-    let c = client(&server);
-    let err: Error = c
+    let c = client(&server.url());
+    let over = c
         .v2()
         .list_candidates()
         .posting_id("p")
         .limit(101)
         .send()
         .await
-        .expect_err("101")
-        .into();
+        .map_err(Error::from);
+    let message = "limit=101 is outside 1..=100";
     assert!(
-        matches!(err, Error::InvalidRequest { ref message } if message.contains("limit=101 is outside 1..=100")),
-        "{err:?}"
+        matches!(&over, Err(Error::InvalidRequest { message: m }) if m.contains(message)),
+        "{over:?}"
     );
-    let err: Error = c
+    let v1 = c
         .v1()
         .list_postings()
         .limit(500)
         .send()
         .await
-        .expect_err("500")
-        .into();
-    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
-    let err: Error = c
+        .map_err(Error::from);
+    let zero = c
         .v2()
         .list_candidates()
         .posting_id("p")
         .limit(0)
         .send()
         .await
-        .expect_err("0")
-        .into();
-    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+        .map_err(Error::from);
+    for err in [v1.map(drop), zero.map(drop)] {
+        assert!(matches!(err, Err(Error::InvalidRequest { .. })), "{err:?}");
+    }
     assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+/// v1 and v2 each reach their own host, set on the builder or read by
+/// `Client::from_env()` (in a child process, so the environment is its own).
+#[tokio::test]
+async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environment() {
+    let candidates = Reply::json(200, json!({"data": [], "pagination": {"has_more": false}}));
+    if let Ok(mode) = std::env::var("HEYMILO_TESTS_CHILD") {
+        let c = Client::from_env();
+        if mode == "bad-redis" {
+            return assert!(
+                matches!(c, Err(Error::Config { .. })),
+                "{ENV_REDIS_URL} is read"
+            );
+        }
+        let c = c.expect("from_env");
+        call(&c, Call::Health).await.expect("v1");
+        return call(&c, Call::Candidates).await.expect("v2");
+    }
+    // A Redis where nothing listens: the client falls back to its own limiter.
+    let dead = format!(
+        "redis://{}",
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+    );
+    for mode in ["builder", "env", "bad-redis"] {
+        let (v1, v2) = (
+            Recorder::start(health()).await,
+            Recorder::start(candidates.clone()).await,
+        );
+        if mode == "builder" {
+            let c = Client::builder()
+                .api_key(KEY)
+                .v1_base_url(v1.url())
+                .v2_base_url(v2.url())
+                .build()
+                .expect("client");
+            call(&c, Call::Health).await.expect("v1");
+            call(&c, Call::Candidates).await.expect("v2");
+        } else {
+            let redis = if mode == "env" {
+                dead.clone()
+            } else {
+                "not a url".to_owned()
+            };
+            let me = std::env::current_exe().expect("own path");
+            let mut child = std::process::Command::new(me);
+            child.args([
+                "--exact",
+                "each_generation_reaches_its_own_host_from_the_builder_or_the_environment",
+            ]);
+            child
+                .env("HEYMILO_TESTS_CHILD", mode)
+                .env(ENV_API_KEY, KEY)
+                .env(ENV_V1_URL, v1.url())
+                .env(ENV_V2_URL, v2.url());
+            let out = tokio::task::spawn_blocking(move || child.env(ENV_REDIS_URL, redis).output())
+                .await
+                .expect("join");
+            let out = out.expect("child runs");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success() && text.contains("1 passed"),
+                "{mode}: {text}"
+            );
+        }
+        let want = usize::from(mode != "bad-redis");
+        for (r, path) in [(&v1, "/health"), (&v2, "/api/v2/postings/p/candidates")] {
+            let got = r.requests();
+            assert_eq!(got.len(), want, "{mode}: {path}");
+            let right = |q: &Recorded| q.path == path && q.header("x-api-key") == Some(KEY);
+            assert!(got.iter().all(right), "{mode}: {got:?}");
+        }
+    }
 }
 
 /// `Client` can be shared across tasks and threads.

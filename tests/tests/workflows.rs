@@ -22,11 +22,11 @@ use futures::FutureExt;
 use heymilo::export::ExportProgress;
 use heymilo::ingest::{Candidate, IngestReport, RowErrorKind, V2Recovery};
 use heymilo::prelude::*;
-use heymilo::rate_limit::{RateLimiter, Unlimited};
 use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription};
 use heymilo::{ExportError, Generation};
 use heymilo_tests::{
-    KEY, Recorder, Reply, add_fault, advance, builder, clear_faults, client, mock, people, serve,
+    Counting, KEY, Recorder, Reply, add_fault, advance, builder, clear_faults, client, mock,
+    people, serve,
 };
 use serde_json::{Value, json};
 
@@ -237,17 +237,6 @@ async fn rows_are_checked_before_sending_and_name_row_and_field() {
 /// that answers slowly and refuses the first chunk with a 429.
 #[tokio::test]
 async fn bulk_ingest_keeps_to_its_concurrency_the_limiter_and_a_429_pause() {
-    #[derive(Debug, Default)]
-    struct Counting(AtomicUsize, Unlimited);
-    impl RateLimiter for Counting {
-        fn acquire(&self) -> heymilo::rate_limit::BoxFuture<'_, heymilo::Result<()>> {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            self.1.acquire()
-        }
-        fn pause_for(&self, wait: Duration) {
-            self.1.pause_for(wait);
-        }
-    }
     let pause = Duration::from_millis(500);
     let data: Vec<Value> = (0..10)
         .map(|i| json!({"interview_id": format!("I{i}"), "interview_url": "u"}))
@@ -271,12 +260,18 @@ async fn bulk_ingest_keeps_to_its_concurrency_the_limiter_and_a_429_pause() {
         "never more than the concurrency at once"
     );
     assert_eq!(
-        limiter.0.load(Ordering::SeqCst),
+        limiter.permits.load(Ordering::SeqCst),
         21,
         "every request took a permit"
     );
     // The three first chunks left together; every later one waited out the pause.
-    let resume = sent[0].at + pause;
+    let pauses = limiter.pauses.lock().expect("lock").clone();
+    assert_eq!(
+        pauses.iter().map(|p| p.1).collect::<Vec<_>>(),
+        [pause],
+        "one 429, one pause"
+    );
+    let resume = pauses[0].0 + pause;
     assert!(
         sent[3..].iter().all(|r| r.at >= resume),
         "a chunk went during the pause"
