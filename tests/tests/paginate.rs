@@ -1,168 +1,102 @@
-//! `.stream()` and `.pages()` over both pagination styles.
+//! `.stream()` and `.pages()` over both pagination styles: every paginated
+//! operation of both generations over three pages and more against
+//! heymilo-mock, and scripted pages that misbehave.
 
+use heymilo::Paginate;
 use heymilo::prelude::*;
-use heymilo_tests::{Recorder, Reply};
+use heymilo::webhooks::{EventType, NewSubscription};
+use heymilo_tests::{Recorder, Reply, client, mock_with, within};
+use serde::Serialize;
 use serde_json::json;
 
-fn client(server: &Recorder) -> Client {
-    Client::builder()
-        .api_key("k")
-        .v1_base_url(server.url())
-        .v2_base_url(server.url())
-        .no_rate_limit()
-        .build()
-        .expect("client")
+/// Streams `small` (one item a page) and `large` (up to 100 a page), checks
+/// they yield the same items, one a page; the number of pages.
+async fn same_items<'a, B>(op: &str, small: B, large: B) -> usize
+where
+    B: Paginate<'a>,
+    B::Error: Into<Error>,
+    B::Item: Serialize,
+{
+    let json = |items: Vec<B::Item>| {
+        items
+            .iter()
+            .map(|i| serde_json::to_value(i).expect("JSON"))
+            .collect::<Vec<_>>()
+    };
+    let pages: Vec<_> = small.pages().try_collect().await.expect(op);
+    let all: Vec<_> = large.stream().try_collect().await.expect(op);
+    assert!(
+        pages.iter().all(|p| p.items.len() == 1),
+        "{op}: one item a page"
+    );
+    let count = pages.len();
+    assert_eq!(
+        json(pages.into_iter().flat_map(|p| p.items).collect()),
+        json(all),
+        "{op}"
+    );
+    count
+}
+
+macro_rules! each_list {
+    ($c:expr; $($gen:ident . $op:ident ( $($arg:ident = $val:expr),* )),* $(,)?) => {vec![$({
+        let op = concat!(stringify!($gen), " ", stringify!($op));
+        (op, same_items(op, $c.$gen().$op()$(.$arg($val))*.limit(1), $c.$gen().$op()$(.$arg($val))*.limit(100)).await)
+    }),*]};
+}
+
+#[tokio::test]
+async fn every_paginated_operation_streams_three_pages_and_more() {
+    // Six postings seed at least three of every catalogue entry.
+    let config = heymilo_mock::Config {
+        postings: 6,
+        candidates_per_posting: 5,
+        rate_limit: 100_000,
+        ..Default::default()
+    };
+    let mock = mock_with(config).await;
+    let c = client(mock.base_url());
+    let posting = mock.postings()[0].0.clone();
+    for i in 0..3 {
+        let hook = NewSubscription::new(
+            &posting,
+            format!("https://h.example/{i}"),
+            EventType::InterviewCompleted,
+        );
+        c.webhooks()
+            .create(heymilo::Generation::V2, &hook)
+            .await
+            .expect("a webhook");
+    }
+    let pages = each_list!(c;
+        v1.list_postings(), v1.list_interviews(posting_id = &posting),
+        v2.list_postings(), v2.list_posting_summaries(), v2.list_candidates(posting_id = &posting),
+        v2.list_webhooks(), v2.list_email_templates(), v2.list_email_template_groups(),
+        v2.list_design_templates(), v2.list_design_template_groups(), v2.list_interview_templates(),
+        v2.list_domains(), v2.list_voices(), v2.list_phone_numbers(), v2.list_sender_emails(),
+        v2.list_questions(posting_id = &posting),
+    );
+    // The mock seeds two of these (and has no route that adds one): two pages.
+    let two = [
+        "v2 list_email_template_groups",
+        "v2 list_design_template_groups",
+        "v2 list_domains",
+        "v2 list_sender_emails",
+    ];
+    for (op, n) in pages {
+        assert!(
+            if two.contains(&op) { n == 2 } else { n >= 3 },
+            "{op}: {n} pages"
+        );
+    }
 }
 
 fn candidates(ids: &[&str], has_more: bool) -> Reply {
-    let data: Vec<_> = ids
-        .iter()
-        .map(|id| json!({"interview_id": id, "posting_id": "P", "name": "N", "email": "e@x.io", "status": "pending"}))
-        .collect();
+    let data: Vec<_> = ids.iter().map(|id| json!({"interview_id": id, "posting_id": "P", "name": "N", "email": "e@x.io", "status": "pending"})).collect();
     Reply::json(
         200,
         json!({"data": data, "pagination": {"has_more": has_more, "total_count": 5}}),
     )
-}
-
-fn query(r: &heymilo_tests::Recorded) -> String {
-    let mut q: Vec<&str> = r.query.as_deref().unwrap_or("").split('&').collect();
-    q.sort_unstable();
-    q.join("&")
-}
-
-#[tokio::test]
-async fn cursor_pages_are_followed_with_filters_on_every_page() {
-    let server = Recorder::scripted(
-        vec![
-            candidates(&["a", "b"], true),
-            candidates(&["c", "d"], true),
-            candidates(&["e"], false),
-        ],
-        Reply::json(500, json!({})),
-    )
-    .await;
-    let c = client(&server);
-    let all: Vec<_> = c
-        .v2()
-        .list_candidates()
-        .posting_id("P")
-        .limit(2)
-        .created_after("2026-01-01T00:00:00Z")
-        .stream()
-        .try_collect()
-        .await
-        .expect("all pages");
-    let ids: Vec<_> = all.iter().map(|c| c.interview_id.as_str()).collect();
-    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
-    let queries: Vec<_> = server.requests().iter().map(query).collect();
-    assert_eq!(
-        queries,
-        [
-            "created_after=2026-01-01T00%3A00%3A00Z&limit=2",
-            "created_after=2026-01-01T00%3A00%3A00Z&limit=2&starting_after=b",
-            "created_after=2026-01-01T00%3A00%3A00Z&limit=2&starting_after=d",
-        ]
-    );
-}
-
-#[tokio::test]
-async fn pages_expose_totals() {
-    let server = Recorder::scripted(
-        vec![candidates(&["a"], true), candidates(&["b"], false)],
-        Reply::json(500, json!({})),
-    )
-    .await;
-    let c = client(&server);
-    let pages: Vec<_> = c
-        .v2()
-        .list_candidates()
-        .posting_id("P")
-        .pages()
-        .try_collect()
-        .await
-        .expect("pages");
-    assert_eq!(pages.len(), 2);
-    assert_eq!(pages[0].total, Some(5));
-    assert_eq!(pages[0].has_more, Some(true));
-}
-
-#[tokio::test]
-async fn an_empty_page_that_says_more_follow_is_an_error_not_a_silent_end() {
-    let server = Recorder::scripted(
-        vec![candidates(&["a"], true), candidates(&[], true)],
-        candidates(&["zzz"], true),
-    )
-    .await;
-    let c = client(&server);
-    let got: Vec<_> = c
-        .v2()
-        .list_candidates()
-        .posting_id("P")
-        .stream()
-        .collect()
-        .await;
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert!(got[0].is_ok());
-    assert!(
-        matches!(&got[1], Err(Error::Pagination { operation: "list_candidates", message }) if message.contains("empty")),
-        "{:?}",
-        got[1]
-    );
-    assert_eq!(server.requests().len(), 2);
-}
-
-#[tokio::test]
-async fn a_cursor_that_does_not_advance_is_an_error_not_a_loop() {
-    let server = Recorder::start(candidates(&["same"], true)).await;
-    let c = client(&server);
-    let mut stream = c.v2().list_candidates().posting_id("P").stream();
-    let mut items = 0;
-    let err = loop {
-        match stream.next().await {
-            Some(Ok(_)) => items += 1,
-            Some(Err(e)) => break e,
-            None => panic!("the stream must fail, not end"),
-        }
-    };
-    assert!(
-        matches!(
-            err,
-            Error::Pagination {
-                operation: "list_candidates",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert_eq!(items, 1, "the repeated page is not yielded again");
-    assert_eq!(server.requests().len(), 2);
-}
-
-#[tokio::test]
-async fn an_error_mid_list_is_yielded_after_the_good_items() {
-    let server = Recorder::scripted(
-        vec![
-            candidates(&["a"], true),
-            Reply::json(
-                404,
-                json!({"error": {"type": "t", "code": "gone", "message": "m"}}),
-            ),
-        ],
-        Reply::json(500, json!({})),
-    )
-    .await;
-    let c = client(&server);
-    let got: Vec<_> = c
-        .v2()
-        .list_candidates()
-        .posting_id("P")
-        .stream()
-        .collect()
-        .await;
-    assert_eq!(got.len(), 2);
-    assert!(got[0].is_ok());
-    assert!(matches!(got[1], Err(Error::NotFound(_))));
 }
 
 fn postings(page: u64, total_pages: u64, n: usize) -> Reply {
@@ -175,15 +109,45 @@ fn postings(page: u64, total_pages: u64, n: usize) -> Reply {
     )
 }
 
+fn queries(server: &Recorder) -> Vec<String> {
+    server.requests().iter().map(|r| r.sorted_query()).collect()
+}
+
 #[tokio::test]
-async fn numbered_pages_run_to_total_pages() {
-    let server = Recorder::scripted(
-        vec![postings(1, 3, 2), postings(2, 3, 2), postings(3, 3, 1)],
-        postings(4, 3, 2),
-    )
-    .await;
-    let c = client(&server);
-    let all: Vec<_> = c
+async fn pages_are_followed_with_filters_on_every_page() {
+    let script = vec![
+        candidates(&["a", "b"], true),
+        candidates(&["c", "d"], true),
+        candidates(&["e"], false),
+    ];
+    let server = Recorder::scripted(script, Reply::json(500, json!({}))).await;
+    let c = client(&server.url());
+    let list = c.v2().list_candidates().posting_id("P").limit(2);
+    let all: Vec<_> = list
+        .created_after("2026-01-01T00:00:00Z")
+        .stream()
+        .try_collect()
+        .await
+        .expect("all pages");
+    assert_eq!(
+        all.iter()
+            .map(|c| c.interview_id.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b", "c", "d", "e"]
+    );
+    let after = "created_after=2026-01-01T00%3A00%3A00Z&limit=2";
+    assert_eq!(
+        queries(&server),
+        [
+            after.to_owned(),
+            format!("{after}&starting_after=b"),
+            format!("{after}&starting_after=d")
+        ]
+    );
+
+    let script = vec![postings(1, 3, 2), postings(2, 3, 2), postings(3, 3, 1)];
+    let server = Recorder::scripted(script, postings(4, 3, 2)).await;
+    let all: Vec<_> = client(&server.url())
         .v1()
         .list_postings()
         .limit(2)
@@ -191,18 +155,97 @@ async fn numbered_pages_run_to_total_pages() {
         .try_collect()
         .await
         .expect("all");
-    assert_eq!(all.len(), 5);
-    let queries: Vec<_> = server.requests().iter().map(query).collect();
-    assert_eq!(queries, ["limit=2", "limit=2&page=2", "limit=2&page=3"]);
+    assert_eq!(all.len(), 5, "numbered pages run to total_pages");
+    assert_eq!(
+        queries(&server),
+        ["limit=2", "limit=2&page=2", "limit=2&page=3"]
+    );
 }
 
 #[tokio::test]
-async fn numbered_pages_that_go_backwards_are_an_error() {
+async fn pages_expose_totals_and_the_next_is_requested_while_the_caller_works() {
+    let script = vec![candidates(&["a"], true), candidates(&["b"], false)];
+    let server = Recorder::scripted(script, Reply::json(500, json!({}))).await;
+    let c = client(&server.url());
+    let mut pages = c.v2().list_candidates().posting_id("P").pages();
+    let first = pages.try_next().await.expect("page").expect("some");
+    assert_eq!(
+        (first.items.len(), first.total, first.has_more),
+        (1, Some(5), Some(true))
+    );
+    // The caller "works" without polling the stream: page 2 goes on the wire anyway.
+    within(async {
+        while server.requests().len() < 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    let second = pages.try_next().await.expect("page").expect("some");
+    assert_eq!(second.items[0].interview_id, "b");
+    assert!(pages.try_next().await.expect("end").is_none());
+}
+
+#[tokio::test]
+async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
+    let not_found = Reply::json(
+        404,
+        json!({"error": {"type": "t", "code": "gone", "message": "m"}}),
+    );
+    let cases = [
+        (
+            "an empty page that says more follow",
+            vec![candidates(&["a"], true), candidates(&[], true)],
+            candidates(&["z"], true),
+            "empty",
+        ),
+        (
+            "a cursor that does not advance",
+            vec![],
+            candidates(&["same"], true),
+            "list_candidates",
+        ),
+        (
+            "an error mid-list",
+            vec![candidates(&["a"], true), not_found],
+            Reply::json(500, json!({})),
+            "404",
+        ),
+    ];
+    for (case, script, fallback, says) in cases {
+        let server = Recorder::scripted(script, fallback).await;
+        let c = client(&server.url());
+        let list = c.v2().list_candidates().posting_id("P");
+        let got: Vec<_> = within(list.stream().collect::<Vec<_>>()).await;
+        assert_eq!(got.len(), 2, "{case}: one item, then the error: {got:?}");
+        assert!(got[0].is_ok(), "{case}");
+        let err = got[1].as_ref().expect_err(case);
+        let typed = matches!(
+            err,
+            Error::Pagination {
+                operation: "list_candidates",
+                ..
+            } | Error::NotFound(_)
+        );
+        assert!(
+            typed && format!("{err} {err:?}").contains(says),
+            "{case}: {err:?}"
+        );
+        assert_eq!(server.requests().len(), 2, "{case}");
+    }
+    // Numbered pages that go backwards.
     let server = Recorder::scripted(vec![postings(1, 9, 2)], postings(1, 9, 2)).await;
-    let c = client(&server);
-    let got: Vec<_> = c.v1().list_postings().stream().collect().await;
-    assert_eq!(got.len(), 3, "two items, then the error: {got:?}");
-    assert!(got[..2].iter().all(Result::is_ok));
+    let got: Vec<_> = within(
+        client(&server.url())
+            .v1()
+            .list_postings()
+            .stream()
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert!(
+        got.len() == 3 && got[..2].iter().all(Result::is_ok),
+        "two items, then the error: {got:?}"
+    );
     assert!(
         matches!(
             got[2],
@@ -215,23 +258,4 @@ async fn numbered_pages_that_go_backwards_are_an_error() {
         got[2]
     );
     assert_eq!(server.requests().len(), 2);
-}
-
-#[tokio::test]
-async fn the_next_page_is_requested_while_the_caller_works_on_the_current_one() {
-    let server = Recorder::scripted(
-        vec![candidates(&["a"], true), candidates(&["b"], false)],
-        Reply::json(500, json!({})),
-    )
-    .await;
-    let c = client(&server);
-    let mut pages = c.v2().list_candidates().posting_id("P").pages();
-    let first = pages.try_next().await.expect("page").expect("some");
-    assert_eq!(first.items.len(), 1);
-    // The caller "works" without polling the stream.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert_eq!(server.requests().len(), 2, "page 2 was already on the wire");
-    let second = pages.try_next().await.expect("page").expect("some");
-    assert_eq!(second.items[0].interview_id, "b");
-    assert!(pages.try_next().await.expect("end").is_none());
 }
