@@ -1,51 +1,50 @@
 //! The rate limit shared through a real `redis-server`: several processes on
-//! one key stay under HeyMilo's limit together, the key never reaches Redis,
-//! and an unreachable Redis fails as configured.
+//! one key stay under HeyMilo's limit together, a 429 seen in one process
+//! pauses the others, the key never reaches Redis, and an unreachable Redis
+//! fails as configured.
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use heymilo::rate_limit::{OnRedisFailure, RateLimiter, RedisRateLimiter};
 use heymilo::{Client, Error};
-use heymilo_mock::{Config, MockServer};
-use heymilo_tests::{Recorder, Reply};
+use heymilo_mock::Config;
+use heymilo_tests::{KEY, Recorder, Reply, builder, mock_with, within};
 use secrecy::SecretString;
 
-const KEY: &str = "hm_live_SHARED_KEY_77";
-
 /// A redis-server on a free loopback port, stopped when dropped.
-struct RedisServer {
-    child: Child,
-    url: String,
-}
+struct RedisServer(Child, String);
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 /// Starts redis-server, or explains why not: required in CI (the test
 /// tooling installs it), skipped with a note elsewhere.
 fn redis_server() -> Option<RedisServer> {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .ok()?
-        .local_addr()
-        .ok()?
-        .port();
+    let port = free_port().to_string();
+    let args = [
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ];
     let child = match Command::new("redis-server")
-        .args([
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
+        .args(args)
         .stdout(Stdio::null())
         .spawn()
     {
@@ -58,11 +57,8 @@ fn redis_server() -> Option<RedisServer> {
         }
         Err(e) => panic!("redis-server must be installed in CI: {e}"),
     };
-    let server = RedisServer {
-        child,
-        url: format!("redis://127.0.0.1:{port}"),
-    };
-    let client = redis::Client::open(server.url.as_str()).expect("url");
+    let server = RedisServer(child, format!("redis://127.0.0.1:{port}"));
+    let client = redis::Client::open(server.1.as_str()).expect("url");
     for _ in 0..100 {
         if client
             .get_connection()
@@ -76,125 +72,151 @@ fn redis_server() -> Option<RedisServer> {
     panic!("redis-server did not start");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn processes_sharing_a_key_stay_under_the_limit_together() {
-    let Some(redis) = redis_server() else { return };
-    let per_minute = 60;
-    let mock = MockServer::start(Config {
-        api_keys: vec![KEY.into()],
-        rate_limit: per_minute,
-        ..Config::default()
-    })
-    .await
-    .expect("mock");
-    let seconds = 60;
-    let started = Instant::now();
-    let workers: Vec<_> = (0..3)
-        .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_redis_worker"))
-                .args([
-                    mock.base_url(),
-                    KEY,
-                    &redis.url,
-                    &per_minute.to_string(),
-                    &seconds.to_string(),
-                ])
-                .stdout(Stdio::piped())
-                .spawn()
-                .expect("worker starts")
-        })
-        .collect();
-    let mut total = 0;
-    for w in workers {
+/// Runs `workers` redis_worker processes for `seconds`; their `ok=` counts.
+async fn workers(
+    base: &str,
+    redis: &str,
+    per_minute: u32,
+    seconds: u32,
+    workers: usize,
+) -> Vec<u32> {
+    let args = [
+        base,
+        KEY,
+        redis,
+        &per_minute.to_string(),
+        &seconds.to_string(),
+    ]
+    .map(str::to_owned);
+    let spawn = |_| {
+        Command::new(env!("CARGO_BIN_EXE_redis_worker"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("worker starts")
+    };
+    let mut counts = Vec::new();
+    for w in (0..workers).map(spawn).collect::<Vec<_>>() {
         let out = tokio::task::spawn_blocking(move || w.wait_with_output())
             .await
             .expect("join")
-            .expect("worker ran");
+            .expect("ran");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(out.status.success(), "{text}");
-        let field = |name: &str| -> u32 {
+        let field = |name: &str| {
             text.split_whitespace()
-                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-                .and_then(|v| v.parse().ok())
-                .expect("count")
+                .find_map(|kv| kv.strip_prefix(&format!("{name}="))?.parse::<u32>().ok())
         };
-        assert_eq!((field("limited"), field("errors")), (0, 0), "{text}");
-        total += field("ok");
+        assert!(
+            out.status.success() && (field("limited"), field("errors")) == (Some(0), Some(0)),
+            "{text}"
+        );
+        counts.push(field("ok").expect("a count"));
     }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn processes_sharing_a_key_stay_under_the_limit_together() {
+    let Some(redis) = redis_server() else { return };
+    let (per_minute, seconds) = (60, 60);
+    let mock = mock_with(Config {
+        rate_limit: per_minute,
+        ..Config::default()
+    })
+    .await;
+    let started = Instant::now();
+    let total: u32 = workers(mock.base_url(), &redis.1, per_minute, seconds, 3)
+        .await
+        .iter()
+        .sum();
     let elapsed = started.elapsed().as_secs_f64();
     assert_eq!(
         mock.rate_limited_count(),
         0,
         "the mock never had to refuse a request"
     );
-    // Throughput within 10% of the limit over the run.
-    let rate = f64::from(total) * 60.0 / elapsed.max(f64::from(seconds));
+    // Counted against the budget: a burst of a tenth, then the rate, over
+    // however long the run took. From below, generously: a loaded runner
+    // may start the workers late, but three of them must not starve.
+    let most = f64::from(per_minute) / 10.0 + f64::from(per_minute) * elapsed / 60.0 + 1.0;
     assert!(
-        (54.0..=66.0).contains(&rate),
-        "{total} requests in {elapsed:.1}s = {rate:.1}/min for a limit of {per_minute}/min"
+        f64::from(total) <= most,
+        "{total} requests in {elapsed:.1}s, at most {most:.0}"
     );
+    assert!(total >= per_minute / 2, "{total} requests in {elapsed:.1}s");
 
     // Redis holds a hash of the key, never the key.
-    let client = redis::Client::open(redis.url.as_str()).expect("url");
-    let mut conn = client.get_connection().expect("conn");
+    let mut conn = redis::Client::open(redis.1.as_str())
+        .and_then(|c| c.get_connection())
+        .expect("conn");
     let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut conn).expect("keys");
     assert!(!keys.is_empty());
     for k in &keys {
         let value: Option<String> = redis::cmd("GET").arg(k).query(&mut conn).expect("get");
-        assert!(
-            !k.contains(KEY)
-                && !k.contains("SHARED")
-                && !value.unwrap_or_default().contains("SHARED"),
-            "{k}"
-        );
+        let value = value.unwrap_or_default();
+        assert!(!k.contains("SECRET") && !value.contains("SECRET"), "{k}");
     }
 }
 
-#[tokio::test]
-async fn a_429_seen_by_one_worker_pauses_the_others() {
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_seen_in_one_process_pauses_the_others() {
     let Some(redis) = redis_server() else { return };
-    let key = SecretString::from(KEY);
-    let n = std::num::NonZeroU32::new(600).expect("nonzero");
-    let a = RedisRateLimiter::new(&redis.url, &key, n, OnRedisFailure::FailClosed).expect("a");
-    let b = RedisRateLimiter::new(&redis.url, &key, n, OnRedisFailure::FailClosed).expect("b");
-    assert_eq!(a.budget_key(), b.budget_key(), "same key, same budget");
-    a.acquire().await.expect("connects");
-    a.pause_for(Duration::from_millis(800));
-    tokio::time::sleep(Duration::from_millis(100)).await; // the pause is written in the background
-    let start = Instant::now();
-    b.acquire().await.expect("acquire");
-    assert!(
-        start.elapsed() >= Duration::from_millis(500),
-        "b waited for a's pause: {:?}",
-        start.elapsed()
-    );
-}
-
-/// A Redis URL where nothing listens.
-fn dead_redis() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    format!("redis://127.0.0.1:{port}")
-}
-
-#[tokio::test]
-async fn an_unreachable_redis_fails_closed_when_asked_to() {
+    let per_minute = std::num::NonZeroU32::new(600).expect("nonzero");
+    let here = RedisRateLimiter::new(
+        &redis.1,
+        &SecretString::from(KEY),
+        per_minute,
+        OnRedisFailure::FailClosed,
+    )
+    .expect("limiter");
+    here.acquire().await.expect("connects");
+    let (paused_at, pause) = (Instant::now(), Duration::from_millis(800));
+    here.pause_for(pause);
+    // The pause is written in the background: wait until Redis holds it.
+    let mut conn = redis::Client::open(redis.1.as_str())
+        .and_then(|c| c.get_connection())
+        .expect("conn");
+    let key = format!("{}:pause", here.budget_key());
+    within(async {
+        while !redis::cmd("EXISTS")
+            .arg(&key)
+            .query::<bool>(&mut conn)
+            .expect("exists")
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
     let server = Recorder::start(Reply::json(
         200,
         serde_json::json!({"message": "ok", "status": 200}),
     ))
     .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .v1_base_url(server.url())
-        .redis_rate_limit(dead_redis())
+    let sent = workers(&server.url(), &redis.1, 600, 2, 1).await;
+    let arrived = server.requests();
+    assert!(sent[0] > 0 && arrived.len() == sent[0] as usize, "{sent:?}");
+    // Redis's clock and ours may differ by a little.
+    let resume = paused_at + pause - Duration::from_millis(50);
+    assert!(
+        arrived.iter().all(|r| r.at >= resume),
+        "the other process sent during the pause"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_fails_closed_when_asked_to_or_falls_back() {
+    let server = Recorder::start(Reply::json(
+        200,
+        serde_json::json!({"message": "ok", "status": 200}),
+    ))
+    .await;
+    let dead = format!("redis://127.0.0.1:{}", free_port());
+    let closed = builder(&server.url())
+        .redis_rate_limit(&dead)
         .on_redis_failure(OnRedisFailure::FailClosed)
         .build()
         .expect("client");
-    let err: Error = client
+    let err: Error = closed
         .v1()
         .get_health()
         .send()
@@ -205,29 +227,17 @@ async fn an_unreachable_redis_fails_closed_when_asked_to() {
         matches!(err, Error::RateLimiterUnavailable { .. }),
         "{err:?}"
     );
-    assert!(!err.to_string().contains("SHARED"));
+    assert!(!err.to_string().contains(KEY));
     assert!(server.requests().is_empty(), "nothing was sent");
-}
-
-#[tokio::test]
-async fn an_unreachable_redis_falls_back_to_the_local_limiter_by_default() {
-    let server = Recorder::start(Reply::json(
-        200,
-        serde_json::json!({"message": "ok", "status": 200}),
-    ))
-    .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .v1_base_url(server.url())
-        .redis_rate_limit(dead_redis())
+    let open = builder(&server.url())
+        .redis_rate_limit(dead)
         .build()
         .expect("client");
-    client
-        .v1()
+    open.v1()
         .get_health()
         .send()
         .await
-        .expect("sent through the local limiter");
+        .expect("sent through the local limiter by default");
     assert_eq!(server.requests().len(), 1);
 }
 
