@@ -112,6 +112,24 @@ pub async fn serve(app: axum::Router) -> String {
     url
 }
 
+/// The error a v1 `get_health` call ends in (panics if it succeeds).
+pub async fn health_error(c: &Client) -> heymilo::Error {
+    match within(c.v1().get_health().send()).await {
+        Ok(ok) => panic!("expected an error, got {ok:?}"),
+        Err(e) => e.into(),
+    }
+}
+
+/// Whether `f` panics: a test of a test runs a check against a broken SDK
+/// (e.g. behind [`Recorder::proxy`] re-sending every POST) to show it fails.
+pub async fn panics(f: impl Future) -> bool {
+    use futures::FutureExt;
+    std::panic::AssertUnwindSafe(f)
+        .catch_unwind()
+        .await
+        .is_err()
+}
+
 /// Runs `f` to its end within a minute: a generous bound, far above what
 /// any check here needs, that turns a wait that never ends into a failure.
 pub async fn within<F: Future>(f: F) -> F::Output {

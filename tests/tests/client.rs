@@ -40,58 +40,35 @@ enum Call {
     Candidates,
 }
 
+/// Whether a call succeeded, as the SDK's error.
+async fn done<T, E: Into<Error>>(sent: impl Future<Output = Result<T, E>>) -> Result<(), Error> {
+    sent.await.map(drop).map_err(Into::into)
+}
+
 async fn call(c: &Client, call: Call) -> Result<(), Error> {
     match call {
-        Call::Health => c
-            .v1()
-            .get_health()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Into::into),
+        Call::Health => done(c.v1().get_health().send()).await,
         Call::Create => {
             let hook = CreateWebhookRequest::builder()
                 .posting_id("p1")
                 .url("https://h");
-            let hook = hook.event_type(WebhookEventType::InterviewStarted);
-            c.v1()
-                .create_webhook()
-                .body(hook)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Into::into)
+            done(
+                c.v1()
+                    .create_webhook()
+                    .body(hook.event_type(WebhookEventType::InterviewStarted))
+                    .send(),
+            )
+            .await
         }
         Call::Ingest { retake } => {
             let row = IngestCandidateRequest::builder()
                 .name("A")
                 .email("a@x.io")
                 .retake(retake);
-            c.v1()
-                .ingest_candidate()
-                .url_key("k")
-                .body(row)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Into::into)
+            done(c.v1().ingest_candidate().url_key("k").body(row).send()).await
         }
-        Call::Interview => c
-            .v1()
-            .get_interview()
-            .interview_id("x")
-            .send()
-            .await
-            .map(drop)
-            .map_err(Into::into),
-        Call::Candidates => c
-            .v2()
-            .list_candidates()
-            .posting_id("p")
-            .send()
-            .await
-            .map(drop)
-            .map_err(Into::into),
+        Call::Interview => done(c.v1().get_interview().interview_id("x").send()).await,
+        Call::Candidates => done(c.v2().list_candidates().posting_id("p").send()).await,
     }
 }
 
@@ -313,37 +290,23 @@ async fn the_key_never_follows_a_redirect_to_another_origin() {
 async fn out_of_range_parameters_are_refused_before_sending() {
     let server = Recorder::start(health()).await;
     let c = client(&server.url());
-    let over = c
-        .v2()
-        .list_candidates()
-        .posting_id("p")
-        .limit(101)
-        .send()
-        .await
-        .map_err(Error::from);
-    let message = "limit=101 is outside 1..=100";
+    let list = || c.v2().list_candidates().posting_id("p");
+    let refused = [
+        done(list().limit(101).send()).await,
+        done(list().limit(0).send()).await,
+        done(c.v1().list_postings().limit(500).send()).await,
+    ];
+    let says = |m: &str| m.contains("limit=101 is outside 1..=100");
     assert!(
-        matches!(&over, Err(Error::InvalidRequest { message: m }) if m.contains(message)),
-        "{over:?}"
+        matches!(&refused[0], Err(Error::InvalidRequest { message }) if says(message)),
+        "{refused:?}"
     );
-    let v1 = c
-        .v1()
-        .list_postings()
-        .limit(500)
-        .send()
-        .await
-        .map_err(Error::from);
-    let zero = c
-        .v2()
-        .list_candidates()
-        .posting_id("p")
-        .limit(0)
-        .send()
-        .await
-        .map_err(Error::from);
-    for err in [v1.map(drop), zero.map(drop)] {
-        assert!(matches!(err, Err(Error::InvalidRequest { .. })), "{err:?}");
-    }
+    assert!(
+        refused
+            .iter()
+            .all(|r| matches!(r, Err(Error::InvalidRequest { .. }))),
+        "{refused:?}"
+    );
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 

@@ -14,7 +14,7 @@ use heymilo::prelude::*;
 use heymilo::rate_limit::{BoxFuture, RateLimiter};
 use heymilo::{Disposition, ExportError, RetryPolicy};
 use heymilo_tests::hostile::{Act, Hostile, Seen};
-use heymilo_tests::{Counting, KEY, within};
+use heymilo_tests::{Counting, KEY, health_error, within};
 use serde_json::json;
 
 const CAP: Duration = Duration::from_millis(300);
@@ -42,15 +42,6 @@ fn counted(server: &Hostile) -> (Client, Arc<Counting>) {
             .expect("client"),
         limiter,
     )
-}
-
-/// The error a `get_health` call ends in (panics if it succeeds).
-async fn health_error(c: &Client) -> Error {
-    within(c.v1().get_health().send())
-        .await
-        .map(drop)
-        .map_err(Error::from)
-        .expect_err("an error")
 }
 
 fn health() -> Act {
@@ -164,16 +155,16 @@ impl RateLimiter for Grants {
     fn pause_for(&self, _: Duration) {}
 }
 
-fn grants(n: usize, then_fail: bool) -> Arc<Grants> {
-    Arc::new(Grants(AtomicUsize::new(n), then_fail))
+/// A client whose limiter grants `n` permits, then fails closed (or never answers).
+fn granting(server: &Hostile, n: usize, then_fail: bool) -> heymilo::ClientBuilder {
+    builder(server).rate_limiter(Arc::new(Grants(AtomicUsize::new(n), then_fail)))
 }
 
 #[tokio::test]
 async fn waiting_for_a_permit_is_bounded_by_the_timeout() {
     let server = Hostile::always(health()).await;
     let timeout = Duration::from_millis(200);
-    let c = builder(&server)
-        .rate_limiter(grants(0, false))
+    let c = granting(&server, 0, false)
         .timeout(timeout)
         .build()
         .expect("client");
@@ -484,10 +475,7 @@ async fn an_export_download_is_retried_by_the_engine_and_obeys_the_limiter() {
     );
 
     let server = export_server(|_| Act::json(200, &json!([]))).await;
-    let c = builder(&server)
-        .rate_limiter(grants(1, true))
-        .build()
-        .expect("client");
+    let c = granting(&server, 1, true).build().expect("client");
     let err = c
         .export()
         .interviews("P")
@@ -505,10 +493,7 @@ async fn an_export_download_is_retried_by_the_engine_and_obeys_the_limiter() {
 async fn ingest_rows_are_never_misreported_or_resent() {
     // Refused by the limiter: not ingested, not rejected by the server.
     let server = Hostile::always(Act::json(200, &json!({"data": []}))).await;
-    let c = builder(&server)
-        .rate_limiter(grants(0, true))
-        .build()
-        .expect("client");
+    let c = granting(&server, 0, true).build().expect("client");
     let report = c
         .ingest()
         .v2("P")

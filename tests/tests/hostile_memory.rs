@@ -15,7 +15,7 @@ use axum::http::HeaderMap;
 use axum::routing::get;
 use heymilo::prelude::*;
 use heymilo_tests::hostile::{Act, Hostile};
-use heymilo_tests::{builder, client, serve};
+use heymilo_tests::{builder, client, health_error, serve};
 use serde_json::json;
 
 const CHECKS: [(&str, fn()); 2] = [
@@ -78,13 +78,7 @@ fn endless_body() {
             .expect("client");
         let before = peak_rss();
         for _ in 0..3 {
-            let err: Error = c
-                .v1()
-                .get_health()
-                .send()
-                .await
-                .expect_err("too large")
-                .into();
+            let err = health_error(&c).await;
             assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
         }
         let grew = peak_rss().saturating_sub(before);

@@ -4,15 +4,29 @@
 //! never see a 500.
 
 use std::collections::HashSet;
-use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use futures::FutureExt;
 use heymilo::prelude::*;
 use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest, WebhookEventType};
 use heymilo_mock::Config;
-use heymilo_tests::{Recorder, add_fault, client, control, mock, mock_with};
+use heymilo_tests::{Recorder, add_fault, client, control, health_error, mock, mock_with, panics};
 use serde_json::json;
+
+/// A v1 ingest of `name <email>` (retake as given) through `url_key`.
+async fn ingest(c: &Client, url_key: &str, email: String, retake: bool) -> Result<(), Error> {
+    let row = IngestCandidateRequest::builder()
+        .name("P")
+        .email(email)
+        .retake(retake);
+    let sent = c
+        .v1()
+        .ingest_candidate()
+        .url_key(url_key)
+        .body(row)
+        .send()
+        .await;
+    sent.map(drop).map_err(Into::into)
+}
 
 #[tokio::test]
 async fn cursor_pages_stay_stable_while_candidates_arrive() {
@@ -29,16 +43,8 @@ async fn cursor_pages_stay_stable_while_candidates_arrive() {
     while let Some(page) = pages.try_next().await.expect("page") {
         seen.extend(page.items.into_iter().map(|c| c.interview_id));
         // A new candidate arrives between every two pages.
-        let row = IngestCandidateRequest::builder()
-            .name("New")
-            .email(format!("n{}@x.io", seen.len()));
-        c.v1()
-            .ingest_candidate()
-            .url_key(&url_key)
-            .body(row)
-            .send()
-            .await
-            .expect("ingest");
+        let email = format!("n{}@x.io", seen.len());
+        ingest(&c, &url_key, email, false).await.expect("ingest");
     }
     assert_eq!(seen.len(), 95, "every original candidate exactly once");
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 95);
@@ -100,17 +106,7 @@ async fn faults_make_the_sdk_resend_only_what_it_may(resend: bool) {
     let mut ok = [0, 0];
     for i in 0..40 {
         let retake = i % 2 == 1;
-        let row = IngestCandidateRequest::builder()
-            .name("P")
-            .email(format!("p{i}@x.io"))
-            .retake(retake);
-        let sent = c
-            .v1()
-            .ingest_candidate()
-            .url_key(&url_key)
-            .body(row)
-            .send()
-            .await;
+        let sent = ingest(&c, &url_key, format!("p{i}@x.io"), retake).await;
         ok[usize::from(retake)] += usize::from(sent.is_ok());
     }
     for _ in 0..10 {
@@ -164,11 +160,8 @@ async fn faults_never_make_the_sdk_resend_a_post_it_must_not() {
 
 #[tokio::test]
 async fn that_check_fails_against_an_sdk_that_resends_every_post() {
-    let run = AssertUnwindSafe(faults_make_the_sdk_resend_only_what_it_may(true));
-    assert!(
-        run.catch_unwind().await.is_err(),
-        "a re-sent POST goes unnoticed"
-    );
+    let broken = faults_make_the_sdk_resend_only_what_it_may(true);
+    assert!(panics(broken).await, "a re-sent POST goes unnoticed");
 }
 
 #[tokio::test]
@@ -182,13 +175,7 @@ async fn the_mock_rate_limits_per_key_with_retry_after() {
     for _ in 0..5 {
         c.v1().get_health().send().await.expect("within the limit");
     }
-    let err: Error = c
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("over the limit")
-        .into();
+    let err = health_error(&c).await;
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
     let wait = err.retry_after().expect("Retry-After");
     assert!(
@@ -275,19 +262,7 @@ async fn concurrent_clients_never_see_a_server_error() {
                             .await
                             .map(drop)
                             .map_err(Into::into),
-                        1 => {
-                            let row = IngestCandidateRequest::builder()
-                                .name("C")
-                                .email(format!("c{t}-{i}@x.io"));
-                            c.v1()
-                                .ingest_candidate()
-                                .url_key(&url_key)
-                                .body(row)
-                                .send()
-                                .await
-                                .map(drop)
-                                .map_err(Into::into)
-                        }
+                        1 => ingest(&c, &url_key, format!("c{t}-{i}@x.io"), false).await,
                         _ => c
                             .v1()
                             .list_postings()

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use heymilo::rate_limit::{OnRedisFailure, RateLimiter, RedisRateLimiter};
 use heymilo::{Client, Error};
 use heymilo_mock::Config;
-use heymilo_tests::{KEY, Recorder, Reply, builder, mock_with, within};
+use heymilo_tests::{KEY, Recorder, Reply, builder, health_error, mock_with, within};
 use secrecy::SecretString;
 
 /// A redis-server on a free loopback port, stopped when dropped.
@@ -216,13 +216,7 @@ async fn an_unreachable_redis_fails_closed_when_asked_to_or_falls_back() {
         .on_redis_failure(OnRedisFailure::FailClosed)
         .build()
         .expect("client");
-    let err: Error = closed
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect_err("refused")
-        .into();
+    let err = health_error(&closed).await;
     assert!(
         matches!(err, Error::RateLimiterUnavailable { .. }),
         "{err:?}"

@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use heymilo::prelude::*;
-use heymilo_tests::{KEY, Recorder, Reply, builder};
+use heymilo_tests::{KEY, Recorder, Reply, builder, health_error};
 use serde_json::json;
 
 #[derive(Clone, Default)]
@@ -53,13 +52,7 @@ async fn the_key_never_leaks() {
         .await
         .expect("retried to success");
     for _ in 0..3 {
-        let err: Error = client
-            .v1()
-            .get_health()
-            .send()
-            .await
-            .expect_err("error")
-            .into();
+        let err = health_error(&client).await;
         seen += &format!("{err}\n{err:?}\n");
         if let Some(source) = std::error::Error::source(&err) {
             seen += &format!("{source}\n{source:?}\n");
