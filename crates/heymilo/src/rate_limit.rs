@@ -177,7 +177,9 @@ mod tests {
         let start = std::time::Instant::now();
         // Counted, not timed: permits granted without waiting are the burst
         // plus one per 100 ms that passed meanwhile (none on a fast run).
-        let immediate = (0..100).take_while(|_| limiter.gcra.check().is_ok()).count();
+        let immediate = (0..100)
+            .take_while(|_| limiter.gcra.check().is_ok())
+            .count();
         let refilled = (start.elapsed().as_millis() / 100) as usize + 1;
         assert!(
             (60..=60 + refilled).contains(&immediate),
