@@ -130,6 +130,28 @@ pub async fn panics(f: impl Future) -> bool {
         .is_err()
 }
 
+/// Two tests from one async check taking `resend: bool`: the first runs it
+/// against the SDK (it passes), the second behind a proxy that re-sends every
+/// POST (it must fail, or the check could never catch a re-sent POST).
+#[macro_export]
+macro_rules! check_and_its_test {
+    ($check:ident: $passes:ident, $fails_when_posts_are_resent:ident) => {
+        #[tokio::test]
+        async fn $passes() {
+            $check(false).await;
+        }
+
+        #[tokio::test]
+        async fn $fails_when_posts_are_resent() {
+            let broken = $check(true);
+            assert!(
+                $crate::panics(broken).await,
+                "a re-sent POST goes unnoticed"
+            );
+        }
+    };
+}
+
 /// Runs `f` to its end within a minute: a generous bound, far above what
 /// any check here needs, that turns a wait that never ends into a failure.
 pub async fn within<F: Future>(f: F) -> F::Output {

@@ -457,13 +457,9 @@ async fn an_export_download_is_retried_by_the_engine_and_obeys_the_limiter() {
         }
     })
     .await;
-    let mut out = Vec::new();
-    let done = client(&server)
-        .export()
-        .interviews("P")
-        .to_writer(&mut out)
-        .await
-        .expect("exported");
+    let (c, mut out) = (client(&server), Vec::new());
+    let done = within(c.export().interviews("P").to_writer(&mut out)).await;
+    let done = done.expect("exported");
     assert_eq!((out.as_slice(), done.bytes), (br#"["row"]"#.as_slice(), 7));
     assert_eq!(
         server

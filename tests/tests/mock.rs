@@ -9,7 +9,7 @@ use std::time::Duration;
 use heymilo::prelude::*;
 use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest, WebhookEventType};
 use heymilo_mock::Config;
-use heymilo_tests::{Recorder, add_fault, client, control, health_error, mock, mock_with, panics};
+use heymilo_tests::{Recorder, add_fault, client, control, health_error, mock, mock_with};
 use serde_json::json;
 
 /// A v1 ingest of `name <email>` (retake as given) through `url_key`.
@@ -153,16 +153,7 @@ async fn faults_make_the_sdk_resend_only_what_it_may(resend: bool) {
     );
 }
 
-#[tokio::test]
-async fn faults_never_make_the_sdk_resend_a_post_it_must_not() {
-    faults_make_the_sdk_resend_only_what_it_may(false).await;
-}
-
-#[tokio::test]
-async fn that_check_fails_against_an_sdk_that_resends_every_post() {
-    let broken = faults_make_the_sdk_resend_only_what_it_may(true);
-    assert!(panics(broken).await, "a re-sent POST goes unnoticed");
-}
+heymilo_tests::check_and_its_test!(faults_make_the_sdk_resend_only_what_it_may: faults_never_make_the_sdk_resend_a_post_it_must_not, that_check_fails_against_an_sdk_that_resends_every_post);
 
 #[tokio::test]
 async fn the_mock_rate_limits_per_key_with_retry_after() {

@@ -24,7 +24,7 @@ use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription};
 use heymilo::{ExportError, Generation};
 use heymilo_tests::{
     Counting, KEY, Recorder, Reply, add_fault, advance, builder, clear_faults, client, mock,
-    panics, people, serve,
+    people, serve,
 };
 use serde_json::{Value, json};
 
@@ -558,16 +558,7 @@ async fn failed_v2_chunks_are_never_sent_again(resend: bool) {
     );
 }
 
-#[tokio::test]
-async fn a_v2_chunk_processed_then_failed_is_never_sent_again() {
-    failed_v2_chunks_are_never_sent_again(false).await;
-}
-
-#[tokio::test]
-async fn that_check_fails_against_an_sdk_that_resends_every_post() {
-    let broken = failed_v2_chunks_are_never_sent_again(true);
-    assert!(panics(broken).await, "a re-sent chunk goes unnoticed");
-}
+heymilo_tests::check_and_its_test!(failed_v2_chunks_are_never_sent_again: a_v2_chunk_processed_then_failed_is_never_sent_again, that_check_fails_against_an_sdk_that_resends_every_post);
 
 #[tokio::test]
 async fn v1_chunks_are_sent_again_after_failures_because_retake_is_false() {
