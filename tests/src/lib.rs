@@ -69,13 +69,19 @@ pub async fn control(mock: &MockServer, path: &str, body: serde_json::Value) -> 
     r.status().as_u16()
 }
 
-/// Adds a fault rule to the mock.
-pub async fn add_fault(mock: &MockServer, rule: serde_json::Value) {
-    assert_eq!(
-        control(mock, "/_mock/faults", rule).await,
-        201,
-        "fault rule accepted"
-    );
+/// Adds a fault rule to the mock, or each rule of a JSON array.
+pub async fn add_fault(mock: &MockServer, rules: serde_json::Value) {
+    let rules = match rules {
+        serde_json::Value::Array(all) => all,
+        one => vec![one],
+    };
+    for rule in rules {
+        assert_eq!(
+            control(mock, "/_mock/faults", rule).await,
+            201,
+            "fault rule accepted"
+        );
+    }
 }
 
 /// Removes every fault rule.

@@ -53,16 +53,11 @@ async fn cursor_pages_stay_stable_while_candidates_arrive() {
 #[tokio::test]
 async fn every_candidate_is_listed_despite_503s_and_429s() {
     let mock = mock(130).await;
-    add_fault(
-        &mock,
-        json!({"route": "/api/v2/postings", "error_rate": 0.3}),
-    )
-    .await;
-    add_fault(
-        &mock,
-        json!({"route": "/api/v2/postings", "burst_429": 3, "retry_after_secs": 1}),
-    )
-    .await;
+    let faults = json!([
+        {"route": "/api/v2/postings", "error_rate": 0.3},
+        {"route": "/api/v2/postings", "burst_429": 3, "retry_after_secs": 1},
+    ]);
+    add_fault(&mock, faults).await;
     let c = client(mock.base_url()).with_max_retries(8);
     let list = c
         .v2()
@@ -93,16 +88,11 @@ async fn faults_make_the_sdk_resend_only_what_it_may(resend: bool) {
     let c = client(&if resend { front.url() } else { counter.url() }).with_max_retries(8);
     let (posting, url_key) = mock.postings()[0].clone();
     // Truncation answers after the handler ran: the mock acted, the client cannot know.
-    add_fault(
-        &mock,
-        json!({"route": "/ingest", "error_rate": 0.3, "truncate_rate": 0.3}),
-    )
-    .await;
-    add_fault(
-        &mock,
-        json!({"route": "/create", "truncate_rate": 0.5, "burst_429": 2}),
-    )
-    .await;
+    let faults = json!([
+        {"route": "/ingest", "error_rate": 0.3, "truncate_rate": 0.3},
+        {"route": "/create", "truncate_rate": 0.5, "burst_429": 2},
+    ]);
+    add_fault(&mock, faults).await;
     let mut ok = [0, 0];
     for i in 0..40 {
         let retake = i % 2 == 1;

@@ -115,16 +115,11 @@ async fn ten_thousand_v2_rows_through_faults_send_each_chunk_once() {
     let c = client(&counter.url());
     let postings = mock.postings();
     // A 5xx before the handler; a body cut after it (the mock acted, the client cannot know).
-    add_fault(
-        &mock,
-        json!({"route": "/api/v2/postings", "error_rate": 0.2}),
-    )
-    .await;
-    add_fault(
-        &mock,
-        json!({"route": "/api/v2/postings", "truncate_rate": 0.1}),
-    )
-    .await;
+    let faults = json!([
+        {"route": "/api/v2/postings", "error_rate": 0.2},
+        {"route": "/api/v2/postings", "truncate_rate": 0.1},
+    ]);
+    add_fault(&mock, faults).await;
     let mut rows = people(10_000, "v2");
     for i in (0..rows.len()).step_by(1_000) {
         rows[i].email = "not-an-email".into();
