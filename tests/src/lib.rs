@@ -165,22 +165,36 @@ pub async fn within<F: Future>(f: F) -> F::Output {
     ends.expect("ended within a minute")
 }
 
-/// A rate limiter that grants every permit at once and counts them, and
-/// remembers every pause asked of it (and when), honouring it as
-/// [`Unlimited`] does.
+/// A rate limiter that grants every permit at once (after any pause, as
+/// [`Unlimited`] does) and records when, and every pause asked of it.
 #[derive(Debug, Default)]
 pub struct Counting {
-    /// Permits granted.
-    pub permits: AtomicUsize,
+    /// When each permit was granted.
+    pub granted: Mutex<Vec<Instant>>,
     /// (when, how long) of every pause.
     pub pauses: Mutex<Vec<(Instant, Duration)>>,
     inner: Unlimited,
 }
 
+impl Counting {
+    /// Permits granted while a pause asked before them still ran: none when
+    /// a pause holds every task (exact on a current-thread runtime, where
+    /// nothing runs between a permit and its record).
+    pub fn granted_during_a_pause(&self) -> Vec<Instant> {
+        let pauses = self.pauses.lock().expect("lock").clone();
+        let granted = self.granted.lock().expect("lock").clone();
+        let held = |g: &Instant| pauses.iter().any(|(at, wait)| *at < *g && *g < *at + *wait);
+        granted.into_iter().filter(held).collect()
+    }
+}
+
 impl RateLimiter for Counting {
     fn acquire(&self) -> BoxFuture<'_, heymilo::Result<()>> {
-        self.permits.fetch_add(1, Ordering::SeqCst);
-        self.inner.acquire()
+        Box::pin(async move {
+            let permit = self.inner.acquire().await;
+            self.granted.lock().expect("lock").push(Instant::now());
+            permit
+        })
     }
 
     fn pause_for(&self, wait: Duration) {
