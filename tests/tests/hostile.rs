@@ -20,7 +20,7 @@ use serde_json::json;
 const CAP: Duration = Duration::from_millis(300);
 
 /// Retries on, small waits, a short cap on server-requested waits.
-fn builder(server: &Hostile) -> heymilo::ClientBuilder {
+fn capped(server: &Hostile) -> heymilo::ClientBuilder {
     let policy = RetryPolicy::default()
         .with_initial_backoff(Duration::from_millis(10))
         .with_max_retry_after(CAP);
@@ -28,15 +28,15 @@ fn builder(server: &Hostile) -> heymilo::ClientBuilder {
         .retry_policy(policy.with_max_backoff(Duration::from_millis(40)))
 }
 
-fn client(server: &Hostile) -> Client {
-    builder(server).no_rate_limit().build().expect("client")
+fn capped_client(server: &Hostile) -> Client {
+    capped(server).no_rate_limit().build().expect("client")
 }
 
 /// A client whose limiter records the pauses asked of it.
 fn counted(server: &Hostile) -> (Client, Arc<Counting>) {
     let limiter = Arc::new(Counting::default());
     (
-        builder(server)
+        capped(server)
             .rate_limiter(limiter.clone())
             .build()
             .expect("client"),
@@ -70,7 +70,7 @@ const HOSTILE_WAITS: &[(&str, &str)] = &[
 async fn any_wait_is_ignored_on_a_success_and_capped_on_a_429() {
     for (name, value) in HOSTILE_WAITS {
         let server = Hostile::always(health().with_header(name, value)).await;
-        let out = client(&server).v1().get_health().send().await;
+        let out = capped_client(&server).v1().get_health().send().await;
         assert!(
             out.is_ok() && server.count() == 1,
             "{name}: {value}: {out:?}"
@@ -157,7 +157,7 @@ impl RateLimiter for Grants {
 
 /// A client whose limiter grants `n` permits, then fails closed (or never answers).
 fn granting(server: &Hostile, n: usize, then_fail: bool) -> heymilo::ClientBuilder {
-    builder(server).rate_limiter(Arc::new(Grants(AtomicUsize::new(n), then_fail)))
+    capped(server).rate_limiter(Arc::new(Grants(AtomicUsize::new(n), then_fail)))
 }
 
 #[tokio::test]
@@ -215,7 +215,7 @@ async fn misbehaving_pages_end_in_a_pagination_error() {
         ("oversized cursor", long, 0, 1, "4096"),
     ] {
         let server = Hostile::start(cursor_server(next)).await;
-        let c = client(&server);
+        let c = capped_client(&server);
         let got: Vec<_> = within(
             c.v2()
                 .list_candidates()
@@ -240,7 +240,7 @@ async fn misbehaving_pages_end_in_a_pagination_error() {
     })
     .await;
     let got: Vec<_> = within(
-        client(&server)
+        capped_client(&server)
             .v1()
             .list_postings()
             .limit(2)
@@ -265,7 +265,7 @@ async fn bodies_past_the_size_cap_are_refused_and_not_retried() {
     };
     for act in [Act::Endless { status: 200 }, declared] {
         let server = Hostile::always(act).await;
-        let c = builder(&server)
+        let c = capped(&server)
             .no_rate_limit()
             .max_response_bytes(1 << 20)
             .build()
@@ -291,7 +291,7 @@ fn cut_short() -> Act {
 #[tokio::test]
 async fn a_body_cut_short_is_a_connection_error_retried_only_for_idempotent_calls() {
     let server = Hostile::start(|n, _| if n == 0 { cut_short() } else { health() }).await;
-    client(&server)
+    capped_client(&server)
         .v1()
         .get_health()
         .send()
@@ -301,7 +301,7 @@ async fn a_body_cut_short_is_a_connection_error_retried_only_for_idempotent_call
 
     // Always cut: after the retries, a typed connection error without the URL.
     let server = Hostile::always(cut_short()).await;
-    let err = client(&server)
+    let err = capped_client(&server)
         .v2()
         .list_candidates()
         .posting_id("P")
@@ -325,7 +325,7 @@ async fn a_body_cut_short_is_a_connection_error_retried_only_for_idempotent_call
         .posting_id("p1")
         .url("https://h");
     let hook = hook.event_type(heymilo::v1::types::WebhookEventType::InterviewStarted);
-    let err = client(&server)
+    let err = capped_client(&server)
         .v1()
         .create_webhook()
         .body(hook)
@@ -364,7 +364,7 @@ async fn server_text_is_cut_escaped_and_never_repeats_the_key() {
     ];
     for (status, body) in cases {
         let server = Hostile::always(Act::json(status, &body)).await;
-        let c = client(&server).with_max_retries(0);
+        let c = capped_client(&server).with_max_retries(0);
         let err = c
             .v2()
             .list_candidates()
@@ -397,7 +397,7 @@ async fn errors_and_the_engine_agree_on_what_may_be_retried() {
         (404, false),
     ] {
         let server = Hostile::always(Act::json(status, &json!({"detail": "x"}))).await;
-        let err = health_error(&client(&server)).await;
+        let err = health_error(&capped_client(&server)).await;
         assert_eq!(
             server.count() > 1,
             retried,
@@ -433,9 +433,14 @@ async fn a_download_cut_short_fails_and_leaves_neither_file_nor_part() {
         })
         .await;
         let path = dir.path().join("export.json");
-        let err = within(client(&server).export().interviews("P").to_path(&path))
-            .await
-            .expect_err("cut short");
+        let err = within(
+            capped_client(&server)
+                .export()
+                .interviews("P")
+                .to_path(&path),
+        )
+        .await
+        .expect_err("cut short");
         assert!(
             matches!(err, ExportError::Api(Error::Connection { .. })),
             "{sent} of 400 bytes: {err:?}"
@@ -457,7 +462,7 @@ async fn an_export_download_is_retried_by_the_engine_and_obeys_the_limiter() {
         }
     })
     .await;
-    let (c, mut out) = (client(&server), Vec::new());
+    let (c, mut out) = (capped_client(&server), Vec::new());
     let done = within(c.export().interviews("P").to_writer(&mut out)).await;
     let done = done.expect("exported");
     assert_eq!((out.as_slice(), done.bytes), (br#"["row"]"#.as_slice(), 7));
@@ -506,7 +511,7 @@ async fn ingest_rows_are_never_misreported_or_resent() {
 
     // A v2 chunk that may have been processed is sent once.
     let server = Hostile::always(Act::json(503, &json!({"detail": "busy"}))).await;
-    let report = client(&server)
+    let report = capped_client(&server)
         .ingest()
         .v2("P")
         .run(vec![Candidate::new("Ada", "ada@x.io")])
@@ -524,7 +529,7 @@ async fn ingest_rows_are_never_misreported_or_resent() {
 #[tokio::test]
 async fn a_silent_server_is_bounded_by_the_timeout() {
     let server = Hostile::always(Act::Silent).await;
-    let c = builder(&server)
+    let c = capped(&server)
         .no_rate_limit()
         .timeout(Duration::from_millis(150))
         .build()
