@@ -371,8 +371,8 @@ async fn every_acknowledged_write_is_listed_after_a_concurrent_run() {
 
 /// v1's `list_interviews` renders only its page: at 200,000 candidates a
 /// page costs no more than twice v2's `list_candidates` page (which walks
-/// the posting's candidates for its cursor). A generous ratio of two timings
-/// taken in the same run, not a wall-clock bound.
+/// the posting's candidates for its cursor). A generous ratio of the fastest
+/// of five timings each, taken in the same run, not a wall-clock bound.
 #[tokio::test]
 async fn v1_interview_pages_copy_one_page_at_200k_candidates() {
     let mock = mock_with(Config {
@@ -392,11 +392,14 @@ async fn v1_interview_pages_copy_one_page_at_200k_candidates() {
         let (base, path) = (base.clone(), path.to_owned());
         async move {
             get(&base, &path).await; // warm
-            let started = Instant::now();
+            // The fastest of five: a pause of the runner in one does not count.
+            let mut fastest = Duration::MAX;
             for _ in 0..5 {
+                let started = Instant::now();
                 get(&base, &path).await;
+                fastest = fastest.min(started.elapsed());
             }
-            started.elapsed()
+            fastest
         }
     };
     let (v1, v2) = (time(&v1).await, time(&v2).await);
