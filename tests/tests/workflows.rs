@@ -104,6 +104,7 @@ async fn ten_thousand_v1_rows_through_faults_each_end_once() {
     clear_faults(&mock).await;
     let list = c.v1().list_interviews().posting_id(&posting).limit(100);
     let stored: Vec<_> = list.stream().try_collect().await.expect("list");
+    assert_eq!(stored.len(), distinct.len(), "each interview listed once");
     let stored: HashSet<&String> = stored.iter().map(|i| &i.interview_id).collect();
     assert_eq!(stored, distinct, "exactly the reported interviews exist");
 }
@@ -181,7 +182,7 @@ async fn ten_thousand_v2_rows_through_faults_send_each_chunk_once() {
 #[tokio::test]
 async fn rows_are_checked_before_sending_and_name_row_and_field() {
     let one = json!({"object": "candidate", "interview_id": "I0", "interview_url": "u"});
-    let server = Recorder::start(Reply::json(201, json!({ "data": [one] }))).await;
+    let server = Recorder::start(Reply::json(201, json!({ "data": [one, one] }))).await;
     let many_keys = (0..51).fold(Candidate::new("M", "m@x.io"), |c, i| {
         c.metadata(format!("k{i}"), "v")
     });
@@ -205,6 +206,10 @@ async fn rows_are_checked_before_sending_and_name_row_and_field() {
             Some("metadata"),
         ),
         (many_keys, Some("metadata")),
+        (
+            Candidate::new("Ok2", "ok2@x.io").data("source", "referral"),
+            None,
+        ),
     ];
     let (rows, fields): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
     let report = client(&server.url()).ingest().v2("P").run(rows).await;
@@ -221,7 +226,7 @@ async fn rows_are_checked_before_sending_and_name_row_and_field() {
     let sent = server.single().json();
     assert_eq!(
         sent["data"].as_array().map(Vec::len),
-        Some(1),
+        Some(2),
         "invalid rows are never sent"
     );
 }
