@@ -176,13 +176,9 @@ async fn serve(
         let mut script = script.lock().expect("lock");
         (*script)(n, &request)
     };
+    let mut head = format!("HTTP/1.1 {} Hostile\r\n", act_status(&act));
     match act {
-        Act::Answer {
-            status,
-            headers,
-            body,
-        } => {
-            let mut head = status_line(status);
+        Act::Answer { headers, body, .. } => {
             head.push_str(&format!("content-length: {}\r\n", body.len()));
             if !headers
                 .iter()
@@ -193,21 +189,20 @@ async fn serve(
             for (k, v) in headers {
                 head.push_str(&format!("{k}: {v}\r\n"));
             }
-            head.push_str("connection: close\r\n\r\n");
-            stream.write_all(head.as_bytes()).await?;
+            stream
+                .write_all(format!("{head}connection: close\r\n\r\n").as_bytes())
+                .await?;
             stream.write_all(&body).await?;
             stream.shutdown().await?;
         }
-        Act::Endless { status } => {
-            let mut head = status_line(status);
-            head.push_str(
-                "content-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
-            );
-            stream.write_all(head.as_bytes()).await?;
-            let chunk = vec![b' '; 64 * 1024];
+        Act::Endless { .. } => {
+            head.push_str("content-type: application/json\r\ntransfer-encoding: chunked\r\n");
+            stream
+                .write_all(format!("{head}connection: close\r\n\r\n").as_bytes())
+                .await?;
             let frame = [
-                format!("{:x}\r\n", chunk.len()).into_bytes(),
-                chunk,
+                format!("{:x}\r\n", 64 * 1024).into_bytes(),
+                vec![b' '; 64 * 1024],
                 b"\r\n".to_vec(),
             ]
             .concat();
@@ -216,31 +211,27 @@ async fn serve(
                 stream.write_all(&frame).await?;
             }
         }
-        Act::CutShort {
-            status,
-            declared,
-            body,
-        } => {
-            let mut head = status_line(status);
+        Act::CutShort { declared, body, .. } => {
             head.push_str(&format!(
                 "content-type: application/json\r\ncontent-length: {declared}\r\n\r\n"
             ));
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(&body).await?;
+            // The connection ends before the declared length: the client sees the body cut short.
             stream.flush().await?;
-            // The connection ends before the declared length: the client
-            // sees the body cut short.
-            drop(stream);
         }
-        Act::Silent => {
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-        }
+        Act::Silent => tokio::time::sleep(Duration::from_secs(3600)).await,
     }
     Ok(())
 }
 
-fn status_line(status: u16) -> String {
-    format!("HTTP/1.1 {status} Hostile\r\n")
+fn act_status(act: &Act) -> u16 {
+    match act {
+        Act::Answer { status, .. } | Act::Endless { status } | Act::CutShort { status, .. } => {
+            *status
+        }
+        Act::Silent => 0,
+    }
 }
 
 /// Reads one request: head up to the blank line, then `Content-Length` bytes.
