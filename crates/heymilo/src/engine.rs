@@ -23,12 +23,14 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::rate_limit::RateLimiter;
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, PERMIT_NOTICE, RetryPolicy, Wait, WaitObserver, WaitReason};
 
 /// What every clone of a client shares: the key and the limiter.
 pub(crate) struct Shared {
     pub(crate) key: SecretString,
     pub(crate) limiter: Arc<dyn RateLimiter>,
+    /// Told of the waits below (`ClientBuilder::on_wait`).
+    pub(crate) on_wait: Option<WaitObserver>,
 }
 
 /// The request engine of a [`Client`](crate::Client): shared state plus the
@@ -233,6 +235,16 @@ impl<'a> Resends<'a> {
             ?disposition,
             "sending again"
         );
+        if let Some(observe) = &self.transport.shared.on_wait {
+            observe(Wait {
+                reason: match disposition {
+                    Disposition::Throttled => WaitReason::RateLimited,
+                    _ => WaitReason::Retry,
+                },
+                left: Some(delay),
+                retry: self.attempt + 1,
+            });
+        }
         tokio::time::sleep(delay).await;
         if from_api && let Err(refusal) = self.transport.permit().await {
             tracing::warn!(
@@ -318,7 +330,20 @@ impl Engine {
 
     /// Waits for a rate-limit permit, at most the request's timeout.
     pub(crate) async fn permit(&self) -> Result<(), Refusal> {
-        let acquire = self.shared.limiter.acquire();
+        let acquire = async {
+            let mut acquire = self.shared.limiter.acquire();
+            if let Some(observe) = &self.shared.on_wait {
+                tokio::select! {
+                    granted = &mut acquire => return granted,
+                    () = tokio::time::sleep(PERMIT_NOTICE) => observe(Wait {
+                        reason: WaitReason::Permit,
+                        left: None,
+                        retry: 0,
+                    }),
+                }
+            }
+            acquire.await
+        };
         let result = match self.timeout {
             Some(limit) => tokio::time::timeout(limit, acquire)
                 .await
