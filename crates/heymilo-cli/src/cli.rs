@@ -33,11 +33,11 @@ Environment:
   HEYMILO_V2_URL    v2 base URL (--v2-url), default https://api.heymilo.ai
 
 Exit codes:
-  0  success
-  2  usage error: bad flags or arguments, no API key, a request refused before sending
-  3  API error: HeyMilo answered 4xx/5xx (wrong key, not found, invalid, rate limited, failed)
-  4  network error: HeyMilo could not be reached or did not answer in time
-  5  local error: a file cannot be read or written, an invalid input row
+  0    success
+  2    usage error: bad flags or arguments, no API key, a request refused before sending
+  3    API error: HeyMilo answered 4xx/5xx (wrong key, not found, invalid, rate limited, failed)
+  4    network error: HeyMilo could not be reached or did not answer in time
+  5    local error: a file cannot be read or written, an invalid input row
   130  interrupted (Ctrl-C)
 
 Learn more:
@@ -390,7 +390,8 @@ Examples:
   $ heymilo webhooks deactivate 5f1c...
 
 Learn more:
-  v2 (the default) and v1 keep separate subscriptions: pass the -g that created one.
+  API v2 by default, v1 with -g v1: a subscription lives in the generation
+  that created it and delivers that generation's events.
   Try one from a shell: `heymilo mock`, subscribe, then `heymilo mock advance INTERVIEW --to completed`.";
 
 /// `heymilo webhooks ...`.
@@ -458,7 +459,7 @@ pub enum InputFormat {
 }
 
 const INGEST_LONG: &str = "\
-Add candidates to a posting and print each one's interview.
+Add candidates to a posting and print each one's interview
 
 One candidate comes from --name and --email (with --phone and --metadata);
 many come from --file, sent in bulk requests through the rate limit, with a
@@ -584,10 +585,9 @@ Examples:
   $ heymilo export 13D77095 --output - | jq length";
 
 const EXPORT_LONG: &str = "\
-Download every interview of a posting to a file, with a progress bar on a
-terminal.
+Download every interview of a posting to a file
 
-The file appears only once complete: the data goes to FILE.part first and is
+A progress bar shows on a terminal. The file appears only once complete: the data goes to FILE.part first and is
 renamed at the end (removed on failure or Ctrl-C). The summary (path, kind,
 bytes, records, export job) is printed in --format; with `--output -` the
 data goes to stdout and the summary to stderr.
@@ -612,10 +612,13 @@ pub struct ExportArgs {
 }
 
 const MOCK_LONG: &str = "\
-Run heymilo-mock, a local stateful HeyMilo serving both generations (v1 at the
-root, v2 under /api/v2) from seeded data, until Ctrl-C. It prints its URL, its
-key, a line of exports for another shell, and its postings. It takes the same
-flags as the heymilo-mock binary (key, seed, sizes, latency, faults).
+Run a local HeyMilo (heymilo-mock), or move its interviews on
+
+`heymilo mock` runs heymilo-mock, a local stateful HeyMilo serving both
+generations (v1 at the root, v2 under /api/v2) from seeded data, until
+Ctrl-C. It prints its URL, its key, a line of exports for another shell, and
+its postings. It takes the same flags as the heymilo-mock binary (key, seed,
+sizes, latency, faults).
 
 `heymilo mock advance INTERVIEW --to started|completed|report` moves an
 interview of a running mock on and delivers the matching webhooks, like a
@@ -650,6 +653,8 @@ pub struct MockCmd {
 #[derive(Debug, Subcommand)]
 pub enum MockSub {
     /// Move an interview of a running mock on and deliver its webhooks
+    ///
+    /// No API generation: it drives the mock's control route, which HeyMilo does not have.
     #[command(after_help = MOCK_EXAMPLES)]
     Advance {
         /// The interview

@@ -180,7 +180,9 @@ impl Output {
             if self.written == 0 {
                 self.check_fields(&value)?;
             }
-            value = self.project(&value);
+            if self.style.format != Format::Table {
+                value = self.project(&value);
+            }
         }
         self.written += 1;
         if self.style.format == Format::Jsonl {
@@ -299,13 +301,15 @@ fn io_of(e: serde_json::Error) -> anyhow::Error {
     }
 }
 
+/// The narrowest a text column gets before times are cut too.
+const MIN_TEXT: usize = 8;
 /// The narrowest a cut column gets.
 const MIN_CUT: usize = 3;
 
 /// The table of `items`: a list as a header row and a row per item, one
 /// item as a row per column; no borders, columns two spaces apart. Past the
-/// width, the widest columns are cut first, with an ellipsis (times are never
-/// cut); widths count display columns, not chars.
+/// width, the widest text columns are cut first, with an ellipsis (times
+/// only when that is not enough); widths count display columns, not chars.
 pub fn render(style: &Style, shape: Shape, columns: &[Column], items: &[Value]) -> String {
     use comfy_table::{ColumnConstraint, ContentArrangement, Row, Table, Width};
     let (header, rows, fixed): (Option<Vec<String>>, Vec<Vec<String>>, Vec<bool>) = match shape {
@@ -340,11 +344,16 @@ pub fn render(style: &Style, shape: Shape, columns: &[Column], items: &[Value]) 
     }
     if let Some(width) = style.width {
         let budget = usize::from(width).saturating_sub(2 * fixed.len().saturating_sub(1));
+        // Text first, down to MIN_TEXT; then anything, times too, down to MIN_CUT.
         while widths.iter().sum::<usize>() > budget {
-            let widest = (0..widths.len())
-                .filter(|&i| !fixed[i] && widths[i] > MIN_CUT)
-                .max_by_key(|&i| widths[i]);
-            let Some(i) = widest else { break };
+            let widest = |floor: usize, any: bool| {
+                (0..widths.len())
+                    .filter(|&i| (any || !fixed[i]) && widths[i] > floor)
+                    .max_by_key(|&i| widths[i])
+            };
+            let Some(i) = widest(MIN_TEXT, false).or_else(|| widest(MIN_CUT, true)) else {
+                break;
+            };
             widths[i] -= 1;
         }
     }

@@ -14,6 +14,9 @@ use crate::output::{Output, Shape, Style, text};
 /// The mock `advance` talks to when no URL is set.
 const LOCAL_MOCK: &str = "http://127.0.0.1:4010";
 
+/// The key the mock accepts unless given one.
+const DEFAULT_KEY: &str = "hm_mock_key";
+
 /// Runs `heymilo mock ...`.
 pub async fn run(global: &Global, cmd: MockCmd) -> anyhow::Result<()> {
     match cmd.command {
@@ -23,7 +26,14 @@ pub async fn run(global: &Global, cmd: MockCmd) -> anyhow::Result<()> {
 }
 
 /// Runs the mock until Ctrl-C, after printing its URL and key.
-async fn serve(args: heymilo_mock::cli::ServeArgs) -> anyhow::Result<()> {
+async fn serve(mut args: heymilo_mock::cli::ServeArgs) -> anyhow::Result<()> {
+    // `--api-key` is shared with the global flag, which also reads
+    // HEYMILO_API_KEY: the mock takes only keys given on its command line,
+    // never a real key from the environment (it prints its key).
+    let given = std::env::args().any(|a| a == "--api-key" || a.starts_with("--api-key="));
+    if !given {
+        args.api_keys = vec![DEFAULT_KEY.to_owned()];
+    }
     let config = args.config().map_err(CliError::Usage)?;
     let addr = config.addr;
     let mock = MockServer::start(config)
