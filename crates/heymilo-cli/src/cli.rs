@@ -63,6 +63,7 @@ pub struct Cli {
 
 /// Settings every command that calls HeyMilo shares.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The workspace's API key
     #[arg(
@@ -70,63 +71,29 @@ pub struct Global {
         global = true,
         env = "HEYMILO_API_KEY",
         hide_env_values = true,
-        value_name = "KEY",
-        help_heading = "Global options"
+        value_name = "KEY"
     )]
     pub api_key: Option<String>,
     /// Base URL of one host serving both generations (v1 at the root, v2 under /api/v2)
-    #[arg(
-        long,
-        global = true,
-        env = "HEYMILO_BASE_URL",
-        hide_env_values = true,
-        value_name = "URL",
-        help_heading = "Global options"
-    )]
+    #[arg(long, global = true, env = "HEYMILO_BASE_URL", hide_env_values = true)]
     pub base_url: Option<String>,
     /// Base URL of API v1, over --base-url [default: https://api.heymilo.network]
-    #[arg(
-        long,
-        global = true,
-        env = "HEYMILO_V1_URL",
-        hide_env_values = true,
-        value_name = "URL",
-        help_heading = "Global options"
-    )]
+    #[arg(long, global = true, env = "HEYMILO_V1_URL", hide_env_values = true)]
     pub v1_url: Option<String>,
     /// Base URL of API v2, over --base-url [default: https://api.heymilo.ai]
-    #[arg(
-        long,
-        global = true,
-        env = "HEYMILO_V2_URL",
-        hide_env_values = true,
-        value_name = "URL",
-        help_heading = "Global options"
-    )]
+    #[arg(long, global = true, env = "HEYMILO_V2_URL", hide_env_values = true)]
     pub v2_url: Option<String>,
     /// Output format [default: table on a terminal, jsonl otherwise]
-    #[arg(
-        long,
-        short = 'F',
-        global = true,
-        value_enum,
-        help_heading = "Global options"
-    )]
+    #[arg(long, short = 'F', global = true, value_enum)]
     pub format: Option<Format>,
     /// Only these fields, in this order (json, jsonl and table)
-    #[arg(
-        long,
-        global = true,
-        value_name = "A,B,C",
-        value_delimiter = ',',
-        help_heading = "Global options"
-    )]
+    #[arg(long, global = true, value_name = "A,B,C", value_delimiter = ',')]
     pub fields: Vec<String>,
     /// Tables: show every cell whole, however wide the terminal
-    #[arg(long, global = true, help_heading = "Global options")]
+    #[arg(long, global = true)]
     pub wide: bool,
     /// Tables: leave out the header row
-    #[arg(long, global = true, help_heading = "Global options")]
+    #[arg(long, global = true)]
     pub no_headers: bool,
     /// Seconds to wait for each request
     #[arg(
@@ -134,30 +101,17 @@ pub struct Global {
         global = true,
         default_value_t = 60,
         value_name = "SECONDS",
-        value_parser = count(1, u64::MAX),
-        help_heading = "Global options"
+        value_parser = count(1, u64::MAX)
     )]
     pub timeout: u64,
     /// Retries after a failed request (connection, timeout, 429, 5xx)
-    #[arg(
-        long,
-        global = true,
-        default_value_t = 2,
-        value_name = "N",
-        help_heading = "Global options"
-    )]
+    #[arg(long, global = true, default_value_t = 2, value_name = "N")]
     pub max_retries: u32,
     /// Nothing on stderr but errors: no progress, waits or hints
-    #[arg(
-        long,
-        short,
-        global = true,
-        conflicts_with = "verbose",
-        help_heading = "Global options"
-    )]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Log each request and retry to stderr
-    #[arg(long, short, global = true, help_heading = "Global options")]
+    #[arg(long, short, global = true)]
     pub verbose: bool,
 }
 

@@ -1,16 +1,19 @@
 //! The `heymilo` binary against heymilo-mock, started in-process: its URL
 //! and key reach the binary through the environment, as a user's would
-//! (`HEYMILO_BASE_URL` alone: one host serves both generations).
+//! (`HEYMILO_BASE_URL` alone: one host serves both generations). Command
+//! lines are written as one string, split at spaces.
 
-use std::path::PathBuf;
-use std::process::{Child, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use futures::TryStreamExt as _;
 use heymilo::Paginate as _;
 use heymilo_mock::{Config, FaultRule, MockServer};
-use serde_json::Value;
+use serde_json::{Value, json};
+
+/// The seed's first posting, for fault routes set before the mock starts.
+const P: &str = "2838DAF6";
 
 /// A mock serving on its own runtime while the test thread runs the binary.
 struct Mock {
@@ -19,17 +22,55 @@ struct Mock {
     dir: tempfile::TempDir,
 }
 
-impl Mock {
-    fn start(candidates_per_posting: usize) -> Mock {
-        Mock::with_faults(candidates_per_posting, Vec::new())
+/// How a run of the binary ended: exit code, stdout, stderr.
+#[derive(Debug)]
+struct Ran {
+    code: i32,
+    out: String,
+    err: String,
+}
+
+impl Ran {
+    fn of(output: Output) -> Ran {
+        let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+        let code = output.status.code().unwrap_or(-1);
+        Ran {
+            code,
+            out: text(output.stdout),
+            err: text(output.stderr),
+        }
     }
 
-    fn with_faults(candidates_per_posting: usize, faults: Vec<FaultRule>) -> Mock {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+    /// Asserts the exit code and that stderr says each of `says`.
+    fn expect(self, code: i32, says: &[&str]) -> Ran {
+        assert_eq!(self.code, code, "{self:?}");
+        for s in says {
+            assert!(self.err.contains(s), "stderr lacks {s:?}: {self:?}");
+        }
+        self
+    }
+
+    /// Stdout as JSON Lines.
+    fn jsonl(&self) -> Vec<Value> {
+        self.out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    }
+
+    /// Stdout as JSON.
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.out).unwrap_or_else(|e| panic!("{e}: {self:?}"))
+    }
+}
+
+impl Mock {
+    fn start(candidates_per_posting: usize, faults: &[Value]) -> Mock {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let faults = faults
+            .iter()
+            .map(|f| serde_json::from_value(f.clone()).expect("rule"));
+        let faults: Vec<FaultRule> = faults.collect();
         let config = Config {
             candidates_per_posting,
             rate_limit: 100_000,
@@ -37,768 +78,450 @@ impl Mock {
             ..Config::default()
         };
         let server = runtime.block_on(MockServer::start(config)).expect("mock");
-        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(server.postings()[0].0, P);
         Mock {
             server,
             runtime,
-            dir,
+            dir: tempfile::tempdir().expect("tempdir"),
         }
     }
 
-    fn url(&self) -> &str {
-        self.server.base_url()
-    }
-
-    /// The first posting's id and url key.
-    fn posting(&self) -> (String, String) {
-        self.server.postings()[0].clone()
-    }
-
-    /// `heymilo` pointed at this mock through the environment.
-    fn heymilo(&self) -> Command {
-        let mut cmd = heymilo();
+    /// `heymilo ARGS` pointed at this mock through the environment.
+    fn cmd(&self, args: &str) -> Command {
+        let mut cmd = heymilo(args);
         cmd.env("HEYMILO_API_KEY", self.server.api_key())
             .env("HEYMILO_BASE_URL", self.url());
         cmd
     }
 
-    /// `args` run against the mock: exit code, stdout, stderr.
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        run(self.heymilo().args(args))
+    fn run(&self, args: &str) -> Ran {
+        Ran::of(self.cmd(args).output().expect("runs"))
     }
 
-    /// The same, spawned (for signals and pipes).
-    fn spawn(&self, args: &[&str], stdout: Stdio) -> Child {
-        std::process::Command::new(env!("CARGO_BIN_EXE_heymilo"))
-            .env("HEYMILO_API_KEY", self.server.api_key())
-            .env("HEYMILO_BASE_URL", self.url())
-            .args(args)
+    /// Runs, expecting success.
+    fn ok(&self, args: &str) -> Ran {
+        self.run(args).expect(0, &[])
+    }
+
+    /// Spawned with stdout as asked and stderr piped (for signals and pipes).
+    fn spawn(&self, args: &str, stdout: Stdio) -> Child {
+        self.cmd(args)
             .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn")
     }
 
-    /// A file of the test's directory, written.
-    fn file(&self, name: &str, text: &str) -> String {
+    fn url(&self) -> &str {
+        self.server.base_url()
+    }
+
+    /// A path in the test's directory, written when `text` is given.
+    fn file(&self, name: &str, text: Option<&str>) -> String {
         let path = self.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
+        if let Some(text) = text {
+            std::fs::write(&path, text).expect("write");
+        }
         path.display().to_string()
     }
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// Every candidate id of a posting, read with the SDK.
-    fn candidate_ids(&self, posting: &str) -> Vec<String> {
-        let client = heymilo::Client::builder()
-            .api_key(self.server.api_key())
+    /// Every candidate id of the posting, read with the SDK.
+    fn candidate_ids(&self) -> Vec<String> {
+        let client = heymilo::Client::builder().api_key(self.server.api_key());
+        let client = client
             .v1_base_url(self.url())
             .v2_base_url(self.url())
-            .build()
-            .expect("client");
-        let request = client.v2().list_candidates().posting_id(posting).limit(100);
-        let ids = request.stream().map_ok(|c| c.interview_id).try_collect();
+            .build();
+        let client = client.expect("client");
+        let list = client.v2().list_candidates().posting_id(P).limit(100);
+        let ids = list.stream().map_ok(|c| c.interview_id).try_collect();
         self.runtime.block_on(ids).expect("candidates")
     }
 }
 
 /// The binary with none of the user's settings.
-fn heymilo() -> Command {
+fn heymilo(args: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_heymilo"));
     for var in [
         "HEYMILO_API_KEY",
         "HEYMILO_BASE_URL",
         "HEYMILO_V1_URL",
         "HEYMILO_V2_URL",
-        "HEYMILO_REDIS_URL",
-        "COLUMNS",
-        "RUST_LOG",
     ] {
         cmd.env_remove(var);
     }
-    cmd.env("NO_COLOR", "1");
+    cmd.env_remove("COLUMNS")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd.args(args.split(' ').filter(|a| !a.is_empty()));
     cmd
 }
 
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().expect("runs");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).expect("file")
 }
 
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-/// Sends SIGINT, as Ctrl-C does, once `ready` holds; then the exit code and stderr.
-fn interrupt(child: Child, ready: impl Fn() -> bool) -> (i32, String) {
+/// Sends SIGINT, as Ctrl-C does, once `ready` holds; then how it ended.
+fn interrupt(child: Child, ready: impl Fn() -> bool) -> Ran {
     while !ready() {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let pid = child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
         .status();
-    assert!(sent.expect("kill").success());
-    let out = child.wait_with_output().expect("exits");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out.status.code().unwrap_or(-1), err)
+    assert!(kill.expect("kill").success());
+    Ran::of(child.wait_with_output().expect("exits"))
 }
 
 #[test]
-fn candidates_all_jsonl_writes_every_candidate_exactly_once() {
-    let mock = Mock::start(237);
-    let (posting, _) = mock.posting();
-    let list = ["candidates", "list", &posting];
-    let (code, out, _) = mock.run(&[&list[..], &["--all", "--page-size", "25"]].concat());
-    assert_eq!(code, 0);
-    let ids: Vec<String> = out
-        .lines()
-        .map(|l| json(l)["interview_id"].as_str().expect("id").into())
-        .collect();
-    assert_eq!(
-        ids,
-        mock.candidate_ids(&posting),
-        "every candidate once, in order"
-    );
-    assert_eq!(ids.len(), 237);
-    // --limit stops early and says so; --quiet keeps the hint off stderr.
-    for (args, lines, hint) in [
-        (
-            &["--limit", "130"][..],
-            130,
-            "showing 130 of 237; use --all for every one",
-        ),
-        (&["-L", "5", "--quiet"], 5, ""),
-    ] {
-        let (code, out, err) = mock.run(&[&list[..], args].concat());
-        assert_eq!((code, out.lines().count()), (0, lines), "{args:?}");
-        assert_eq!(err.trim(), hint, "{args:?}");
-    }
-}
-
-#[test]
-fn tables_fit_show_url_keys_and_take_fields() {
-    let mock = Mock::start(3);
-    let (code, out, _) = mock.run(&["postings", "--format", "table"]);
-    assert_eq!(code, 0);
-    insta::assert_snapshot!("postings_table", out);
-    let (_, key) = mock.posting();
-    assert!(out.contains(&key), "the url key v1 ingest takes: {out}");
-    // `postings list` is the same command.
-    assert_eq!(mock.run(&["postings", "list", "-F", "table"]).1, out);
-    for (columns, args, check) in [
-        ("40", &["--no-headers"][..], "no header row"),
-        ("40", &[], "fits 40 columns"),
-        ("40", &["--wide"], "is whole"),
-        (
-            "",
-            &["--fields", "id,urls.ingestion_url_key"],
-            "two columns",
-        ),
-    ] {
-        let mut cmd = mock.heymilo();
-        let (code, table, _) = run(cmd
-            .env("COLUMNS", columns)
-            .args(["postings", "-F", "table"])
-            .args(args));
-        assert_eq!(code, 0, "{check}");
-        let widest = table.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-        match check {
-            "no header row" => assert!(!table.contains("POSTING") && table.lines().count() == 3),
-            "fits 40 columns" => assert!(widest <= 40 && table.contains('…'), "{table}"),
-            "is whole" => assert_eq!(table, out),
-            _ => assert!(table.starts_with("ID ") && table.contains(&key), "{table}"),
-        }
-    }
-    let (code, out, _) = mock.run(&["postings", "-L", "1", "--fields", "id,title", "-F", "jsonl"]);
-    let keys: Vec<String> = json(&out)
-        .as_object()
-        .expect("object")
-        .keys()
-        .cloned()
-        .collect();
-    assert_eq!((code, keys), (0, vec!["id".into(), "title".into()]));
-}
-
-#[test]
-fn ingest_a_csv_file_with_one_result_per_row() {
-    let mock = Mock::start(0);
-    let (posting, _) = mock.posting();
-    let people = mock.file(
-        "people.csv",
-        "name,email,phone_number,external_id\nJane Doe,jane@example.com,+12065551234,c-001\n\
-         Li Wei,li.wei@example.com,,c-002\nAmara Okafor,amara@example.com,+442071838750,c-003\n",
-    );
-    let results = mock.path("results.csv").display().to_string();
-    let args = [
-        "ingest",
-        &posting,
-        "--file",
-        &people,
-        "--results",
-        &results,
-        "--chunk-size",
-        "2",
-    ];
-    let (code, out, err) = mock.run(&args);
-    assert_eq!((code, out.as_str()), (0, ""), "{err}");
-    assert!(err.contains("3 of 3 rows ingested"), "{err}");
-    let written = std::fs::read_to_string(&results).expect("results");
-    let rows: Vec<Vec<String>> = written
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').map(Into::into).collect())
-        .collect();
-    assert_eq!(
-        written.lines().next(),
-        Some("row,name,email,status,interview_id,interview_link,field,error")
-    );
-    for (i, row) in rows.iter().enumerate() {
-        assert_eq!(
-            (row[0].as_str(), row[3].as_str()),
-            (&*(i + 1).to_string(), "ingested")
-        );
-    }
-    assert_eq!(mock.candidate_ids(&posting).len(), 3, "each once");
-}
-
-#[test]
-fn invalid_rows_name_row_line_and_field_in_lf_and_crlf_files() {
-    let mock = Mock::start(0);
-    let (posting, _) = mock.posting();
-    // Row 3 of the data sits on line 5: after the header and a blank line.
-    let body = [
-        "name,email",
-        "A,a@example.com",
-        "",
-        "B,b@example.com",
-        "C,c-at-example.com",
-        "",
-    ];
-    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
-        let people = mock.file(name, &body.join(end));
-        let (code, _, err) = mock.run(&["ingest", &posting, "--file", &people]);
-        assert_eq!(code, 5, "{name}: {err}");
-        assert!(
-            err.contains("row 3 (line 5), field email") && err.contains("nothing was sent"),
-            "{name}: {err}"
-        );
-        assert_eq!(err.lines().count(), 1, "{err}");
-    }
-    let broken = mock.file("broken.csv", "name,email\r\nA,a@example.com,extra\r\n");
-    let missing = mock.path("missing.csv").display().to_string();
-    for (file, says) in [(broken, "row 1 (line 2)"), (missing, "cannot open")] {
-        let (code, _, err) = mock.run(&["ingest", &posting, "--file", &file]);
-        assert!(code == 5 && err.contains(says), "{err}");
-    }
-    let jsonl = mock.file(
-        "people.jsonl",
-        "{\"name\": \"Jane\", \"email\": \"jane@example.com\"}\n\n{\"name\": \"N\", \"email\": \"np@example.com\", \"phone_number\": \"2065551234\"}\n",
-    );
-    let (code, out, err) = mock.run(&[
-        "ingest",
-        &posting,
-        "--skip-invalid",
-        "-F",
-        "json",
-        "--file",
-        &jsonl,
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let statuses: Vec<Value> = json(&out)
-        .as_array()
-        .expect("array")
+fn lists_page_fit_the_width_take_fields_and_say_when_cut() {
+    let mock = Mock::start(237, &[]);
+    let listed = mock
+        .ok(&format!("candidates list {P} --all --page-size 25"))
+        .jsonl();
+    let ids: Vec<&str> = listed
         .iter()
-        .map(|r| r["status"].clone())
+        .flat_map(|c| c["interview_id"].as_str())
         .collect();
-    assert_eq!(statuses, ["ingested", "invalid"]);
-    assert!(
-        err.contains("warning: ") && err.contains("row 2 (line 3), field phone_number"),
-        "{err}"
-    );
-    assert!(
-        mock.candidate_ids(&posting).len() == 1,
-        "nothing was sent twice"
-    );
+    assert_eq!(ids, mock.candidate_ids(), "every candidate once, in order");
+    for (args, count, hint) in [
+        ("-L 130", 130, "showing 130 of 237; use --all for every one"),
+        ("-L 5 --quiet", 5, ""),
+    ] {
+        let r = mock.ok(&format!("candidates list {P} {args}"));
+        assert_eq!(
+            (r.out.lines().count(), r.err.trim()),
+            (count, hint),
+            "{args}"
+        );
+    }
+    let table = mock.run("postings -F table").out;
+    insta::assert_snapshot!("postings_table", table);
+    assert_eq!(mock.run("postings list -F table").out, table);
+    for (columns, args, check) in [
+        ("40", "--no-headers", "no header"),
+        ("40", "", "fits 40"),
+        ("40", "--wide", "whole"),
+        ("", "--fields id,urls.ingestion_url_key", "id and url key"),
+    ] {
+        let mut cmd = mock.cmd(&format!("postings -F table {args}"));
+        let r = Ran::of(cmd.env("COLUMNS", columns).output().expect("runs"));
+        let widest = r.out.lines().map(|l| l.chars().count()).max();
+        let ok = match check {
+            "no header" => r.out.lines().count() == 3 && !r.out.contains("POSTING"),
+            "fits 40" => widest <= Some(40) && r.out.contains('…'),
+            "whole" => r.out == table,
+            _ => r.out.starts_with("ID ") && r.out.contains("backend-engineer-2838"),
+        };
+        assert!(ok && r.code == 0, "{check}: {r:?}");
+    }
+    let r = mock.ok("postings -L 1 --fields id,title -F jsonl");
+    let fields = r.out.starts_with("{\"id\":\"") && r.out.contains("\",\"title\":\"");
+    assert!(fields && r.out.matches("\":").count() == 2, "{r:?}");
 }
 
 #[test]
-fn ingest_counts_every_row_not_ingested() {
-    let (posting, route) = ("2838DAF6", "/api/v2/postings/2838DAF6/candidates");
-    let fault = FaultRule {
-        route: Some(route.into()),
-        error_rate: 1.0,
-        ..FaultRule::default()
-    };
-    let mock = Mock::with_faults(0, vec![fault]);
-    assert_eq!(mock.posting().0, posting, "the seed's first posting");
-    let rows = "name,email\nA,a@example.com\nB,bad\nC,c@example.com\nD,d@example.com\nE,also-bad\n";
-    let people = mock.file("people.csv", rows);
-    let (code, _, err) = mock.run(&[
-        "ingest",
-        posting,
-        "--file",
-        &people,
-        "--skip-invalid",
-        "--max-retries",
-        "0",
-        "--chunk-size",
-        "2",
-    ]);
-    assert_eq!(code, 3, "{err}");
-    assert!(
-        err.contains("error: 5 of 5 rows were not ingested: 3 failed at HeyMilo")
-            && err.contains("2 invalid"),
-        "{err}"
-    );
+fn ingest_numbers_rows_and_lines_in_lf_and_crlf_files_and_counts_every_row() {
+    let route = format!("/api/v2/postings/{P}/candidates");
+    let mock = Mock::start(0, &[json!({"route": route, "error_rate": 1.0})]);
+    // Row 3 of the data sits on line 5: after the header and a blank line.
+    let rows = "name,email|A,a@example.com||B,b@example.com|C,c-at-x.io|";
+    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+        let file = mock.file(name, Some(&rows.replace('|', end)));
+        let r = mock.run(&format!("ingest {P} --file {file}"));
+        let r = r.expect(
+            5,
+            &["error: ", "row 3 (line 5), field email", "nothing was sent"],
+        );
+        assert_eq!(r.err.lines().count(), 1, "{r:?}");
+    }
+    for (name, text, says) in [
+        (
+            "broken.csv",
+            Some("name,email\r\nA,a@example.com,x\r\n"),
+            "row 1 (line 2)",
+        ),
+        ("missing.csv", None, "cannot open"),
+    ] {
+        let file = mock.file(name, text);
+        mock.run(&format!("ingest {P} --file {file}"))
+            .expect(5, &[says]);
+    }
+    // Every request fails: the invalid row counts among those not ingested.
+    let crlf = mock.file("crlf.csv", None);
+    let r = mock.run(&format!(
+        "ingest {P} --file {crlf} --skip-invalid --max-retries 0"
+    ));
+    let warning = format!("warning: {crlf}: row 3 (line 5), field email");
+    let not = "error: 3 of 3 rows were not ingested: 2 failed at HeyMilo";
+    r.expect(3, &[&warning, not, ", 1 invalid"]);
+}
+
+#[test]
+fn ingest_from_flags_or_a_jsonl_file_with_a_results_file() {
+    let mock = Mock::start(0, &[]);
+    let one = format!("ingest {P} --name Jane --email jane@example.com -F json");
+    assert_eq!(mock.ok(&one).json()["status"], "ingested");
+    let r = mock.run(&format!("{one} --phone 12345"));
+    r.expect(2, &["--phone"]);
+    let people = "{\"name\": \"Li\", \"email\": \"li@example.com\"}\n\n\
+                  {\"name\": \"N\", \"email\": \"n@x.io\", \"phone\": \"1\"}\n";
+    let (people, results) = (mock.file("p.jsonl", Some(people)), mock.file("r.csv", None));
+    let r = mock.run(&format!(
+        "ingest {P} --file {people} --skip-invalid --results {results}"
+    ));
+    r.expect(0, &["1 of 2 rows ingested", "row 2 (line 3), field phone"]);
+    let text = read(&results);
+    let statuses: Vec<_> = text.lines().flat_map(|l| l.split(',').nth(3)).collect();
+    assert_eq!(statuses, ["status", "ingested", "invalid"]);
+    assert_eq!(mock.candidate_ids().len(), 2, "each once");
 }
 
 #[test]
 fn ctrl_c_during_ingest_writes_results_and_resumes_without_duplicates() {
-    let (posting, route) = ("2838DAF6", "/api/v2/postings/2838DAF6/candidates");
-    let slow = FaultRule {
-        route: Some(route.into()),
-        latency_ms: 300,
-        ..FaultRule::default()
-    };
-    let mock = Mock::with_faults(0, vec![slow]);
-    let rows: String = (0..30)
-        .map(|i| format!("P{i},p{i}@example.com\n"))
-        .collect();
-    let people = mock.file("people.csv", &format!("name,email\n{rows}"));
-    let results = mock.path("results.csv").display().to_string();
-    let args = [
-        "ingest",
-        posting,
-        "--file",
-        &people,
-        "--chunk-size",
-        "1",
-        "--concurrency",
-        "1",
-    ];
-    let child = mock.spawn(
-        &[&args[..], &["--results", &results]].concat(),
-        Stdio::null(),
+    let route = format!("/api/v2/postings/{P}/candidates");
+    let mock = Mock::start(0, &[json!({"route": route, "latency_ms": 300})]);
+    let rows: String = (0..30).map(|i| format!("\nP{i},p{i}@x.io")).collect();
+    let people = mock.file("p.csv", Some(&format!("name,email{rows}")));
+    let results = mock.file("r.csv", None);
+    let args =
+        format!("ingest {P} --file {people} --chunk-size 1 --concurrency 1 --results {results}");
+    let child = mock.spawn(&args, Stdio::null());
+    let r = interrupt(child, || mock.candidate_ids().len() >= 2);
+    let resume = format!("--file {people} --skip-done {results} --results {results}");
+    r.expect(130, &["finishing the requests in flight", &resume]);
+    let (decided, sent) = (
+        read(&results).lines().count() - 1,
+        mock.candidate_ids().len(),
     );
-    let (code, err) = interrupt(child, || mock.candidate_ids(posting).len() >= 2);
-    assert_eq!(code, 130, "{err}");
-    let resume = format!("--skip-done {results} --results {results}");
-    assert!(
-        err.contains("finishing the requests in flight") && err.contains(&resume),
-        "{err}"
-    );
-    let decided = std::fs::read_to_string(&results)
-        .expect("results")
-        .lines()
-        .count()
-        - 1;
-    let sent = mock.candidate_ids(posting).len();
     assert!(
         (2..30).contains(&decided) && decided == sent,
-        "{decided} rows written, {sent} sent: {err}"
+        "{decided}/{sent}"
     );
 
-    let (code, _, err) =
-        mock.run(&[&args[..], &["--skip-done", &results, "--results", &results]].concat());
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains(&format!("skipping {decided} rows already ingested")),
-        "{err}"
-    );
-    assert_eq!(mock.candidate_ids(posting).len(), 30, "every row once");
-    let all = std::fs::read_to_string(&results).expect("results");
-    assert_eq!(all.lines().filter(|l| l.contains(",ingested,")).count(), 30);
+    let r = mock.run(&format!("{args} --skip-done {results}"));
+    r.expect(0, &[&format!("skipping {decided} rows already ingested")]);
+    assert_eq!(mock.candidate_ids().len(), 30, "every row once");
+    assert_eq!(read(&results).matches(",ingested,").count(), 30);
 }
 
 #[test]
-fn export_writes_the_file_counts_records_and_cleans_up() {
-    let slow = FaultRule {
-        route: Some("/interviews/export".into()),
-        latency_ms: 5_000,
-        ..FaultRule::default()
-    };
-    let mock = Mock::with_faults(30, vec![slow]);
-    let (posting, _) = mock.posting();
-    let out = mock.path("candidates.jsonl");
-    let (code, _, err) = mock.run(&[
-        "export",
-        &posting,
-        "--kind",
-        "candidates",
-        "-o",
-        &out.display().to_string(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(
-        std::fs::read_to_string(&out).expect("file").lines().count(),
-        30
-    );
+fn export_counts_records_survives_a_closed_pipe_and_cleans_up_on_ctrl_c() {
+    let slow = json!({"route": "/interviews/export", "latency_ms": 5000});
+    let mock = Mock::start(30, &[slow]);
+    let (path, part) = (mock.file("i.json", None), mock.file("i.json.part", None));
+    let child = mock.spawn(&format!("export {P} -o {path}"), Stdio::null());
+    interrupt(child, || Path::new(&part).exists()).expect(130, &["removed the partial"]);
+    assert!(!Path::new(&part).exists() && !Path::new(&path).exists());
 
-    // Ctrl-C while the export runs: no FILE.part left behind.
-    let path = mock.path("interviews.json");
-    let part = mock.path("interviews.json.part");
-    let child = mock.spawn(
-        &["export", &posting, "-o", &path.display().to_string()],
-        Stdio::null(),
-    );
-    let (code, err) = interrupt(child, || part.exists());
-    assert_eq!(code, 130, "{err}");
-    assert!(
-        !part.exists() && !path.exists() && err.contains("removed the partial"),
-        "{err}"
-    );
-}
-
-#[test]
-fn export_summary_and_a_closed_stdout() {
-    let mock = Mock::start(30);
-    let (posting, _) = mock.posting();
-    let path = mock.path("interviews.json");
-    let (code, out, _) = mock.run(&[
-        "export",
-        &posting,
-        "-F",
-        "json",
-        "-o",
-        &path.display().to_string(),
-    ]);
-    let summary = json(&out);
-    let written: Value = json(&std::fs::read_to_string(&path).expect("file"));
-    // The help's `jq length` is the RECORDS column.
-    assert_eq!((code, summary["records"].as_u64()), (0, Some(30)));
-    assert_eq!(written.as_array().map(Vec::len), Some(30));
-    assert!(summary["job_id"].is_string());
-    let (code, _, _) = mock.run(&[
-        "export",
-        "NOPE",
-        "-o",
-        &mock.path("none.json").display().to_string(),
-    ]);
-    assert!(code == 3 && !mock.path("none.json.part").exists() && !mock.path("none.json").exists());
-
+    let mock = Mock::start(30, &[]);
+    let jsonl = mock.file("c.jsonl", None);
+    for (kind, file) in [("candidates", &jsonl), ("interviews", &path)] {
+        let summary = mock
+            .ok(&format!("export {P} -F json --kind {kind} -o {file}"))
+            .json();
+        let text = read(file);
+        // A file of JSON Lines, or one array: `jq length` and RECORDS agree.
+        let array = serde_json::from_str::<Vec<Value>>(&text);
+        let records = array.map_or(text.lines().count(), |a| a.len());
+        assert_eq!((summary["records"].as_u64(), records), (Some(30), 30));
+    }
+    let none = mock.file("none.json", None);
+    mock.run(&format!("export NOPE -o {none}"))
+        .expect(3, &["404"]);
+    assert!(!Path::new(&format!("{none}.part")).exists());
     // `... | head -1` closes the pipe: no "Broken pipe", exit 0.
     for args in [
-        &["export", &posting, "-o", "-"][..],
-        &["candidates", "list", &posting, "--all"],
+        format!("export {P} -o -"),
+        format!("candidates list {P} --all"),
     ] {
-        let mut child = mock.spawn(args, Stdio::piped());
+        let mut child = mock.spawn(&args, Stdio::piped());
         drop(child.stdout.take());
-        let out = child.wait_with_output().expect("exits");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
-        assert!(!err.contains("ipe"), "{args:?}: {err}");
+        let r = Ran::of(child.wait_with_output().expect("exits"));
+        assert!(r.code == 0 && !r.err.contains("ipe"), "{r:?}");
     }
 }
 
 #[test]
 fn webhooks_round_trip_and_deactivate_twice_in_both_generations() {
-    let mock = Mock::start(1);
-    let (posting, _) = mock.posting();
-    let hook = |args: &[&str]| -> (i32, Value, String) {
-        let (code, out, err) = mock.run(&[&["webhooks"], args, &["-F", "json"]].concat());
-        (code, if code == 0 { json(&out) } else { Value::Null }, err)
-    };
-    for (g, event, method) in [
+    let mock = Mock::start(1, &[]);
+    let cases = [
         ("v2", "interview_completed", "post"),
         ("v1", "report_available", "get"),
-    ] {
+    ];
+    for (g, event, method) in cases {
+        let hooks = |args: &str| mock.ok(&format!("webhooks {args} -g {g} -F json")).json();
         let url = format!("https://hooks.example.com/{g}");
-        let create = [
-            "create",
-            "-g",
-            g,
-            "--posting",
-            &posting,
-            "--url",
-            &url,
-            "--event",
-            event,
-            "--method",
-            method,
-        ];
-        let (_, created, _) = hook(&create);
-        let id = created["webhook_id"].as_str().expect("id").to_owned();
+        let new = format!("create --posting {P} --url {url} --event {event} --method {method}");
+        let created = hooks(&new);
+        let id = created["webhook_id"].as_str().expect("id");
         assert_eq!(
-            (
-                created["generation"].as_str(),
-                created["http_method"].as_str()
-            ),
-            (Some(g), Some(method))
+            [&created["generation"], &created["http_method"]],
+            [g, method]
         );
-        assert_eq!(
-            hook(&["list", "-g", g, "--posting", &posting])
-                .1
-                .as_array()
-                .map(Vec::len),
-            Some(1)
-        );
-        assert_eq!(hook(&["get", &id, "-g", g]).1["url"], url.as_str());
-        for time in ["first", "again"] {
-            let (code, gone, err) = hook(&["deactivate", &id, "-g", g]);
+        assert_eq!(hooks(&format!("list --posting {P}"))[0]["webhook_id"], id);
+        assert_eq!(hooks(&format!("get {id}"))["url"], url);
+        for _ in ["first", "again"] {
             assert_eq!(
-                (code, &gone["is_active"]),
-                (0, &Value::Bool(false)),
-                "{g} {time}: {err}"
+                hooks(&format!("deactivate {id}"))["is_active"],
+                false,
+                "{g}"
             );
         }
     }
-    let v1_unknown = [
-        "create",
-        "-g",
-        "v1",
-        "--posting",
-        &posting,
-        "--url",
-        "https://x.example.com",
-        "--event",
-        "candidate_ingested",
-    ];
-    assert_eq!(hook(&v1_unknown).0, 2, "refused before sending");
-    assert_eq!(hook(&["get", "NOPE"]).0, 3, "HeyMilo's 404");
+    let v1 = format!("webhooks create -g v1 --posting {P} --url https://x.io --event x_y");
+    mock.run(&v1).expect(2, &["x_y"]);
+    mock.run("webhooks get NOPE").expect(3, &["404"]);
 }
 
 #[test]
-fn interviews_move_on_with_mock_advance_and_show_scores() {
-    let mock = Mock::start(2);
-    let (posting, _) = mock.posting();
-    let id = mock.candidate_ids(&posting).remove(0);
+fn mock_advance_moves_an_interview_whose_scores_interviews_get_shows() {
+    let mock = Mock::start(2, &[]);
+    let id = mock.candidate_ids().remove(0);
     for to in ["started", "completed", "report"] {
-        let (code, out, err) = mock.run(&["mock", "advance", &id, "--to", to, "-F", "json"]);
-        assert_eq!(code, 0, "{to}: {err}");
+        let moved = mock
+            .ok(&format!("mock advance {id} --to {to} -F json"))
+            .json();
         assert!(
-            json(&out)["event_type"]
+            moved["event_type"]
                 .as_str()
-                .is_some_and(|e| e.contains(&to[..4])),
-            "{out}"
+                .is_some_and(|e| e.contains(&to[..5]))
         );
     }
-    let (code, table, _) = mock.run(&["interviews", "get", &id, "-F", "table"]);
-    assert_eq!(code, 0);
-    for label in ["CANDIDATE:", "EMAIL:", "STATUS:", "SCORES:", "INTERVIEWED:"] {
-        assert!(
-            table
-                .lines()
-                .any(|l| l.starts_with(label) && l.len() > label.len() + 2),
-            "{label}\n{table}"
-        );
+    let table = mock.ok(&format!("interviews get {id} -F table")).out;
+    for (label, value) in [
+        ("EMAIL:", "@"),
+        ("STATUS:", " completed"),
+        ("SCORES:", " web_"),
+    ] {
+        let shown = table
+            .lines()
+            .any(|l| l.starts_with(label) && l.contains(value));
+        assert!(shown, "{label}\n{table}");
     }
-    assert!(
-        table.contains("completed") && table.contains("web_interview="),
-        "{table}"
-    );
-    let (code, out, _) = mock.run(&["interviews", "data", &id, "-F", "jsonl"]);
-    assert_eq!(
-        (code, json(&out)["interview_id"].as_str()),
-        (0, Some(id.as_str()))
-    );
-    assert_eq!(mock.run(&["interviews", "get", "NOPE"]).0, 3);
-    assert_eq!(
-        mock.run(&["mock", "advance", "NOPE", "--to", "started"]).0,
-        3
-    );
-    let (code, out, _) = mock.run(&["health", "-F", "jsonl"]);
-    insta::assert_snapshot!("health_jsonl", out.replace(mock.url(), "http://[mock]"));
-    assert_eq!(code, 0);
+    let data = mock.ok(&format!("interviews data {id} -F json")).json();
+    assert_eq!(data["interview_id"], id);
+    mock.run("interviews get NOPE").expect(3, &["NOPE"]);
+    mock.run("mock advance NOPE --to started")
+        .expect(3, &["404"]);
+    let health = mock.ok("health -F jsonl").out;
+    insta::assert_snapshot!("health_jsonl", health.replace(mock.url(), "http://[mock]"));
 }
 
 #[test]
 fn a_rate_limit_wait_is_shown_unless_quiet() {
-    let wait = FaultRule {
-        burst_429: 1,
-        retry_after_secs: Some(3),
-        ..FaultRule::default()
-    };
-    for (quiet, shown) in [(&[][..], true), (&["--quiet"], false)] {
-        let mock = Mock::with_faults(1, vec![wait.clone()]);
-        let (code, _, err) = mock.run(&[&["postings"], quiet].concat());
-        assert_eq!(code, 0, "{err}");
+    let line = "waiting 3 s: HeyMilo's rate limit answered 429\n";
+    for (quiet, shown) in [("", line), ("--quiet", "")] {
+        let wait = json!({"burst_429": 1, "retry_after_secs": 3});
         assert_eq!(
-            err.contains("waiting 3 s: HeyMilo's rate limit answered 429"),
-            shown,
-            "{quiet:?}: {err}"
+            Mock::start(1, &[wait]).ok(&format!("postings {quiet}")).err,
+            shown
         );
     }
 }
 
 #[test]
-fn heymilo_mock_takes_heymilo_mocks_flags() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_heymilo"))
-        .env("HEYMILO_API_KEY", "hm_live_NOT_THIS_ONE")
-        .args([
-            "mock",
-            "--port",
-            "0",
-            "--api-key",
-            "k1",
-            "--seed",
-            "7",
-            "--latency-ms",
-            "1",
-            "--error-rate",
-            "0",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut banner = String::new();
-    let mut reader = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-    while !banner.contains("posting ") {
+fn heymilo_mock_takes_heymilo_mocks_flags_but_never_the_users_key() {
+    for (key, shown) in [("--api-key k1", "k1"), ("", "hm_mock_key")] {
+        let mut cmd = heymilo(&format!("mock --port 0 --seed 7 --latency-ms 1 {key}"));
+        cmd.env("HEYMILO_API_KEY", "hm_live_REAL")
+            .stdout(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        let mut banner = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut text = String::new();
+        while !text.contains("posting ") {
+            assert!(std::io::BufRead::read_line(&mut banner, &mut text).expect("read") > 0);
+        }
+        let _ = (child.kill(), child.wait());
+        assert!(text.contains(&format!("api key: {shown}\n")), "{text}");
         assert!(
-            std::io::BufRead::read_line(&mut reader, &mut banner).expect("read") > 0,
-            "{banner}"
+            text.contains("HEYMILO_BASE_URL=") && !text.contains("REAL"),
+            "{text}"
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(
-        banner.contains("api key: k1\n") && banner.contains("HEYMILO_BASE_URL="),
-        "{banner}"
-    );
-    assert!(!banner.contains("NOT_THIS_ONE"));
-    let (code, _, err) = run(heymilo().args(["mock", "--error-rate", "2"]));
-    assert!(code == 2 && err.contains("error_rate"), "{err}");
+    Ran::of(heymilo("mock --error-rate 2").output().expect("runs")).expect(2, &["error_rate"]);
 }
 
 #[test]
-fn bad_input_exits_2_wrong_key_3_unreachable_4() {
-    let mock = Mock::start(1);
+fn bad_input_exits_2_a_wrong_key_3_an_unreachable_host_4() {
+    let mock = Mock::start(1, &[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+    let nowhere = format!("http://127.0.0.1:{}", port.expect("port").port());
     let secret = "hm_live_WRONG_SECRET_0123456789";
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let nowhere = format!("http://127.0.0.1:{port}");
-    for (env, args, code, says) in [
-        (None, &["postings"][..], 2, "no API key"),
-        (None, &["postings", "--bogus"], 2, "--bogus"),
+    let (key, url) = (format!("--api-key {secret}"), mock.url());
+    let off = format!("{key} --max-retries 0");
+    for (args, code, says) in [
+        ("postings", 2, "no API key"),
+        ("postings --bogus", 2, "--bogus"),
+        ("postings --all --limit 3", 2, "cannot be used with"),
+        ("postings -L 0", 2, "must be at least 1"),
         (
-            None,
-            &["postings", "--all", "--limit", "3"],
-            2,
-            "cannot be used with",
-        ),
-        (None, &["postings", "-L", "0"], 2, "must be at least 1"),
-        (
-            None,
-            &["candidates", "list", "P", "--created-after", "yesterday"],
+            "candidates list P --created-after yesterday",
             2,
             "is not a time",
         ),
-        (None, &["ingest", "P"], 2, "--name"),
+        ("ingest P", 2, "--name"),
+        ("completions tcsh", 2, "tcsh"),
+        (&format!("postings {key} --base-url ftp://x.io"), 2, "ftp"),
+        (&format!("postings {key} --base-url {url}"), 3, "401"),
+        (&format!("health {key} --base-url {url}"), 3, "401"),
+        (&format!("postings {off} --base-url {nowhere}"), 4, &nowhere),
         (
-            Some(("HEYMILO_API_KEY", "k")),
-            &["postings", "--base-url", "ftp://example.com"],
-            2,
-            "ftp",
-        ),
-        (
-            Some(("HEYMILO_API_KEY", secret)),
-            &["postings", "--base-url", mock.url()],
-            3,
-            "401",
-        ),
-        (
-            Some(("HEYMILO_API_KEY", secret)),
-            &["health", "--base-url", mock.url()],
-            3,
-            "401",
-        ),
-        (
-            Some(("HEYMILO_API_KEY", secret)),
-            &["postings", "--max-retries", "0", "--base-url", &nowhere],
+            &format!("candidates list X {off} --v2-url {nowhere}"),
             4,
             &nowhere,
         ),
-        (
-            None,
-            &[
-                "--api-key",
-                secret,
-                "candidates",
-                "list",
-                "X",
-                "--v2-url",
-                &nowhere,
-                "--max-retries",
-                "0",
-            ],
-            4,
-            &nowhere,
-        ),
-        (None, &["completions", "tcsh"], 2, "tcsh"),
     ] {
-        let mut cmd = heymilo();
-        if let Some((k, v)) = env {
-            cmd.env(k, v);
-        }
-        let (got, _, err) = run(cmd.args(args));
-        assert_eq!(got, code, "{args:?}: {err}");
-        assert!(
-            err.contains(says) && !err.contains(secret) && !err.contains("18446744073709551615"),
-            "{args:?}: {err}"
-        );
-        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        let r = Ran::of(heymilo(args).output().expect("runs")).expect(code, &[says]);
+        let shown = r.err.contains(secret) || r.err.contains("18446744073709551615");
+        assert!(r.err.starts_with("error: ") && !shown, "{r:?}");
     }
-    let (posting, _) = mock.posting();
-    let (code, out, err) = mock.run(&[
-        "candidates",
-        "list",
-        &posting,
-        "--created-after",
-        "2026-01-01",
-        "-F",
-        "json",
-    ]);
+    let r = mock.ok(&format!(
+        "candidates list {P} --created-after 2026-01-01 -F json"
+    ));
     assert_eq!(
-        (code, json(&out).as_array().map(Vec::len)),
-        (0, Some(1)),
-        "a date is an instant: {err}"
+        r.json().as_array().map(Vec::len),
+        Some(1),
+        "a date is an instant"
     );
 }
 
 #[test]
 fn help_reads_like_gh() {
-    let (_, top, _) = run(heymilo().arg("--help"));
-    insta::assert_snapshot!("help_top", top);
-    for path in [
-        "postings",
-        "postings list",
-        "candidates list",
-        "interviews get",
-        "interviews data",
-        "webhooks create",
-        "webhooks list",
-        "webhooks get",
-        "webhooks deactivate",
-        "ingest",
-        "export",
-        "health",
-        "mock",
-        "mock advance",
+    let run = |args: &str| {
+        Ran::of(heymilo(args).output().expect("runs"))
+            .expect(0, &[])
+            .out
+    };
+    let top = run("--help");
+    for part in [
+        "API generations:",
+        "Environment:",
+        "Exit codes:",
+        "Learn more:",
     ] {
-        let (code, help, _) = run(heymilo().args(path.split(' ')).arg("--help"));
-        assert_eq!(code, 0, "{path}");
+        assert!(top.contains(&format!("\n{part}\n")), "{part:?}\n{top}");
+    }
+    let paths = "postings|postings list|candidates list|interviews get|interviews data|\
+                 webhooks create|webhooks list|webhooks get|webhooks deactivate|ingest|export|\
+                 health|mock|mock advance";
+    for path in paths.split('|') {
+        let help = run(&format!("{path} --help"));
         let summary: Vec<&str> = help.lines().take(2).collect();
         assert!(
             summary.len() == 2 && !summary[0].is_empty() && summary[1].is_empty(),
-            "{path}: a one-line summary\n{help}"
+            "{help}"
         );
-        for part in ["Usage: heymilo ", "\nExamples:\n", "\n  $ heymilo "] {
+        for part in ["\nUsage: heymilo ", "\nExamples:\n", "\n  $ heymilo "] {
             assert!(help.contains(part), "{path}: {part:?}\n{help}");
         }
         let generation = help.contains("API v") || help.contains("No API generation");
-        assert!(generation, "{path}: which generation and why\n{help}");
+        assert!(generation, "{path}: says which generation and why\n{help}");
     }
     for shell in ["bash", "zsh", "fish"] {
-        let (code, script, _) = run(heymilo().args(["completions", shell]));
-        assert!(code == 0 && script.contains("candidates"), "{shell}");
+        assert!(
+            run(&format!("completions {shell}")).contains("candidates"),
+            "{shell}"
+        );
     }
 }
