@@ -565,6 +565,47 @@ fn parse_error_body(body: &[u8]) -> ServerErrorBody {
 mod tests {
     use super::*;
 
+    /// A limiter that grants a permit after 3 s.
+    #[derive(Debug)]
+    struct Slow;
+
+    impl RateLimiter for Slow {
+        fn acquire(&self) -> crate::rate_limit::BoxFuture<'_, crate::Result<()>> {
+            Box::pin(async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                Ok(())
+            })
+        }
+        fn pause_for(&self, _: Duration) {}
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_observer_hears_of_permit_and_retry_waits() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let client = crate::Client::builder()
+            .api_key("hm_test_key")
+            .rate_limiter(Arc::new(Slow))
+            .on_wait(move |w| log.lock().expect("log").push(w))
+            .build()
+            .expect("client");
+        let engine = client.engine();
+        assert!(engine.permit().await.is_ok());
+        let wait = Some(Duration::from_secs(3));
+        let mut resends = Resends::new(engine, true);
+        assert!(resends.again(Disposition::Throttled, wait, true).await);
+        assert!(resends.again(Disposition::NotSent, None, false).await);
+        let seen = seen.lock().expect("log");
+        let told: Vec<(WaitReason, u32)> = seen.iter().map(|w| (w.reason, w.retry)).collect();
+        // Each permit takes 3 s (past the notice); then the 429's wait, the backoff.
+        use WaitReason::{Permit, RateLimited, Retry};
+        assert_eq!(
+            told,
+            [(Permit, 0), (RateLimited, 1), (Permit, 0), (Retry, 2)]
+        );
+        assert_eq!((seen[0].left, seen[1].left), (None, wait));
+    }
+
     #[test]
     fn statuses_are_classified() {
         use Disposition::*;
