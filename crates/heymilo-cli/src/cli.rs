@@ -448,7 +448,8 @@ failure), after every row has been tried.
 Ctrl-C: the requests in flight finish (a second Ctrl-C abandons them, their
 rows `unknown`), the results of every row decided so far are written (to
 --results, or FILE.results.csv), and the command to resume is printed:
---skip-done RESULTS skips the rows a results file says were ingested.
+--skip-done RESULTS skips the rows a results file says were ingested (rows
+`unknown` are sent again: v1 never makes a second interview, v2 may).
 
 API v2 by default, into a posting id; v1 (--generation v1) into a posting's
 ingestion url key (`heymilo postings` shows it), and never creates a second

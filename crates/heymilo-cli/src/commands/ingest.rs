@@ -162,6 +162,13 @@ pub async fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
     let mut results: Vec<RowResult> = done.into_values().chain(sent.results).collect();
     results.sort_by_key(|r| r.row);
 
+    if sent.interrupted && args.file.is_none() {
+        return Err(CliError::Failed {
+            code: error::INTERRUPTED,
+            message: "interrupted: HeyMilo may or may not have ingested the candidate".into(),
+        }
+        .into());
+    }
     if sent.interrupted {
         let path = args
             .results
