@@ -50,6 +50,7 @@ Learn more:
     bin_name = "heymilo",
     version,
     propagate_version = true,
+    disable_help_flag = true,
     after_help = TOP_EXAMPLES
 )]
 pub struct Cli {
@@ -113,6 +114,9 @@ pub struct Global {
     /// Log each request and retry to stderr
     #[arg(long, short, global = true)]
     pub verbose: bool,
+    /// Print help (-h and --help alike, the whole of it)
+    #[arg(long, short, global = true, action = clap::ArgAction::HelpLong)]
+    pub help: Option<bool>,
 }
 
 /// The commands.

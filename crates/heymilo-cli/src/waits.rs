@@ -33,7 +33,7 @@ pub fn observer(quiet: bool) -> Option<impl Fn(Wait) + Send + Sync + 'static> {
         }
         let reason = match wait.reason {
             WaitReason::RateLimited => "HeyMilo's rate limit answered 429".to_owned(),
-            WaitReason::Permit => "the rate limit of 300 requests a minute".to_owned(),
+            WaitReason::Permit => "a rate-limit permit (300 requests a minute per key)".to_owned(),
             _ => format!("the last attempt failed; retry {} follows", wait.retry),
         };
         match (wait.left, terminal) {

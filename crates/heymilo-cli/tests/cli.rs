@@ -506,7 +506,7 @@ fn help_reads_like_gh() {
                  webhooks create|webhooks list|webhooks get|webhooks deactivate|ingest|export|\
                  health|mock|mock advance";
     for path in paths.split('|') {
-        let help = run(&format!("{path} --help"));
+        let help = run(&format!("{path} -h"));
         let summary: Vec<&str> = help.lines().take(2).collect();
         assert!(
             summary.len() == 2 && !summary[0].is_empty() && summary[1].is_empty(),
