@@ -33,7 +33,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// A client from the global settings; no key is a usage error.
-    fn new(global: &Global) -> anyhow::Result<Ctx> {
+    pub(crate) fn new(global: &Global) -> anyhow::Result<Ctx> {
         let key = global
             .api_key
             .as_deref()
