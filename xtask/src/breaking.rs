@@ -361,9 +361,41 @@ fn parent_exists(old: &BTreeMap<String, Facts>, path: &str) -> bool {
     }
 }
 
+/// What each external tool is known to flag among the fixtures under
+/// `xtask/tests/fixtures/breaking` (optic, openapi-diff); the fixtures not
+/// listed for a tool (`auth-changed`, `range-narrowed`, `removed-parameter`
+/// and, for openapi-diff, a few more) are rules it does not have. The
+/// crosscheck holds each tool to its list exactly, so a tool that stops
+/// flagging (or always exits 0) fails it, and so does a `compatible` flagged.
+const FLAGGED_BY: [(&str, &[&str]); 2] = [
+    (
+        "optic",
+        &[
+            "enum-narrowed",
+            "new-required-field",
+            "new-required-parameter",
+            "newly-nullable",
+            "removed-operation",
+            "removed-property",
+            "type-changed",
+        ],
+    ),
+    (
+        "openapi-diff",
+        &[
+            "new-required-field",
+            "removed-operation",
+            "removed-property",
+            "type-changed",
+        ],
+    ),
+];
+
 /// Runs optic and openapi-diff on every fixture pair under
-/// `xtask/tests/fixtures/breaking` and fails when either flags a pair that
-/// ours does not: ours must catch at least what they catch.
+/// `xtask/tests/fixtures/breaking` and fails when either tool's verdicts
+/// differ from [`FLAGGED_BY`], or when either flags a pair that ours does
+/// not: ours must catch at least what they catch, and flag every fixture but
+/// `compatible`.
 pub fn crosscheck(root: &Path) -> Result<()> {
     let bin = crate::tools::node(root)?;
     let dir = root.join("xtask/tests/fixtures/breaking");
@@ -373,7 +405,12 @@ pub fn crosscheck(root: &Path) -> Result<()> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let flags = |program: &str, args: &[&std::ffi::OsStr]| -> Result<bool> {
+    let flags = |program: &str, old: &Path, new: &Path| -> Result<bool> {
+        let (old, new) = (old.as_os_str(), new.as_os_str());
+        let args: Vec<&std::ffi::OsStr> = match program {
+            "optic" => vec!["diff".as_ref(), old, new, "--check".as_ref()],
+            _ => vec![old, new],
+        };
         let status = std::process::Command::new(bin.join(program))
             .args(args)
             .stdout(std::process::Stdio::null())
@@ -387,7 +424,7 @@ pub fn crosscheck(root: &Path) -> Result<()> {
             _ => bail!("{program} failed ({status})"),
         }
     };
-    let mut missed = Vec::new();
+    let mut problems = Vec::new();
     println!(
         "{:<24} {:>6} {:>6} {:>13}",
         "fixture", "ours", "optic", "openapi-diff"
@@ -398,28 +435,28 @@ pub fn crosscheck(root: &Path) -> Result<()> {
             dir.join(name).join("new.yaml"),
         );
         let ours = !compare(&load(&old)?, &load(&new)?).is_empty();
-        let optic = flags(
-            "optic",
-            &[
-                "diff".as_ref(),
-                old.as_os_str(),
-                new.as_os_str(),
-                "--check".as_ref(),
-            ],
-        )?;
-        let odiff = flags("openapi-diff", &[old.as_os_str(), new.as_os_str()])?;
-        println!("{name:<24} {ours:>6} {optic:>6} {odiff:>13}");
-        if (optic || odiff) && !ours {
-            missed.push(name.clone());
+        let mut verdicts = Vec::new();
+        for (tool, expected) in FLAGGED_BY {
+            let flagged = flags(tool, &old, &new)?;
+            if flagged != expected.contains(&name.as_str()) {
+                problems.push(format!(
+                    "{tool} flags {name}: {flagged}, expected the opposite"
+                ));
+            }
+            verdicts.push(flagged);
+        }
+        println!(
+            "{name:<24} {ours:>6} {:>6} {:>13}",
+            verdicts[0], verdicts[1]
+        );
+        if ours != (name != "compatible") || (verdicts.contains(&true) && !ours) {
+            problems.push(format!("ours flags {name}: {ours}"));
         }
     }
-    if missed.is_empty() {
-        println!("crosscheck: ours flags every fixture optic or openapi-diff flags");
+    if problems.is_empty() {
+        println!("crosscheck: each tool flags what it should; ours flags every breaking fixture");
         Ok(())
     } else {
-        bail!(
-            "ours misses what optic/openapi-diff flag in: {}",
-            missed.join(", ")
-        )
+        bail!("crosscheck:\n  {}", problems.join("\n  "))
     }
 }
