@@ -10,6 +10,12 @@ use serde_json::json;
 use crate::model::error::ModelError;
 use crate::model::store::{Candidate, MAX_WEBHOOKS, Store, Webhook, webhook_size};
 
+/// Where webhook `id` sits in the store.
+pub fn position(store: &Store, id: &str) -> Result<usize, ModelError> {
+    let found = store.webhooks.iter().position(|w| w.id == id);
+    found.ok_or_else(|| ModelError::not_found("Webhook"))
+}
+
 /// Stores a subscription of either generation to posting `posting_id`'s
 /// `event_type`; refused (nothing stored) past the cap or the budget. The
 /// URL is checked by the caller.
