@@ -267,8 +267,7 @@ fn compare_operations(theirs: Spec<'_>, ours: Spec<'_>, report: &mut Report) {
             .id
             .or(their_op.id)
             .map_or_else(|| format!("{} {}", key.1, key.0), str::to_owned);
-        compare_parameters(theirs, ours, &label, their_op, our_op, report);
-        compare_bodies(theirs, ours, &label, their_op, our_op, report);
+        compare_operation(theirs, ours, &label, their_op, our_op, report);
     }
     for (key, our_op) in &our_ops {
         if !their_ops.contains_key(key) {
@@ -277,7 +276,8 @@ fn compare_operations(theirs: Spec<'_>, ours: Spec<'_>, report: &mut Report) {
     }
 }
 
-fn compare_parameters(
+/// Parameters, then request and success-response bodies.
+fn compare_operation(
     theirs: Spec<'_>,
     ours: Spec<'_>,
     label: &str,
@@ -320,16 +320,6 @@ fn compare_parameters(
                 .insert(format!("{label}: {} {}", key.0, our_param.name));
         }
     }
-}
-
-fn compare_bodies(
-    theirs: Spec<'_>,
-    ours: Spec<'_>,
-    label: &str,
-    their_op: &Operation<'_>,
-    our_op: &Operation<'_>,
-    report: &mut Report,
-) {
     compare_schema_paths(
         theirs,
         ours,
