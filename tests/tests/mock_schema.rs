@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 
 use heymilo_codegen::spec::{Operation, Spec};
 use heymilo_mock::{Config, MockServer};
-use heymilo_tests::wire::spec;
+use heymilo_tests::wire::{self, spec};
+use reqwest::Response;
 use serde_json::{Map, Value, json};
 
 /// OpenAPI 3.0 schema object to JSON Schema draft 4.
@@ -65,16 +66,12 @@ fn to_json_schema(v: &Value) -> Value {
 
 /// A validator for `schema` (a spec schema object) with every component.
 fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
-    let components = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or_default();
+    let components = doc["components"]["schemas"].clone();
     let definitions = to_json_schema(&json!({"properties": components}))["properties"].take();
     let root = json!({"allOf": [to_json_schema(schema)], "definitions": definitions});
     let options = jsonschema::draft4::options().should_validate_formats(false);
-    options
-        .build(&root)
-        .unwrap_or_else(|e| panic!("schema does not compile: {e}"))
+    let built = options.build(&root);
+    built.unwrap_or_else(|e| panic!("schema does not compile: {e}"))
 }
 
 /// A value for a schema: its example, default or first enum value, else the
@@ -117,19 +114,10 @@ struct Run {
 }
 
 impl Run {
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&Value>,
-        v1: bool,
-    ) -> reqwest::Response {
+    async fn call(&self, method: &str, path: &str, body: Option<&Value>, v1: bool) -> Response {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let url = format!("{}{path}", self.base);
-        let mut req = self
-            .http
-            .request(method, url)
-            .header("x-api-key", &self.key);
+        let req = self.http.request(method, format!("{}{path}", self.base));
+        let mut req = req.header("x-api-key", &self.key);
         if v1 {
             req = req.header("api-version", "1.0.0");
         }
@@ -151,58 +139,42 @@ impl Run {
         if let Some(id) = self.ids.get(name) {
             return id.clone();
         }
+        let posting = &self.ids["posting_id"];
+        #[rustfmt::skip]
         let (method, collection, body) = match name {
-            "item_id" => (
-                "POST",
-                "/api/v2/ats/candidates/push".into(),
-                Some(json!({"ats_name": "bullhorn", "candidate": {"email": "pushed@example.com"}})),
-            ),
-            "webhook_id" => (
-                "POST",
-                "/api/v2/webhooks".into(),
-                Some(json!({"posting_id": self.ids["posting_id"],
-                "webhook_url": "https://hooks.example.com/x", "event_type": "interview_completed"})),
-            ),
-            _ => (
-                "GET",
-                path[..path.find(&format!("/{{{name}}}")).expect("in path")].to_owned(),
-                None,
-            ),
+            "item_id" => ("POST", "/api/v2/ats/candidates/push",
+                Some(json!({"ats_name": "bullhorn", "candidate": {"email": "pushed@example.com"}}))),
+            "webhook_id" => ("POST", "/api/v2/webhooks", Some(json!({"posting_id": posting,
+                "webhook_url": "https://hooks.example.com/x", "event_type": "interview_completed"}))),
+            _ => ("GET", &path[..path.find(&format!("/{{{name}}}")).expect("in path")], None),
         };
-        let answer = self.json(method, &collection, body).await;
+        let answer = self.json(method, collection, body).await;
         let item = answer["data"].get(0).unwrap_or(&answer["data"]);
         let id = item
             .get(name)
             .or_else(|| item.get("id"))
             .and_then(Value::as_str);
-        id.unwrap_or_else(|| panic!("no item in {collection} for {name}: {answer}"))
-            .to_owned()
+        let id = id.unwrap_or_else(|| panic!("no item in {collection} for {name}: {answer}"));
+        id.to_owned()
     }
 
     /// Bodies for the operations whose rules go beyond the schema's required fields.
     async fn body_override(&self, id: &str) -> Option<Value> {
+        let posting = &self.ids["posting_id"];
         Some(match id {
             // A workflow or an interview template is needed.
             "create_posting" => json!({"title": "Senior Software Engineer",
                 "workflow": [{"type": "web_interview", "config": {"video": false},
                               "questions": [{"modality": "voice", "text": "Why us?"}]}]}),
             // A search needs an email or an ATS id.
-            "resolve_ats_candidate" => {
-                json!({"ats_name": "bullhorn", "email": "jane.doe@example.com"})
-            }
+            "resolve_ats_candidate" => json!({"ats_name": "bullhorn", "email": "jane@example.com"}),
             // The order names every active question of the modality.
             "reorder_questions" => {
-                let path = format!(
-                    "/api/v2/postings/{}/questions?modality=voice&limit=100",
-                    self.ids["posting_id"]
-                );
+                let path = format!("/api/v2/postings/{posting}/questions?modality=voice&limit=100");
                 let list = self.json("GET", &path, None).await;
-                let ids = list["data"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|q| q["id"].clone());
-                json!({"modality": "voice", "order": ids.rev().collect::<Vec<_>>()})
+                let ids = list["data"].as_array().into_iter().flatten();
+                let order: Vec<&Value> = ids.rev().map(|q| &q["id"]).collect();
+                json!({"modality": "voice", "order": order})
             }
             _ => return None,
         })
@@ -210,27 +182,18 @@ impl Run {
 
     /// Sends the operation's request; `Err` names what went wrong.
     async fn check(&self, doc: &Value, op: &Operation<'_>) -> Result<u16, String> {
-        let (spec, v1) = (
-            Spec::new(doc),
-            std::ptr::eq(doc, heymilo_tests::wire::spec("v1.yaml")),
-        );
-        let mut path = op.path.to_owned();
-        let mut query = Vec::new();
+        let (spec, v1) = (Spec::new(doc), std::ptr::eq(doc, wire::spec("v1.yaml")));
+        let (mut path, mut query) = (op.path.to_owned(), Vec::new());
         for p in &op.params {
             match p.location {
                 "path" => {
-                    path = path.replace(
-                        &format!("{{{}}}", p.name),
-                        &self.path_param(&path, p.name).await,
-                    )
+                    let id = self.path_param(&path, p.name).await;
+                    path = path.replace(&format!("{{{}}}", p.name), &id);
                 }
                 "query" if p.required => {
                     let v = sample(spec, p.schema.unwrap_or(&Value::Null), &self.ids, p.name);
-                    query.push(format!(
-                        "{}={}",
-                        p.name,
-                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-                    ));
+                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                    query.push(format!("{}={v}", p.name));
                 }
                 _ => {}
             }
@@ -238,34 +201,24 @@ impl Run {
         if !query.is_empty() {
             path = format!("{path}?{}", query.join("&"));
         }
-        let id = op.id.unwrap_or_default();
-        let body = match op
-            .node
-            .pointer("/requestBody/content/application~1json/schema")
-        {
-            Some(schema) => Some(
-                self.body_override(id)
-                    .await
-                    .unwrap_or_else(|| sample(spec, schema, &self.ids, "")),
-            ),
-            None => None,
-        };
+        let mut body = None;
+        if let Some(schema) = op.request_schema() {
+            let own = self.body_override(op.id.unwrap_or_default()).await;
+            body = Some(own.unwrap_or_else(|| sample(spec, schema, &self.ids, "")));
+        }
         let method = op.method.to_uppercase();
+        let label = format!("{method} {path}");
         let response = self.call(&method, &path, body.as_ref(), v1).await;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let content_type = response.headers().get("content-type").cloned();
+        let content_type = content_type.and_then(|v| v.to_str().ok().map(str::to_owned));
         let text = response.text().await.unwrap_or_default();
-        let label = format!("{method} {path}");
         if !(200..300).contains(&status) {
             return Err(format!("{label} answered {status}: {text}"));
         }
         let documented = op
             .response(status)
-            .ok_or_else(|| format!("{label}: status {status} is not documented"))?;
+            .ok_or(format!("{label}: {status} undocumented"))?;
         let content = documented["content"]
             .as_object()
             .cloned()
@@ -273,92 +226,80 @@ impl Run {
         let Some(schema) = content.get("application/json").map(|c| &c["schema"]) else {
             // Not JSON (the voice preview's audio): the media type has to match.
             let media = content.keys().next().cloned().unwrap_or_default();
-            let ok = content_type.starts_with(&media);
-            return ok.then_some(status).ok_or(format!(
-                "{label}: content-type {content_type}, documented {media}"
-            ));
+            let ok = content_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with(&media));
+            let mismatch = format!("{label}: content-type {content_type:?}, documented {media}");
+            return ok.then_some(status).ok_or(mismatch);
         };
         let body: Value =
-            serde_json::from_str(&text).map_err(|e| format!("{label}: not JSON ({e}): {text}"))?;
+            serde_json::from_str(&text).map_err(|e| format!("{label}: {e}: {text}"))?;
         let validator = validator(doc, schema);
-        let errors: Vec<String> = validator
+        let errors = validator
             .iter_errors(&body)
-            .map(|e| format!("at {}: {e}", e.instance_path()))
-            .collect();
+            .map(|e| format!("at {}: {e}", e.instance_path()));
+        let errors: Vec<String> = errors.collect();
         if errors.is_empty() {
             return Ok(status);
         }
+        let errors = errors.join("\n  ");
         Err(format!(
-            "{label} ({status}) does not match its schema:\n  {}\n  body: {text}",
-            errors.join("\n  ")
+            "{label} ({status}) does not match its schema:\n  {errors}\n  body: {text}"
         ))
     }
 }
 
 #[tokio::test]
 async fn every_operation_of_both_specs_answers_as_its_schema_says() {
-    let mock = MockServer::start(Config {
+    let config = Config {
         rate_limit: 1_000_000,
         ..Config::default()
-    })
-    .await
-    .expect("mock starts");
+    };
+    let mock = MockServer::start(config).await.expect("mock starts");
     let (posting, url_key) = mock.postings()[0].clone();
     let mut run = Run {
         http: reqwest::Client::new(),
         base: mock.base_url().to_owned(),
         key: mock.api_key().to_owned(),
-        ids: BTreeMap::from([
-            ("posting_id", posting.clone()),
-            ("url_key", url_key),
-            ("step_id", "1".into()),
-        ]),
+        ids: BTreeMap::from([("posting_id", posting.clone()), ("url_key", url_key)]),
     };
-    let first = run
-        .json(
-            "GET",
-            &format!("/api/v2/postings/{posting}/candidates?limit=1"),
-            None,
-        )
-        .await;
+    let path = format!("/api/v2/postings/{posting}/candidates?limit=1");
+    let first = run.json("GET", &path, None).await;
     let interview = first["data"][0]["interview_id"]
         .as_str()
-        .expect("a candidate")
-        .to_owned();
-    run.ids.insert("interview_id", interview);
+        .expect("a candidate");
+    run.ids
+        .extend([("interview_id", interview.into()), ("step_id", "1".into())]);
 
     let (v1, v2) = (spec("v1.yaml"), spec("v2.yaml"));
-    let mut ops: Vec<_> = Spec::new(v1)
-        .operations()
-        .into_iter()
-        .map(|op| (v1, op))
-        .collect();
-    let mut v2_ops = Spec::new(v2).operations();
-    assert_eq!((ops.len(), v2_ops.len()), (11, 56), "operations per spec");
+    let (v1_ops, mut v2_ops) = (Spec::new(v1).operations(), Spec::new(v2).operations());
+    assert_eq!(
+        (v1_ops.len(), v2_ops.len()),
+        (11, 56),
+        "operations per spec"
+    );
     // Destructive operations last, so that the others see live data.
-    v2_ops
-        .sort_by_key(|o| o.method == "delete" || o.id.is_some_and(|id| id.starts_with("archive_")));
-    ops.extend(v2_ops.into_iter().map(|op| (v2, op)));
+    let archive = |id: Option<&str>| id.is_some_and(|id| id.starts_with("archive_"));
+    v2_ops.sort_by_key(|o| o.method == "delete" || archive(o.id));
+    let v1_ops = v1_ops.into_iter().map(|op| (v1, op));
+    let ops: Vec<_> = v1_ops
+        .chain(v2_ops.into_iter().map(|op| (v2, op)))
+        .collect();
 
     let mut failures = Vec::new();
     let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
     for (doc, op) in &ops {
         match run.check(doc, op).await {
             Ok(status) => *statuses.entry(status).or_default() += 1,
-            Err(e) => failures.push(format!(
-                "{} ({}): {e}",
-                op.id.unwrap_or_default(),
-                doc["info"]["version"]
-            )),
+            Err(e) => failures.push(format!("{:?} ({}): {e}", op.id, doc["info"]["version"])),
         }
     }
     mock.stop().await;
     println!("{} operations, statuses {statuses:?}", ops.len());
+    let (n, all) = (failures.len(), ops.len());
     assert!(
         failures.is_empty(),
-        "{} of {} failed:\n{}",
-        failures.len(),
-        ops.len(),
+        "{n} of {all} failed:\n{}",
         failures.join("\n\n")
     );
 }
@@ -369,10 +310,8 @@ fn nullable_becomes_a_null_type_and_refs_point_at_definitions() {
         "a": {"type": "string", "nullable": true, "example": "x"},
         "b": {"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": true},
     }}));
-    assert_eq!(
-        converted["properties"]["a"],
-        json!({"type": ["string", "null"]})
-    );
+    let a = json!({"type": ["string", "null"]});
+    assert_eq!(converted["properties"]["a"], a);
     let b = json!({"anyOf": [{"allOf": [{"$ref": "#/definitions/B"}]}, {"type": "null"}]});
     assert_eq!(converted["properties"]["b"], b);
     let doc = json!({"components": {"schemas": {"B": {"type": "integer"}}}});
@@ -383,18 +322,12 @@ fn nullable_becomes_a_null_type_and_refs_point_at_definitions() {
 #[test]
 fn the_converted_schemas_reject_what_the_spec_rejects() {
     let v2 = spec("v2.yaml");
-    let posting = validator(
-        v2,
-        &json!({"$ref": "#/components/schemas/SingleResponse_PostingResponse_"}),
-    );
-    assert!(
-        !posting.is_valid(&json!({"data": {"id": "13D77095"}})),
-        "required fields"
-    );
-    let candidate = validator(
-        v2,
-        &json!({"$ref": "#/components/schemas/CandidateResponse"}),
-    );
+    let schema =
+        |name: &str| validator(v2, &json!({"$ref": format!("#/components/schemas/{name}")}));
+    let posting = schema("SingleResponse_PostingResponse_");
+    let partial = json!({"data": {"id": "13D77095"}});
+    assert!(!posting.is_valid(&partial), "required fields");
+    let candidate = schema("CandidateResponse");
     let mut c = json!({"interview_id": "I", "posting_id": "P", "name": "N", "email": "e", "status": "pending"});
     assert!(candidate.is_valid(&c));
     (c["score"], c["workflow"]) = (Value::Null, Value::Null);

@@ -4,7 +4,7 @@
 //! fields only, unknown extra keys) must validate against
 //! `openapi/dist/heymilo-v2.json` under strict OpenAPI 3.0.3 semantics and
 //! against `openapi/dist/heymilo-v2.openapi-3.1.json` under 3.1. The
-//! generated types decode the same bodies in `tests/tests/readings.rs`.
+//! generated client decodes the same bodies in `tests/tests/wire_v2.rs`.
 
 use std::path::{Path, PathBuf};
 
