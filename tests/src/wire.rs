@@ -219,7 +219,7 @@ fn has_optional_default(doc: &Value, schema: &Value) -> bool {
 /// Runs every case against a recorder answering the operation's documented
 /// example: the request (method, path, query, key, API version, workspace
 /// header when the operation has one, exact body) and the decoded answer are
-/// checked, and the request is snapshotted as `<prefix>__<op>`.
+/// checked, and the request is snapshotted as `wire_<generation>__<op>`.
 pub async fn run<C>(
     generation: &str,
     client: impl Fn(&Recorder) -> C,

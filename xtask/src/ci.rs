@@ -45,18 +45,10 @@ pub fn run(root: &Path) -> Result<()> {
     tools::ensure_redis(root)?;
     step("tests");
     // Snapshots are never written in CI: a mismatch must fail.
-    tools::run_with_env(
-        root,
-        cargo,
-        &["test", "--workspace", "--all-targets"],
-        &[("INSTA_UPDATE", "no")],
-    )?;
-    tools::run_with_env(
-        root,
-        cargo,
-        &["test", "--workspace", "--doc"],
-        &[("INSTA_UPDATE", "no")],
-    )?;
+    for target in ["--all-targets", "--doc"] {
+        let args = ["test", "--workspace", target];
+        tools::run_with_env(root, cargo, &args, &[("INSTA_UPDATE", "no")])?;
+    }
     heymilo_alone(root)?;
     step(
         "packages: cargo package with verification, and the README example built from the tarballs",

@@ -217,15 +217,8 @@ async fn deactivate_webhook(
     State(s): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut store = s.store();
-    let pos = webhooks::position(&store, &id)?;
-    let now = store.tick();
-    let w = &mut store.webhooks[pos];
-    if w.active {
-        w.active = false;
-        w.updated_at = now;
-    }
-    Ok(json(200, &webhook_v1(w)))
+    let w = webhooks::switch_off(&mut s.store(), &id, false)?;
+    Ok(json(200, &webhook_v1(&w)))
 }
 
 /// A checked v1 row (the 422 names the field at `loc`).

@@ -12,7 +12,7 @@ use heymilo_gen::v2::types as t;
 use crate::http::error::ApiError;
 use crate::http::pagination::{cursor_page, page_meta};
 use crate::http::{Shared, json, params};
-use crate::model::store::{Webhook, webhook_size};
+use crate::model::store::Webhook;
 use crate::model::webhooks::{self, subscribe};
 use crate::routes::views::webhook_v2;
 
@@ -82,12 +82,6 @@ async fn delete_webhook(
     State(s): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut store = s.store();
-    let pos = webhooks::position(&store, &id)?;
-    let now = store.tick();
-    let mut hook = store.webhooks.remove(pos);
-    store.release(webhook_size(&hook));
-    hook.active = false;
-    hook.updated_at = now;
+    let hook = webhooks::switch_off(&mut s.store(), &id, true)?;
     Ok(single(200, &hook))
 }
