@@ -3,6 +3,7 @@
 //! answers from a script (or forwards to another server), and small servers.
 
 pub mod hostile;
+pub mod wire;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
