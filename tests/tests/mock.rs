@@ -129,13 +129,8 @@ async fn faults_make_the_sdk_resend_only_what_it_may(resend: bool) {
         12,
         "10 creates, 2 of them re-sent after 429"
     );
-    let hooks = c
-        .v1()
-        .list_webhooks()
-        .posting_id(&posting)
-        .send()
-        .await
-        .expect("hooks");
+    let hooks = c.v1().list_webhooks().posting_id(&posting).send();
+    let hooks = hooks.await.expect("hooks");
     assert_eq!(
         hooks.into_inner().into_webhooks().len(),
         10,
