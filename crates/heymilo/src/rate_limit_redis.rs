@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-use crate::rate_limit::{LocalRateLimiter, RateLimiter};
+use crate::rate_limit::{LocalRateLimiter, RateLimiter, Shape, WINDOW};
 use crate::{Error, Result};
 
 /// What the limiter does when Redis cannot be reached.
@@ -34,21 +34,34 @@ pub enum OnRedisFailure {
     FailClosed,
 }
 
-/// GCRA in one step. KEYS[1]: the budget's key; ARGV: emission interval (ms),
-/// burst. Returns 0 when a request may go, else the milliseconds to wait.
+/// The local limiter's step ([`Shape`]) in one atomic script, on Redis's
+/// clock. KEYS[1]: the budget's key (GCRA time; `:log` holds the permits of
+/// the window, comma-separated ms, oldest first; `:pause` a 429's deadline).
+/// ARGV: emission interval (ms), burst, permits per window, window (ms).
+/// Returns 0 when a request may go, else the milliseconds to wait. Every
+/// value is a string, so any Redis client can read the keys.
 const ACQUIRE: &str = r#"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local window = tonumber(ARGV[4])
 local pause = tonumber(redis.call('GET', KEYS[1] .. ':pause') or '0')
 if pause > now then return pause - now end
+local sent = {}
+for v in string.gmatch(redis.call('GET', KEYS[1] .. ':log') or '', '%d+') do
+  local at = tonumber(v)
+  if at + window > now then sent[#sent + 1] = at end
+end
+if #sent >= limit then return math.max(1, sent[#sent - limit + 1] + window - now) end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local new_tat = tat + interval
-local allowed = burst * interval
-if new_tat - now > allowed then return math.max(1, new_tat - now - allowed) end
-redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(allowed + interval) + 1000)
+local credit = (burst - 1) * interval
+if tat - now > credit then return tat - now - credit end
+redis.call('SET', KEYS[1], tat + interval, 'PX', credit + interval + 1000)
+sent[#sent + 1] = now
+redis.call('SET', KEYS[1] .. ':log', table.concat(sent, ','), 'PX', window + 1000)
 return 0
 "#;
 
@@ -68,9 +81,7 @@ pub struct RedisRateLimiter {
     client: redis::Client,
     connection: OnceCell<redis::aio::ConnectionManager>,
     key: String,
-    interval_ms: u64,
-    burst: u32,
-    per_minute: u32,
+    shape: Shape,
     on_failure: OnRedisFailure,
     fallback: LocalRateLimiter,
     warned: AtomicBool,
@@ -81,7 +92,7 @@ impl fmt::Debug for RedisRateLimiter {
         // The connection info may hold a Redis password: show neither it nor the API key.
         f.debug_struct("RedisRateLimiter")
             .field("budget_key", &self.key)
-            .field("per_minute", &self.per_minute)
+            .field("per_minute", &self.shape.per_minute)
             .field("on_failure", &self.on_failure)
             .finish_non_exhaustive()
     }
@@ -99,19 +110,13 @@ impl RedisRateLimiter {
         let client = redis::Client::open(url).map_err(|e| Error::Config {
             message: format!("Redis URL for the rate limiter: {e}"),
         })?;
-        let n = per_minute.get();
-        // Same shape as the local limiter: a tenth as burst, the rest spread evenly.
-        let burst = (n / 10).max(1);
-        let interval_ms = 60_000 / u64::from((n - burst).max(1));
         let digest = Sha256::digest(api_key.expose_secret().as_bytes());
         let hash: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
         Ok(RedisRateLimiter {
             client,
             connection: OnceCell::new(),
             key: format!("heymilo:ratelimit:{hash}"),
-            interval_ms,
-            burst,
-            per_minute: n,
+            shape: Shape::new(per_minute),
             on_failure,
             fallback: LocalRateLimiter::per_minute(per_minute),
             warned: AtomicBool::new(false),
@@ -140,8 +145,10 @@ impl RedisRateLimiter {
         let mut conn = self.connection().await?;
         redis::Script::new(ACQUIRE)
             .key(&self.key)
-            .arg(self.interval_ms)
-            .arg(self.burst)
+            .arg(self.shape.interval.as_millis() as u64)
+            .arg(self.shape.burst)
+            .arg(self.shape.per_minute)
+            .arg(WINDOW.as_millis() as u64)
             .invoke_async(&mut conn)
             .await
     }

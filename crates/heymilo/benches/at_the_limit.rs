@@ -1,0 +1,347 @@
+//! Throughput at the key's budget, against heymilo-mock with both sides at
+//! the same limit (120 requests a minute for 2 minutes unless
+//! `LIMIT_PER_MINUTE` / `LIMIT_SECONDS` say otherwise; the mock counts any 60 s
+//! window, as HeyMilo's 300/min does):
+//!
+//! - `one_process`: 8 tasks of one client listing v2 candidate pages;
+//! - `bulk_ingest`: one ingest of 5,000 rows, in chunks small enough that the
+//!   rows need more requests than the run's budget;
+//! - `redis_3_processes`: three processes (this binary again), 4 listing
+//!   tasks each, sharing the key through a `redis-server` on loopback.
+//!
+//! Each prints one `LIMIT` line: requests answered per minute against the
+//! limit, the 429s the mock answered, items (candidates or rows) per minute.
+//! A run starts on an idle key and lasts a whole number of minutes, so the
+//! most the server allows is exactly the limit. Goal: at least 97% of it and
+//! no 429. Run: `cargo bench -p heymilo --bench at_the_limit [-- NAME]`
+//! (about 6 minutes, nearly all of it waiting on the limiter).
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use std::pin::Pin;
+
+use futures::{Stream, StreamExt as _};
+use heymilo::ingest::Candidate;
+use heymilo::prelude::*;
+use heymilo_mock::{Config, MockServer};
+use tokio::time::Instant;
+
+const KEY: &str = "hm_bench_at_the_limit";
+/// Set in the environment of a worker process of `redis_3_processes`:
+/// `BASE_URL REDIS_URL POSTING PER_MINUTE SECONDS`.
+const WORKER: &str = "HEYMILO_LIMIT_WORKER";
+const ROWS: usize = 5_000;
+
+type Page = heymilo::Page<heymilo::v2::types::CandidateResponse>;
+
+/// The limit and length of every scenario.
+#[derive(Clone, Copy)]
+struct Run {
+    per_minute: u32,
+    seconds: u64,
+}
+
+impl Run {
+    fn from_env() -> Run {
+        let var = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        Run {
+            per_minute: var("LIMIT_PER_MINUTE", 120).clamp(1, 100_000) as u32,
+            seconds: var("LIMIT_SECONDS", 120).max(1),
+        }
+    }
+
+    fn budget(self) -> u64 {
+        u64::from(self.per_minute) * self.seconds / 60
+    }
+
+    fn client(self, base: &str, redis: Option<&str>) -> Client {
+        let builder = Client::builder()
+            .api_key(KEY)
+            .v1_base_url(base)
+            .v2_base_url(base)
+            .rate_limit_per_minute(self.per_minute);
+        let builder = match redis {
+            Some(url) => builder.redis_rate_limit(url),
+            None => builder,
+        };
+        builder.build().expect("client")
+    }
+}
+
+/// What a scenario got done before its deadline.
+#[derive(Default, Debug)]
+struct Tally {
+    requests: u64,
+    items: u64,
+    errors: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.requests += other.requests;
+        self.items += other.items;
+        self.errors += other.errors;
+    }
+
+    fn report(&self, name: &str, run: Run, refused: u64, unit: &str) {
+        let minutes = run.seconds as f64 / 60.0;
+        let rate = self.requests as f64 / minutes;
+        println!(
+            "LIMIT {name}: {rate:.1} requests/min of {} ({:.1}%), {refused} answered 429, {:.0} {unit}/min; \
+             {} requests and {} errors in {} s; goal >= 97%, 0 answered 429",
+            run.per_minute,
+            100.0 * rate / f64::from(run.per_minute),
+            self.items as f64 / minutes,
+            self.requests,
+            self.errors,
+            run.seconds,
+        );
+    }
+}
+
+/// Lists the posting's candidates, 100 a page, over and over until `deadline`.
+async fn list_pages(client: Client, posting: String, deadline: Instant) -> Tally {
+    let mut tally = Tally::default();
+    loop {
+        // Boxed as a `dyn Stream + Send`, so the task can be spawned.
+        let mut pages: Pin<Box<dyn Stream<Item = heymilo::Result<Page>> + Send + '_>> = Box::pin(
+            client
+                .v2()
+                .list_candidates()
+                .posting_id(&posting)
+                .limit(100)
+                .pages(),
+        );
+        loop {
+            match tokio::time::timeout_at(deadline, pages.next()).await {
+                Err(_) => return tally,
+                Ok(None) => break,
+                Ok(Some(Ok(page))) => {
+                    tally.requests += 1;
+                    tally.items += page.items.len() as u64;
+                }
+                Ok(Some(Err(_))) => {
+                    tally.errors += 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// `tasks` listing tasks sharing `client`, until `run` is over.
+async fn listing(client: Client, posting: &str, tasks: usize, run: Run) -> Tally {
+    let deadline = Instant::now() + Duration::from_secs(run.seconds);
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| tokio::spawn(list_pages(client.clone(), posting.to_owned(), deadline)))
+        .collect();
+    let mut tally = Tally::default();
+    for handle in handles {
+        tally.add(&handle.await.expect("listing task"));
+    }
+    tally
+}
+
+async fn mock(run: Run) -> MockServer {
+    MockServer::start(Config {
+        api_keys: vec![KEY.into()],
+        rate_limit: run.per_minute,
+        postings: 1,
+        candidates_per_posting: 1_000,
+        ..Config::default()
+    })
+    .await
+    .expect("mock")
+}
+
+async fn one_process(run: Run) {
+    let server = mock(run).await;
+    let posting = server.postings()[0].0.clone();
+    let tally = listing(run.client(server.base_url(), None), &posting, 8, run).await;
+    tally.report(
+        "one_process",
+        run,
+        server.rate_limited_count(),
+        "candidates",
+    );
+}
+
+async fn bulk_ingest(run: Run) {
+    let server = mock(run).await;
+    let posting = server.postings()[0].0.clone();
+    // Enough requests that the rows outlast the run: the rate is the limiter's.
+    let chunk = (ROWS as u64 / run.budget().max(1)).max(1) as usize;
+    let rows = (0..ROWS).map(|i| Candidate::new(format!("Row {i}"), format!("row{i}@example.com")));
+    let client = run.client(server.base_url(), None);
+    let deadline = Instant::now() + Duration::from_secs(run.seconds);
+    let mut tally = Tally::default();
+    let ingest = client
+        .ingest()
+        .v2(posting)
+        .chunk_size(chunk)
+        .on_progress(|p| {
+            tally.requests += 1;
+            tally.items = p.succeeded as u64;
+            tally.errors = p.failed as u64;
+        })
+        .run(rows);
+    let _ = tokio::time::timeout_at(deadline, ingest).await;
+    tally.report(
+        &format!("bulk_ingest ({ROWS} rows, {chunk} a request)"),
+        run,
+        server.rate_limited_count(),
+        "rows",
+    );
+}
+
+/// A redis-server on a free loopback port, stopped when dropped.
+struct Redis(Child, String);
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn redis_server() -> Option<Redis> {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = Command::new("redis-server")
+        .args([
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            println!(
+                "redis_3_processes skipped: no redis-server ({e}); `cargo xtask ci` installs it"
+            )
+        })
+        .ok()?;
+    let redis = Redis(child, format!("redis://127.0.0.1:{port}"));
+    for _ in 0..100 {
+        use std::io::{Read, Write};
+        let pong = std::net::TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
+            s.write_all(b"PING\r\n")?;
+            let mut buf = [0; 7];
+            s.read_exact(&mut buf).map(|_| buf)
+        });
+        if pong.is_ok_and(|b| &b == b"+PONG\r\n") {
+            return Some(redis);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("redis-server did not start");
+}
+
+async fn redis_3_processes(run: Run) {
+    let Some(redis) = redis_server() else { return };
+    let server = mock(run).await;
+    let posting = server.postings()[0].0.clone();
+    let exe = std::env::current_exe().expect("this bench's path");
+    let spec = format!(
+        "{} {} {posting} {} {}",
+        server.base_url(),
+        redis.1,
+        run.per_minute,
+        run.seconds
+    );
+    let workers: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(&exe)
+                .env(WORKER, &spec)
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("worker starts")
+        })
+        .collect();
+    let mut tally = Tally::default();
+    for worker in workers {
+        let out = tokio::task::spawn_blocking(move || worker.wait_with_output())
+            .await
+            .expect("join")
+            .expect("worker ran");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let field = |name: &str| {
+            text.split_whitespace()
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("worker said {text:?}"))
+        };
+        tally.add(&Tally {
+            requests: field("requests"),
+            items: field("items"),
+            errors: field("errors"),
+        });
+    }
+    tally.report(
+        "redis_3_processes",
+        run,
+        server.rate_limited_count(),
+        "candidates",
+    );
+}
+
+/// One worker of `redis_3_processes`: 4 listing tasks through the shared
+/// limiter; prints its tally.
+fn worker(spec: &str) {
+    let [base, redis, posting, per_minute, seconds] = spec.split(' ').collect::<Vec<_>>()[..]
+    else {
+        panic!("{WORKER}={spec:?}");
+    };
+    let run = Run {
+        per_minute: per_minute.parse().expect("per minute"),
+        seconds: seconds.parse().expect("seconds"),
+    };
+    let rt = common::client_runtime();
+    let tally =
+        rt.block_on(async { listing(run.client(base, Some(redis)), posting, 4, run).await });
+    println!(
+        "requests={} items={} errors={}",
+        tally.requests, tally.items, tally.errors
+    );
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var(WORKER) {
+        return worker(&spec);
+    }
+    if common::not_benchmarking() {
+        return;
+    }
+    let run = Run::from_env();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    if common::ratio_wanted("one_process") {
+        rt.block_on(one_process(run));
+    }
+    if common::ratio_wanted("bulk_ingest") {
+        rt.block_on(bulk_ingest(run));
+    }
+    if common::ratio_wanted("redis_3_processes") {
+        rt.block_on(redis_3_processes(run));
+    }
+}
