@@ -83,6 +83,8 @@ struct Tally {
     requests: u64,
     items: u64,
     errors: u64,
+    /// The first error, as the report shows it.
+    error: Option<String>,
 }
 
 impl Tally {
@@ -90,6 +92,7 @@ impl Tally {
         self.requests += other.requests;
         self.items += other.items;
         self.errors += other.errors;
+        self.error = self.error.take().or(other.error.clone());
     }
 
     fn report(&self, name: &str, run: Run, refused: u64, unit: &str) {
@@ -97,13 +100,17 @@ impl Tally {
         let rate = self.requests as f64 / minutes;
         println!(
             "LIMIT {name}: {rate:.1} requests/min of {} ({:.1}%), {refused} answered 429, {:.0} {unit}/min; \
-             {} requests and {} errors in {} s; goal >= 97%, 0 answered 429",
+             {} requests and {} errors in {} s; goal >= 97%, 0 answered 429{}",
             run.per_minute,
             100.0 * rate / f64::from(run.per_minute),
             self.items as f64 / minutes,
             self.requests,
             self.errors,
             run.seconds,
+            self.error
+                .as_ref()
+                .map(|e| format!(" (first error: {e})"))
+                .unwrap_or_default(),
         );
     }
 }
@@ -129,8 +136,9 @@ async fn list_pages(client: Client, posting: String, deadline: Instant) -> Tally
                     tally.requests += 1;
                     tally.items += page.items.len() as u64;
                 }
-                Ok(Some(Err(_))) => {
+                Ok(Some(Err(e))) => {
                     tally.errors += 1;
+                    tally.error.get_or_insert(e.to_string());
                     break;
                 }
             }
@@ -292,6 +300,7 @@ async fn redis_3_processes(run: Run) {
             requests: field("requests"),
             items: field("items"),
             errors: field("errors"),
+            error: None,
         });
     }
     tally.report(
@@ -316,6 +325,9 @@ fn worker(spec: &str) {
     let rt = common::client_runtime();
     let tally =
         rt.block_on(async { listing(run.client(base, Some(redis)), posting, 4, run).await });
+    if let Some(e) = &tally.error {
+        eprintln!("worker's first error: {e}");
+    }
     println!(
         "requests={} items={} errors={}",
         tally.requests, tally.items, tally.errors

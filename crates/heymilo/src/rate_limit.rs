@@ -52,6 +52,44 @@ pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
     /// the server's raw value; implementations should still bound it (see
     /// [`MAX_PAUSE`]).
     fn pause_for(&self, wait: Duration);
+
+    /// The server's own count, read from an answer's rate-limit headers
+    /// (HeyMilo: "rate limit headers are included in responses"). A limiter
+    /// that shares the key with someone it cannot see (another tool, a
+    /// process that ran a moment ago) learns here that the server's window
+    /// is fuller than its own. The default ignores it.
+    fn observe(&self, budget: ServerBudget) {
+        let _ = budget;
+    }
+}
+
+/// What an answer's `X-RateLimit-Remaining` and `X-RateLimit-Reset` say,
+/// bounded: passed to [`RateLimiter::observe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerBudget {
+    /// Requests the server still accepts in its current window.
+    pub remaining: u32,
+    /// When the oldest request of that window stops counting, from now (at
+    /// most a minute, the window's length).
+    pub reset: Duration,
+    /// How long ago the request this answers was sent: the server counted
+    /// at some point since.
+    pub sent_ago: Duration,
+}
+
+impl ServerBudget {
+    /// Reads the headers of an answer to a request sent `sent_ago`; `None`
+    /// without both headers or when either is not a whole number.
+    pub fn from_headers(headers: &http::HeaderMap, sent_ago: Duration) -> Option<ServerBudget> {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        Some(ServerBudget {
+            remaining: u32::try_from(number("x-ratelimit-remaining")?).unwrap_or(u32::MAX),
+            // A server that sends a timestamp here still waits at most the window.
+            reset: Duration::from_secs(number("x-ratelimit-reset")?).min(MINUTE),
+            sent_ago: sent_ago.min(MINUTE),
+        })
+    }
 }
 
 /// The longest pause a limiter accepts. The client itself never asks for more
@@ -88,7 +126,9 @@ impl Pause {
 const WINDOW_MARGIN: Duration = Duration::from_millis(500);
 
 /// The window a limiter counts permits over: a minute plus [`WINDOW_MARGIN`].
-pub(crate) const WINDOW: Duration = Duration::from_secs(60).saturating_add(WINDOW_MARGIN);
+pub(crate) const WINDOW: Duration = MINUTE.saturating_add(WINDOW_MARGIN);
+
+const MINUTE: Duration = Duration::from_secs(60);
 
 /// The budget's shape, shared by the local and the Redis limiter: at most
 /// `per_minute` permits in any [`WINDOW`], and between them an even pace of
@@ -113,8 +153,8 @@ impl Shape {
     }
 }
 
-/// The local limiter's state: when the last permits of the window were given,
-/// and the GCRA's theoretical arrival time.
+/// The local limiter's state: when the permits of the last two minutes were
+/// given (oldest first), and the GCRA's theoretical arrival time.
 #[derive(Debug, Default)]
 struct Budget {
     sent: VecDeque<Instant>,
@@ -122,15 +162,26 @@ struct Budget {
 }
 
 impl Budget {
+    /// How many permits were given after `since`.
+    fn since(&self, since: Option<Instant>) -> usize {
+        let older = since.map_or(0, |s| self.sent.partition_point(|t| *t <= s));
+        self.sent.len() - older
+    }
+
     /// A permit now (`None`), or how long until one may be given.
     fn take(&mut self, shape: &Shape, now: Instant) -> Option<Duration> {
-        while self.sent.front().is_some_and(|t| *t + WINDOW <= now) {
+        // Kept a minute past the window, for `observe` to compare with.
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| *t + WINDOW + MINUTE <= now)
+        {
             self.sent.pop_front();
         }
-        if self.sent.len() >= shape.per_minute as usize
-            && let Some(oldest) = self.sent.front()
-        {
-            return Some(*oldest + WINDOW - now);
+        let n = shape.per_minute as usize;
+        if self.since(now.checked_sub(WINDOW)) >= n {
+            // The n-th latest permit is within the window.
+            return Some(self.sent[self.sent.len() - n] + WINDOW - now);
         }
         // GCRA: the burst is credit on the pace; the window above keeps the
         // burst from adding to a full window's worth.
@@ -142,6 +193,29 @@ impl Budget {
         self.tat = Some(tat + shape.interval);
         self.sent.push_back(now);
         None
+    }
+
+    /// The server counts more of its window than the permits given since a
+    /// window before the request was sent: the difference is someone
+    /// else's. Each such request is held as a permit that stops counting
+    /// between `reset` and a minute from now, spread evenly (when exactly,
+    /// only the server knows; its later answers correct the guess).
+    fn observe(&mut self, shape: &Shape, server: ServerBudget, now: Instant) {
+        let ours = self.since(now.checked_sub(server.sent_ago + WINDOW));
+        let used = shape.per_minute.saturating_sub(server.remaining) as usize;
+        let free = (shape.per_minute as usize).saturating_sub(self.since(now.checked_sub(WINDOW)));
+        let theirs = used.saturating_sub(ours).min(free);
+        if theirs == 0 {
+            return;
+        }
+        let spread = MINUTE.saturating_sub(server.reset);
+        for i in 0..theirs {
+            let expires = server.reset + spread * i as u32 / theirs as u32;
+            if let Some(at) = (now + expires).checked_sub(WINDOW) {
+                self.sent.push_back(at);
+            }
+        }
+        self.sent.make_contiguous().sort();
     }
 }
 
@@ -203,6 +277,11 @@ impl RateLimiter for LocalRateLimiter {
 
     fn pause_for(&self, wait: Duration) {
         self.pause.extend(wait);
+    }
+
+    fn observe(&self, budget: ServerBudget) {
+        let mut state = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        state.observe(&self.shape, budget, Instant::now());
     }
 }
 
@@ -271,6 +350,77 @@ mod tests {
                 "{per_minute}/min: {} of {per_run}",
                 sent.len()
             );
+        }
+    }
+
+    /// Permits within 19 s at 120/min after taking `taken` and then hearing
+    /// the server's count (`remaining`, reset in 20 s), paused time.
+    async fn permits_after(taken: usize, remaining: Option<u32>) -> usize {
+        let limiter = LocalRateLimiter::per_minute(NonZeroU32::new(120).expect("nonzero"));
+        let start = Instant::now();
+        for _ in 0..taken {
+            limiter.acquire().await.expect("acquire");
+        }
+        if let Some(remaining) = remaining {
+            let (reset, sent_ago) = (Duration::from_secs(20), Duration::ZERO);
+            limiter.observe(ServerBudget {
+                remaining,
+                reset,
+                sent_ago,
+            });
+        }
+        let mut permits = 0;
+        while tokio::time::timeout_at(start + Duration::from_secs(19), limiter.acquire())
+            .await
+            .is_ok()
+        {
+            permits += 1;
+        }
+        permits
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_servers_count_holds_back_what_someone_else_used() {
+        let fresh = permits_after(0, None).await;
+        for (taken, remaining, want) in [
+            (0, 120, fresh),
+            (12, 108, fresh - 12), // the server counts only ours
+            (0, 30, 30),
+            (0, 5, 5),
+            (0, 0, 0),
+            (12, 0, 0),
+        ] {
+            let got = permits_after(taken, Some(remaining)).await;
+            assert_eq!(
+                got, want,
+                "{taken} taken, the server says {remaining} remain"
+            );
+        }
+    }
+
+    #[test]
+    fn the_servers_headers_are_bounded() {
+        let ago = Duration::from_secs(1);
+        for (remaining, reset, want) in [
+            (Some("5"), Some("20"), Some((5, 20))),
+            (Some("5"), Some("1767225600"), Some((5, 60))), // a timestamp: at most the window
+            (Some("99999999999"), Some("0"), Some((u32::MAX, 0))),
+            (Some("-1"), Some("3"), None),
+            (Some("5"), None, None),
+            (None, Some("3"), None),
+        ] {
+            let mut headers = http::HeaderMap::new();
+            for (name, value) in [
+                ("x-ratelimit-remaining", remaining),
+                ("x-ratelimit-reset", reset),
+            ] {
+                if let Some(v) = value {
+                    headers.insert(name, http::HeaderValue::from_static(v));
+                }
+            }
+            let got =
+                ServerBudget::from_headers(&headers, ago).map(|b| (b.remaining, b.reset.as_secs()));
+            assert_eq!(got, want, "{remaining:?} {reset:?}");
         }
     }
 

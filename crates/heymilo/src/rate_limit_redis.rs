@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-use crate::rate_limit::{LocalRateLimiter, RateLimiter, Shape, WINDOW};
+use crate::rate_limit::{LocalRateLimiter, RateLimiter, ServerBudget, Shape, WINDOW};
 use crate::{Error, Result};
 
 /// What the limiter does when Redis cannot be reached.
@@ -36,10 +36,10 @@ pub enum OnRedisFailure {
 
 /// The local limiter's step ([`Shape`]) in one atomic script, on Redis's
 /// clock. KEYS[1]: the budget's key (GCRA time; `:log` holds the permits of
-/// the window, comma-separated ms, oldest first; `:pause` a 429's deadline).
-/// ARGV: emission interval (ms), burst, permits per window, window (ms).
-/// Returns 0 when a request may go, else the milliseconds to wait. Every
-/// value is a string, so any Redis client can read the keys.
+/// the last two minutes, comma-separated ms, oldest first; `:pause` a 429's
+/// deadline). ARGV: emission interval (ms), burst, permits per window, window
+/// (ms). Returns 0 when a request may go, else the milliseconds to wait.
+/// Every value is a string, so any Redis client can read the keys.
 const ACQUIRE: &str = r#"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -49,20 +49,50 @@ local limit = tonumber(ARGV[3])
 local window = tonumber(ARGV[4])
 local pause = tonumber(redis.call('GET', KEYS[1] .. ':pause') or '0')
 if pause > now then return pause - now end
-local sent = {}
+local sent, recent = {}, 0
 for v in string.gmatch(redis.call('GET', KEYS[1] .. ':log') or '', '%d+') do
   local at = tonumber(v)
-  if at + window > now then sent[#sent + 1] = at end
+  if at + window + 60000 > now then sent[#sent + 1] = at end
+  if at + window > now then recent = recent + 1 end
 end
-if #sent >= limit then return math.max(1, sent[#sent - limit + 1] + window - now) end
+if recent >= limit then return math.max(1, sent[#sent - limit + 1] + window - now) end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local credit = (burst - 1) * interval
 if tat - now > credit then return tat - now - credit end
 redis.call('SET', KEYS[1], tat + interval, 'PX', credit + interval + 1000)
 sent[#sent + 1] = now
-redis.call('SET', KEYS[1] .. ':log', table.concat(sent, ','), 'PX', window + 1000)
+redis.call('SET', KEYS[1] .. ':log', table.concat(sent, ','), 'PX', window + 61000)
 return 0
+"#;
+
+/// The local limiter's `observe` on the shared log. ARGV: the server's
+/// remaining, its reset (ms), how long ago the request went (ms), permits
+/// per window, window (ms). Returns the requests taken as someone else's.
+const OBSERVE: &str = r#"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local remaining = tonumber(ARGV[1])
+local reset = tonumber(ARGV[2])
+local ago = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
+local window = tonumber(ARGV[5])
+local sent, ours, recent = {}, 0, 0
+for v in string.gmatch(redis.call('GET', KEYS[1] .. ':log') or '', '%d+') do
+  local at = tonumber(v)
+  sent[#sent + 1] = at
+  if at > now - ago - window then ours = ours + 1 end
+  if at > now - window then recent = recent + 1 end
+end
+local theirs = math.min(math.max(limit - remaining, 0) - ours, limit - recent)
+if theirs <= 0 then return 0 end
+local spread = math.max(60000 - reset, 0)
+for i = 0, theirs - 1 do
+  sent[#sent + 1] = now + reset + math.floor(spread * i / theirs) - window
+end
+table.sort(sent)
+redis.call('SET', KEYS[1] .. ':log', table.concat(sent, ','), 'PX', window + 61000)
+return theirs
 "#;
 
 /// Pauses the budget until `now + ARGV[1]` ms, never shortening a pause.
@@ -203,16 +233,44 @@ impl RateLimiter for RedisRateLimiter {
 
     fn pause_for(&self, wait: Duration) {
         self.fallback.pause_for(wait);
+        let ms = wait.min(crate::rate_limit::MAX_PAUSE).as_millis() as u64;
+        self.in_background(PAUSE, vec![ms], "the server's wait");
+    }
+
+    fn observe(&self, budget: ServerBudget) {
+        self.fallback.observe(budget);
+        let ms = |d: Duration| d.as_millis() as u64;
+        let args = vec![
+            u64::from(budget.remaining),
+            ms(budget.reset),
+            ms(budget.sent_ago),
+            u64::from(self.shape.per_minute),
+            ms(WINDOW),
+        ];
+        self.in_background(OBSERVE, args, "the server's count");
+    }
+}
+
+impl RedisRateLimiter {
+    /// Runs `script` with `args` on the budget's key without waiting for it
+    /// (from a running tokio runtime, once connected; otherwise not at all).
+    fn in_background(&self, script: &'static str, args: Vec<u64>, what: &'static str) {
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        let (client, key) = (self.connection.get().cloned(), self.key.clone());
-        let ms = wait.min(crate::rate_limit::MAX_PAUSE).as_millis() as u64;
+        let Some(mut conn) = self.connection.get().cloned() else {
+            return;
+        };
+        let key = self.key.clone();
         handle.spawn(async move {
-            let Some(mut conn) = client else { return };
-            let result: redis::RedisResult<u64> = redis::Script::new(PAUSE).key(&key).arg(ms).invoke_async(&mut conn).await;
+            let call = redis::Script::new(script);
+            let mut invocation = call.key(&key);
+            for arg in args {
+                invocation.arg(arg);
+            }
+            let result: redis::RedisResult<u64> = invocation.invoke_async(&mut conn).await;
             if let Err(e) = result {
-                tracing::warn!(error = ?e.kind(), "could not share the server's wait through Redis");
+                tracing::warn!(error = ?e.kind(), "could not share {what} through Redis");
             }
         });
     }
