@@ -7,14 +7,17 @@
 //! - `bulk_ingest`: one ingest of 5,000 rows, in chunks small enough that the
 //!   rows need more requests than the run's budget;
 //! - `redis_3_processes`: three processes (this binary again), 4 listing
-//!   tasks each, sharing the key through a `redis-server` on loopback.
+//!   tasks each, sharing the key through a `redis-server` on loopback;
+//! - `two_clients_unaware`: two clients of one process, each with a limiter
+//!   of its own (4 tasks each): only the server's `X-RateLimit-*` headers
+//!   tell each about the other (no goal; it shows what the headers buy).
 //!
 //! Each prints one `LIMIT` line: requests answered per minute against the
 //! limit, the 429s the mock answered, items (candidates or rows) per minute.
 //! A run starts on an idle key and lasts a whole number of minutes, so the
 //! most the server allows is exactly the limit. Goal: at least 97% of it and
 //! no 429. Run: `cargo bench -p heymilo --bench at_the_limit [-- NAME]`
-//! (about 6 minutes, nearly all of it waiting on the limiter).
+//! (about 8 minutes, nearly all of it waiting on the limiter).
 
 mod common;
 
@@ -177,6 +180,25 @@ async fn one_process(run: Run) {
     let tally = listing(run.client(server.base_url(), None), &posting, 8, run).await;
     tally.report(
         "one_process",
+        run,
+        server.rate_limited_count(),
+        "candidates",
+    );
+}
+
+/// Two clients with limiters of their own on one key, 4 tasks each: what
+/// each learns of the other comes only from the server's rate-limit headers.
+async fn two_clients_unaware(run: Run) {
+    let server = mock(run).await;
+    let posting = server.postings()[0].0.clone();
+    let (a, b) = tokio::join!(
+        listing(run.client(server.base_url(), None), &posting, 4, run),
+        listing(run.client(server.base_url(), None), &posting, 4, run),
+    );
+    let mut tally = a;
+    tally.add(&b);
+    tally.report(
+        "two_clients_unaware",
         run,
         server.rate_limited_count(),
         "candidates",
@@ -355,5 +377,8 @@ fn main() {
     }
     if common::ratio_wanted("redis_3_processes") {
         rt.block_on(redis_3_processes(run));
+    }
+    if common::ratio_wanted("two_clients_unaware") {
+        rt.block_on(two_clients_unaware(run));
     }
 }
