@@ -21,7 +21,9 @@
 
 mod common;
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -162,56 +164,30 @@ async fn listing(client: Client, posting: &str, tasks: usize, run: Run) -> Tally
     tally
 }
 
-async fn mock(run: Run) -> MockServer {
-    MockServer::start(Config {
-        api_keys: vec![KEY.into()],
-        rate_limit: run.per_minute,
-        postings: 1,
-        candidates_per_posting: 1_000,
-        ..Config::default()
-    })
-    .await
-    .expect("mock")
-}
+/// A scenario's outcome: its name, what it tallied and the unit of its items.
+type Outcome = (String, Tally, &'static str);
 
-async fn one_process(run: Run) {
-    let server = mock(run).await;
-    let posting = server.postings()[0].0.clone();
-    let tally = listing(run.client(server.base_url(), None), &posting, 8, run).await;
-    tally.report(
-        "one_process",
-        run,
-        server.rate_limited_count(),
-        "candidates",
-    );
+async fn one_process(run: Run, base: &str, posting: &str) -> Outcome {
+    let tally = listing(run.client(base, None), posting, 8, run).await;
+    ("one_process".into(), tally, "candidates")
 }
 
 /// Two clients with limiters of their own on one key, 4 tasks each: what
 /// each learns of the other comes only from the server's rate-limit headers.
-async fn two_clients_unaware(run: Run) {
-    let server = mock(run).await;
-    let posting = server.postings()[0].0.clone();
-    let (a, b) = tokio::join!(
-        listing(run.client(server.base_url(), None), &posting, 4, run),
-        listing(run.client(server.base_url(), None), &posting, 4, run),
+async fn two_clients_unaware(run: Run, base: &str, posting: &str) -> Outcome {
+    let (mut tally, other) = tokio::join!(
+        listing(run.client(base, None), posting, 4, run),
+        listing(run.client(base, None), posting, 4, run),
     );
-    let mut tally = a;
-    tally.add(&b);
-    tally.report(
-        "two_clients_unaware",
-        run,
-        server.rate_limited_count(),
-        "candidates",
-    );
+    tally.add(&other);
+    ("two_clients_unaware".into(), tally, "candidates")
 }
 
-async fn bulk_ingest(run: Run) {
-    let server = mock(run).await;
-    let posting = server.postings()[0].0.clone();
+async fn bulk_ingest(run: Run, base: &str, posting: &str) -> Outcome {
     // Enough requests that the rows outlast the run: the rate is the limiter's.
     let chunk = (ROWS as u64 / run.budget().max(1)).max(1) as usize;
     let rows = (0..ROWS).map(|i| Candidate::new(format!("Row {i}"), format!("row{i}@example.com")));
-    let client = run.client(server.base_url(), None);
+    let client = run.client(base, None);
     let deadline = Instant::now() + Duration::from_secs(run.seconds);
     let mut tally = Tally::default();
     let ingest = client
@@ -225,74 +201,71 @@ async fn bulk_ingest(run: Run) {
         })
         .run(rows);
     let _ = tokio::time::timeout_at(deadline, ingest).await;
-    tally.report(
-        &format!("bulk_ingest ({ROWS} rows, {chunk} a request)"),
-        run,
-        server.rate_limited_count(),
-        "rows",
-    );
+    let name = format!("bulk_ingest ({ROWS} rows, {chunk} a request)");
+    (name, tally, "rows")
 }
 
-/// A redis-server on a free loopback port, stopped when dropped.
-struct Redis(Child, String);
+/// A redis-server on a Unix socket of its own, stopped when dropped.
+struct Redis(Child, PathBuf);
 
 impl Drop for Redis {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+        let _ = std::fs::remove_file(&self.1);
     }
 }
 
-fn redis_server() -> Option<Redis> {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .ok()?
-        .local_addr()
-        .ok()?
-        .port();
-    let child = Command::new("redis-server")
-        .args([
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            println!(
-                "redis_3_processes skipped: no redis-server ({e}); `cargo xtask ci` installs it"
-            )
-        })
-        .ok()?;
-    let redis = Redis(child, format!("redis://127.0.0.1:{port}"));
-    for _ in 0..100 {
-        use std::io::{Read, Write};
-        let pong = std::net::TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
-            s.write_all(b"PING\r\n")?;
-            let mut buf = [0; 7];
-            s.read_exact(&mut buf).map(|_| buf)
-        });
-        if pong.is_ok_and(|b| &b == b"+PONG\r\n") {
-            return Some(redis);
+impl Redis {
+    fn start() -> std::io::Result<Redis> {
+        let socket =
+            std::env::temp_dir().join(format!("heymilo-bench-{}.sock", std::process::id()));
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                "0",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--unixsocket",
+            ])
+            .arg(&socket)
+            .stdout(Stdio::null())
+            .spawn()?;
+        let redis = Redis(child, socket);
+        for _ in 0..100 {
+            let pong = UnixStream::connect(&redis.1).and_then(|mut s| {
+                s.write_all(b"PING\r\n")?;
+                let mut buf = [0; 7];
+                s.read_exact(&mut buf).map(|_| buf)
+            });
+            if pong.is_ok_and(|b| &b == b"+PONG\r\n") {
+                return Ok(redis);
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(50));
+        Err(std::io::Error::other("redis-server did not answer"))
     }
-    panic!("redis-server did not start");
+
+    fn url(&self) -> String {
+        format!("redis+unix://{}", self.1.display())
+    }
 }
 
-async fn redis_3_processes(run: Run) {
-    let Some(redis) = redis_server() else { return };
-    let server = mock(run).await;
-    let posting = server.postings()[0].0.clone();
+async fn redis_3_processes(run: Run, base: &str, posting: &str) -> Outcome {
+    let name = "redis_3_processes".to_owned();
+    let redis = match Redis::start() {
+        Ok(redis) => redis,
+        Err(e) => {
+            println!("{name} skipped: no redis-server ({e}); `cargo xtask ci` installs it");
+            return (name, Tally::default(), "candidates");
+        }
+    };
     let exe = std::env::current_exe().expect("this bench's path");
     let spec = format!(
-        "{} {} {posting} {} {}",
-        server.base_url(),
-        redis.1,
+        "{base} {} {posting} {} {}",
+        redis.url(),
         run.per_minute,
         run.seconds
     );
@@ -325,12 +298,7 @@ async fn redis_3_processes(run: Run) {
             error: None,
         });
     }
-    tally.report(
-        "redis_3_processes",
-        run,
-        server.rate_limited_count(),
-        "candidates",
-    );
+    (name, tally, "candidates")
 }
 
 /// One worker of `redis_3_processes`: 4 listing tasks through the shared
@@ -369,16 +337,33 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    if common::ratio_wanted("one_process") {
-        rt.block_on(one_process(run));
-    }
-    if common::ratio_wanted("bulk_ingest") {
-        rt.block_on(bulk_ingest(run));
-    }
-    if common::ratio_wanted("redis_3_processes") {
-        rt.block_on(redis_3_processes(run));
-    }
-    if common::ratio_wanted("two_clients_unaware") {
-        rt.block_on(two_clients_unaware(run));
+    for name in [
+        "one_process",
+        "bulk_ingest",
+        "redis_3_processes",
+        "two_clients_unaware",
+    ] {
+        if !common::ratio_wanted(name) {
+            continue;
+        }
+        rt.block_on(async {
+            let server = MockServer::start(Config {
+                api_keys: vec![KEY.into()],
+                rate_limit: run.per_minute,
+                postings: 1,
+                candidates_per_posting: 1_000,
+                ..Config::default()
+            })
+            .await
+            .expect("mock");
+            let (base, posting) = (server.base_url(), server.postings()[0].0.clone());
+            let (name, tally, unit) = match name {
+                "one_process" => one_process(run, base, &posting).await,
+                "bulk_ingest" => bulk_ingest(run, base, &posting).await,
+                "redis_3_processes" => redis_3_processes(run, base, &posting).await,
+                _ => two_clients_unaware(run, base, &posting).await,
+            };
+            tally.report(&name, run, server.rate_limited_count(), unit);
+        });
     }
 }

@@ -168,8 +168,10 @@ impl Budget {
         self.sent.len() - older
     }
 
-    /// A permit now (`None`), or how long until one may be given.
-    fn take(&mut self, shape: &Shape, now: Instant) -> Option<Duration> {
+    /// Reserves the earliest permit the budget allows, now or later, in the
+    /// order of asking (so no waiter is overtaken forever), and returns its
+    /// time.
+    fn reserve(&mut self, shape: &Shape, now: Instant) -> Instant {
         // Kept a minute past the window, for `observe` to compare with.
         while self
             .sent
@@ -178,21 +180,28 @@ impl Budget {
         {
             self.sent.pop_front();
         }
+        let mut at = self.sent.back().map_or(now, |last| now.max(*last));
+        // At most n in any window: after the n-th latest permit's window.
         let n = shape.per_minute as usize;
-        if self.since(now.checked_sub(WINDOW)) >= n {
-            // The n-th latest permit is within the window.
-            return Some(self.sent[self.sent.len() - n] + WINDOW - now);
+        if let Some(nth) = self.sent.len().checked_sub(n).map(|i| self.sent[i]) {
+            at = at.max(nth + WINDOW);
         }
         // GCRA: the burst is credit on the pace; the window above keeps the
         // burst from adding to a full window's worth.
-        let tat = self.tat.filter(|t| *t > now).unwrap_or(now);
         let credit = shape.interval * (shape.burst - 1);
-        if tat > now + credit {
-            return Some(tat - (now + credit));
+        if let Some(paced) = self.tat.and_then(|tat| tat.checked_sub(credit)) {
+            at = at.max(paced);
         }
-        self.tat = Some(tat + shape.interval);
-        self.sent.push_back(now);
-        None
+        self.tat = Some(self.tat.map_or(at, |tat| tat.max(at)) + shape.interval);
+        self.sent.push_back(at);
+        at
+    }
+
+    /// Gives back a reservation its waiter did not use.
+    fn release(&mut self, at: Instant) {
+        if let Some(i) = self.sent.iter().rposition(|t| *t == at) {
+            self.sent.remove(i);
+        }
     }
 
     /// The server counts more of its window than the permits given since a
@@ -240,7 +249,22 @@ impl fmt::Debug for LocalRateLimiter {
     }
 }
 
+/// A permit reserved for later; released when dropped before it is used.
+struct Reservation<'a>(&'a LocalRateLimiter, Option<Instant>);
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if let Some(at) = self.1 {
+            self.0.budget().release(at);
+        }
+    }
+}
+
 impl LocalRateLimiter {
+    fn budget(&self) -> std::sync::MutexGuard<'_, Budget> {
+        self.budget.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// A limiter that lets at most `per_minute` requests through in any
     /// 60-second window.
     ///
@@ -263,13 +287,17 @@ impl RateLimiter for LocalRateLimiter {
                     tokio::time::sleep_until(until).await;
                     continue;
                 }
-                let wait = {
-                    let mut budget = self.budget.lock().unwrap_or_else(|p| p.into_inner());
-                    budget.take(&self.shape, Instant::now())
-                };
-                match wait {
-                    None => return Ok(()),
-                    Some(wait) => tokio::time::sleep(wait).await,
+                let now = Instant::now();
+                let at = self.budget().reserve(&self.shape, now);
+                if at <= now {
+                    return Ok(());
+                }
+                // Given back if this waiter gives up, or a 429 pauses everyone.
+                let mut reserved = Reservation(self, Some(at));
+                tokio::time::sleep_until(at).await;
+                if self.pause.deadline().is_none() {
+                    reserved.1 = None;
+                    return Ok(());
                 }
             }
         })
@@ -280,8 +308,7 @@ impl RateLimiter for LocalRateLimiter {
     }
 
     fn observe(&self, budget: ServerBudget) {
-        let mut state = self.budget.lock().unwrap_or_else(|p| p.into_inner());
-        state.observe(&self.shape, budget, Instant::now());
+        self.budget().observe(&self.shape, budget, Instant::now());
     }
 }
 
@@ -351,6 +378,41 @@ mod tests {
                 sent.len()
             );
         }
+    }
+
+    /// Eight tasks asking at once for two minutes (paused time) get their
+    /// turns in order: nobody is overtaken again and again.
+    #[tokio::test(start_paused = true)]
+    async fn waiters_are_served_in_turn() {
+        let limiter = std::sync::Arc::new(LocalRateLimiter::per_minute(
+            NonZeroU32::new(120).expect("nonzero"),
+        ));
+        let end = Instant::now() + Duration::from_secs(120);
+        let tasks = (0..8).map(|_| {
+            let limiter = limiter.clone();
+            tokio::spawn(async move {
+                let mut permits = 0;
+                while tokio::time::timeout_at(end, limiter.acquire())
+                    .await
+                    .is_ok()
+                {
+                    permits += 1;
+                    tokio::task::yield_now().await; // sending the request
+                }
+                permits
+            })
+        });
+        let counts: Vec<u32> = futures::future::join_all(tasks)
+            .await
+            .into_iter()
+            .map(|c| c.expect("task"))
+            .collect();
+        let (least, most) = (counts.iter().min(), counts.iter().max());
+        assert!(
+            most.zip(least).is_some_and(|(m, l)| m - l <= 1),
+            "{counts:?}"
+        );
+        assert_eq!(counts.iter().sum::<u32>(), 240, "{counts:?}");
     }
 
     /// Permits within 19 s at 120/min after taking `taken` and then hearing

@@ -34,49 +34,56 @@ pub enum OnRedisFailure {
     FailClosed,
 }
 
-/// The local limiter's step ([`Shape`]) in one atomic script, on Redis's
-/// clock. KEYS[1]: the budget's key (GCRA time; `:log` holds the permits of
-/// the last two minutes, comma-separated ms, oldest first; `:pause` a 429's
-/// deadline). ARGV: emission interval (ms), burst, permits per window, window
-/// (ms). Returns 0 when a request may go, else the milliseconds to wait.
-/// Every value is a string, so any Redis client can read the keys.
-const ACQUIRE: &str = r#"
+/// What every script starts with: Redis's clock in milliseconds, and `num(i)`,
+/// ARGV[i] as a number.
+macro_rules! prelude {
+    () => {
+        r#"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local window = tonumber(ARGV[4])
+local function num(i) return tonumber(ARGV[i]) end
+"#
+    };
+}
+
+/// The local limiter's reservation ([`Shape`]) in one atomic script, on
+/// Redis's clock. KEYS[1]: the budget's key (GCRA time; `:log` holds the
+/// permits of the last two minutes, comma-separated ms, oldest first, future
+/// reservations last; `:pause` a 429's deadline). ARGV: emission interval
+/// (ms), burst, permits per window, window (ms). Returns the milliseconds
+/// until the reserved permit (0: now), or minus those until a pause ends
+/// (nothing reserved). Every value is a string, so any Redis client can read
+/// the keys.
+const ACQUIRE: &str = concat!(
+    prelude!(),
+    r#"
+local interval, burst, limit, window = num(1), num(2), num(3), num(4)
 local pause = tonumber(redis.call('GET', KEYS[1] .. ':pause') or '0')
-if pause > now then return pause - now end
-local sent, recent = {}, 0
+if pause > now then return now - pause end
+local sent = {}
 for v in string.gmatch(redis.call('GET', KEYS[1] .. ':log') or '', '%d+') do
   local at = tonumber(v)
   if at + window + 60000 > now then sent[#sent + 1] = at end
-  if at + window > now then recent = recent + 1 end
 end
-if recent >= limit then return math.max(1, sent[#sent - limit + 1] + window - now) end
+local at = math.max(now, sent[#sent] or now)
+if #sent >= limit then at = math.max(at, sent[#sent - limit + 1] + window) end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local credit = (burst - 1) * interval
-if tat - now > credit then return tat - now - credit end
-redis.call('SET', KEYS[1], tat + interval, 'PX', credit + interval + 1000)
-sent[#sent + 1] = now
-redis.call('SET', KEYS[1] .. ':log', table.concat(sent, ','), 'PX', window + 61000)
-return 0
-"#;
+at = math.max(at, tat - (burst - 1) * interval)
+tat = math.max(tat, at) + interval
+redis.call('SET', KEYS[1], tat, 'PX', tat - now + 1000)
+sent[#sent + 1] = at
+redis.call('SET', KEYS[1] .. ':log', table.concat(sent, ','), 'PX', at - now + window + 61000)
+return at - now
+"#
+);
 
 /// The local limiter's `observe` on the shared log. ARGV: the server's
 /// remaining, its reset (ms), how long ago the request went (ms), permits
 /// per window, window (ms). Returns the requests taken as someone else's.
-const OBSERVE: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local remaining = tonumber(ARGV[1])
-local reset = tonumber(ARGV[2])
-local ago = tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
-local window = tonumber(ARGV[5])
+const OBSERVE: &str = concat!(
+    prelude!(),
+    r#"
+local remaining, reset, ago, limit, window = num(1), num(2), num(3), num(4), num(5)
 local sent, ours, recent = {}, 0, 0
 for v in string.gmatch(redis.call('GET', KEYS[1] .. ':log') or '', '%d+') do
   local at = tonumber(v)
@@ -93,20 +100,26 @@ end
 table.sort(sent)
 redis.call('SET', KEYS[1] .. ':log', table.concat(sent, ','), 'PX', window + 61000)
 return theirs
-"#;
+"#
+);
 
 /// Pauses the budget until `now + ARGV[1]` ms, never shortening a pause.
-const PAUSE: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local untl = now + tonumber(ARGV[1])
+const PAUSE: &str = concat!(
+    prelude!(),
+    r#"
+local untl = now + num(1)
 local cur = tonumber(redis.call('GET', KEYS[1] .. ':pause') or '0')
-if untl > cur then redis.call('SET', KEYS[1] .. ':pause', untl, 'PX', tonumber(ARGV[1]) + 1000) end
+if untl > cur then redis.call('SET', KEYS[1] .. ':pause', untl, 'PX', num(1) + 1000) end
 return 0
-"#;
+"#
+);
 
 /// The Redis-backed limiter; build it with [`RedisRateLimiter::new`] or
 /// [`ClientBuilder::redis_rate_limit`](crate::ClientBuilder::redis_rate_limit).
+///
+/// The same budget as [`LocalRateLimiter`], kept in Redis: permits are
+/// reserved in the order asked for, across processes; a waiter that gives up
+/// (its timeout) leaves its reserved permit unused.
 pub struct RedisRateLimiter {
     client: redis::Client,
     connection: OnceCell<redis::aio::ConnectionManager>,
@@ -171,7 +184,8 @@ impl RedisRateLimiter {
             .cloned()
     }
 
-    async fn try_acquire(&self) -> redis::RedisResult<u64> {
+    /// Milliseconds until a reserved permit, or minus those until a pause ends.
+    async fn try_acquire(&self) -> redis::RedisResult<i64> {
         let mut conn = self.connection().await?;
         redis::Script::new(ACQUIRE)
             .key(&self.key)
@@ -217,11 +231,16 @@ impl RateLimiter for RedisRateLimiter {
         Box::pin(async move {
             loop {
                 match self.try_acquire().await {
-                    Ok(0) => {
+                    // Reserved (in the order of asking, across processes):
+                    // the permit is this waiter's once the wait is over.
+                    Ok(wait_ms @ 0..) => {
                         self.warned.store(false, Ordering::Relaxed);
+                        tokio::time::sleep(Duration::from_millis(wait_ms.unsigned_abs())).await;
                         return Ok(());
                     }
-                    Ok(wait_ms) => tokio::time::sleep(Duration::from_millis(wait_ms)).await,
+                    Ok(paused_ms) => {
+                        tokio::time::sleep(Duration::from_millis(paused_ms.unsigned_abs())).await
+                    }
                     Err(e) => {
                         self.unavailable(&e)?;
                         return self.fallback.acquire().await;
