@@ -122,7 +122,7 @@ impl Pause {
 
 /// How much longer than a minute the limiters remember a permit: a request
 /// reaches the server a little after its permit, and two requests a window
-/// apart must arrive at least a window apart (at 300/min this costs 0.8%).
+/// apart must arrive at least a window apart (this costs 0.8% of the rate).
 const WINDOW_MARGIN: Duration = Duration::from_millis(500);
 
 /// The window a limiter counts permits over: a minute plus [`WINDOW_MARGIN`].
