@@ -22,6 +22,7 @@
 mod drift;
 mod meta;
 mod rules;
+pub mod spec;
 pub mod synth;
 
 pub use drift::{drift, snapshot_body, snapshot_path};
