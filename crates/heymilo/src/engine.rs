@@ -22,7 +22,7 @@ use heymilo_gen::{OperationMeta, Refusal};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{RateLimiter, ServerBudget};
 use crate::retry::{self, PERMIT_NOTICE, RetryPolicy, Wait, WaitObserver, WaitReason};
 
 /// What every clone of a client shares: the key and the limiter.
@@ -359,10 +359,15 @@ impl Engine {
         client: &reqwest::Client,
         request: reqwest::Request,
     ) -> Attempted {
+        let sent = tokio::time::Instant::now();
         let response = match client.execute(request).await {
             Ok(response) => response,
             Err(e) => return Attempted::Failed(e.without_url()),
         };
+        // The server's count of the key's budget, for the limiter to pace by.
+        if let Some(budget) = ServerBudget::from_headers(response.headers(), sent.elapsed()) {
+            self.shared.limiter.observe(budget);
+        }
         read_whole(
             response,
             self.max_response_bytes,

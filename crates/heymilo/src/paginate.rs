@@ -75,6 +75,7 @@ where
         Pages {
             builder: self,
             next: Some(Box::pin(first)),
+            handover: None,
             last: None,
             seen_page: None,
             seen_cursors: Remembered::default(),
@@ -152,6 +153,9 @@ type PageFuture<'a, P> = Pin<
 pub struct Pages<'a, P: Paged<'a>> {
     builder: P,
     next: Option<PageFuture<'a, P>>,
+    /// A page held back for one turn of the runtime after its successor's
+    /// request was started (see `poll_next`); boxed, so `Pages` stays `Unpin`.
+    handover: Option<Box<Page<P::Item>>>,
     last: Option<Position>,
     seen_page: Option<u64>,
     seen_cursors: Remembered,
@@ -233,6 +237,12 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         // Pages holds only boxed (Unpin) futures and plain data.
         let this = self.get_mut();
+        if let Some(page) = this.handover.take() {
+            if let Some(next) = this.next.as_mut() {
+                let _ = next.as_mut().poll(cx);
+            }
+            return Poll::Ready(Some(Ok(*page)));
+        }
         let Some(fut) = this.next.as_mut() else {
             return Poll::Ready(None);
         };
@@ -248,22 +258,25 @@ where
         };
         match this.after(&page) {
             Ok(Some(position)) => {
-                // Prefetch: start the next page now and give it a first poll,
-                // so the request is on the wire while the caller works. It
-                // progresses while the caller awaits (or on another worker
-                // thread); CPU-bound work on a current-thread runtime gains
-                // nothing (see BENCHMARKS.md).
+                // Prefetch: start the next page now and give it a first poll.
+                // That poll only queues the request for the connection's
+                // task; yielding once before handing the page over lets the
+                // runtime run that task, so the request is on the wire while
+                // the caller works, even when the work is CPU-bound on a
+                // current-thread runtime (BENCHMARKS.md).
                 let mut next: PageFuture<'a, P> =
                     Box::pin(maybe_done(this.builder.clone().at(&position).fetch_page()));
                 let _ = next.as_mut().poll(cx);
                 this.next = Some(next);
                 this.last = Some(position);
+                this.handover = Some(Box::new(page));
+                cx.waker().wake_by_ref();
+                Poll::Pending
             }
-            Ok(None) => {}
+            Ok(None) => Poll::Ready(Some(Ok(page))),
             // A page that does not advance repeats earlier items: report, do not yield it.
-            Err(e) => return Poll::Ready(Some(Err(e))),
+            Err(e) => Poll::Ready(Some(Err(e))),
         }
-        Poll::Ready(Some(Ok(page)))
     }
 }
 
