@@ -29,10 +29,10 @@ fn scratch_root() -> (tempfile::TempDir, PathBuf) {
     );
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).expect("lock");
     // The copies packaged crates carry, and the READMEs whose example is shared.
-    copy_tree(
-        &root.join("crates/heymilo-gen/openapi"),
-        &dir.path().join("crates/heymilo-gen/openapi"),
-    );
+    for krate in ["heymilo-gen", "heymilo-cli"] {
+        let specs = format!("crates/{krate}/openapi");
+        copy_tree(&root.join(&specs), &dir.path().join(&specs));
+    }
     let files = ["LICENSE-MIT", "LICENSE-APACHE", "README.md"];
     for krate in [
         "heymilo-codegen",

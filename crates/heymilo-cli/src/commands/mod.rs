@@ -33,7 +33,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// A client from the global settings; no key is a usage error.
-    fn new(global: &Global) -> anyhow::Result<Ctx> {
+    pub(crate) fn new(global: &Global) -> anyhow::Result<Ctx> {
         let key = global
             .api_key
             .as_deref()
@@ -87,6 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ingest(args) => ingest::run(&Ctx::new(&global)?, args).await,
         Command::Export(args) => export::run(&Ctx::new(&global)?, args).await,
         Command::Health => health::run(&Ctx::new(&global)?).await,
+        Command::Api(args) => crate::api::run(&Ctx::new(&global)?, global.format, args).await,
     }
 }
 
