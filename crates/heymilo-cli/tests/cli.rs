@@ -9,6 +9,9 @@ use futures::TryStreamExt as _;
 use heymilo::Paginate as _;
 use heymilo_mock::{Config, MockServer};
 
+#[path = "api/mod.rs"]
+mod api;
+
 /// A mock serving on its own runtime while the test thread runs the binary.
 struct Mock {
     server: MockServer,

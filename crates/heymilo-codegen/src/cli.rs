@@ -642,9 +642,12 @@ pub(crate) fn source(
     let checks = quote! {
         use heymilo::#generation;
 
+        /// Decodes one line of output as a type.
+        pub type Decode = fn(&str) -> serde_json::Result<()>;
+
         /// Each command's output decoded as its response type, and an item of
         /// `--all` as its item type: (command, response, item).
-        pub const RESPONSES: &[(&str, fn(&str) -> serde_json::Result<()>, Option<fn(&str) -> serde_json::Result<()>>)] = &[#(#decoders),*];
+        pub const RESPONSES: &[(&str, Decode, Option<Decode>)] = &[#(#decoders),*];
     };
     Ok((commands, checks))
 }
