@@ -7,6 +7,8 @@
 //! Besides progenitor's client, the output carries an operation table read from
 //! the spec's vendor extensions (`x-idempotent`, `x-idempotent-unless`,
 //! `x-pagination`), so hand-written code never repeats a fact the spec holds.
+//! [`generate_cli`] turns the same spec into `heymilo-cli`'s `heymilo api`
+//! commands, one per operation ([`cli`]).
 //!
 //! ```
 //! let spec = std::fs::read_to_string(

@@ -315,7 +315,10 @@ fn unknown(name: &str) -> anyhow::Error {
 /// The body from `--body` and the body-field flags; `None` when none was
 /// given and the operation does not need one. A body that does not decode is
 /// refused before sending, naming the field.
-fn body<T: DeserializeOwned>(m: &ArgMatches, op: &Operation) -> anyhow::Result<Option<T>> {
+fn body<T: DeserializeOwned + Serialize>(
+    m: &ArgMatches,
+    op: &Operation,
+) -> anyhow::Result<Option<T>> {
     let given = m.get_one::<String>("body");
     let mut body = match given {
         None => json!({}),
@@ -354,20 +357,42 @@ fn body<T: DeserializeOwned>(m: &ArgMatches, op: &Operation) -> anyhow::Result<O
     if given.is_none() && !set && !op.body.as_ref().is_some_and(|b| b.required) {
         return Ok(None);
     }
-    serde_path_to_error::deserialize(body)
-        .map(Some)
-        .map_err(|e| {
-            let field = match e.path().to_string() {
-                root if root == "." => String::new(),
-                path => format!("field `{path}`: "),
+    let refuse = |why: String| CliError::Usage(format!("the request body of {}: {why}", op.name));
+    let decoded: T = serde_path_to_error::deserialize(body.clone()).map_err(|e| {
+        let field = match e.path().to_string() {
+            root if root == "." => String::new(),
+            path => format!("field `{path}`: "),
+        };
+        refuse(format!("{field}{}", e.into_inner()))
+    })?;
+    // The types ignore unknown fields; a misspelt one must not vanish unsent.
+    let sent = serde_json::to_value(&decoded)?;
+    if let Some(path) = dropped(&body, &sent, String::new()) {
+        return Err(refuse(format!("unknown field `{path}`")).into());
+    }
+    Ok(Some(decoded))
+}
+
+/// The first field of `given` with a value that `sent` lacks, as a path.
+fn dropped(given: &Value, sent: &Value, at: String) -> Option<String> {
+    let empty = |v: &Value| v.is_null() || v == &json!([]) || v == &json!({});
+    match (given, sent) {
+        (Value::Object(given), Value::Object(sent)) => given.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
             };
-            CliError::Usage(format!(
-                "the request body of {}: {field}{}",
-                op.name,
-                e.into_inner()
-            ))
-            .into()
-        })
+            match sent.get(k) {
+                None if !empty(v) => Some(path),
+                None => None,
+                Some(s) => dropped(v, s, path),
+            }
+        }),
+        (Value::Array(given), Value::Array(sent)) => (given.iter().zip(sent).enumerate())
+            .find_map(|(i, (g, s))| dropped(g, s, format!("{at}[{i}]"))),
+        _ => None,
+    }
 }
 
 /// Prints one answer.

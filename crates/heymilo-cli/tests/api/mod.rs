@@ -188,6 +188,7 @@ fn bad_input_gets_one_clear_line_and_its_exit_code() {
         ("v1 create-webhook --body -", r#"{"url": 3}"#, 2, "field `url`: invalid type: integer `3`"),
         ("v2 create-posting --body -", "{", 2, "--body -: not JSON"),
         ("v2 create-posting", "", 2, "create-posting: missing field `title`"),
+        ("v2 update-posting --posting-id P --body -", r#"{"titel": "Chef"}"#, 2, "unknown field `titel`"),
         ("v2 create-posting --body -", r#"{"title": "Chef", "workflow": [{"type": 7}]}"#, 2, "field `workflow[0]"),
         ("v2 list-questions --posting-id P --limit 500", "", 2, "500 is not in 1..=100"),
         ("v2 list-questions --posting-id P --modality fax", "", 2, "[possible values: voice, sms"),
