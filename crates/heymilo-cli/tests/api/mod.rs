@@ -194,6 +194,7 @@ fn bad_input_gets_one_clear_line_and_its_exit_code() {
         ("v2 list-questions --posting-id P --modality fax", "", 2, "[possible values: voice, sms"),
         ("v1 list-postings --format table", "", 2, "`heymilo api` prints JSON"),
         ("v2 get-posting --posting-id NOPE0000", "", 3, "calling v2 get-posting"),
+        ("v2 list-agent-types --v2-url http://127.0.0.1:9 --max-retries 0", "", 4, "check the network"),
         ("v1 create-webhook --posting-id P --url https://h.example.com/x --event-type report_available",
          "", 0, r#""event_type":"report_available""#),
     ];
