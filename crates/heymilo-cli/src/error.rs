@@ -25,6 +25,8 @@ pub const API: u8 = 3;
 pub const NETWORK: u8 = 4;
 /// A local problem: files, input rows.
 pub const LOCAL: u8 = 5;
+/// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
 
 /// An error raised by the command line itself, with its exit code.
 #[derive(Debug, thiserror::Error)]
@@ -104,10 +106,16 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
 
 /// Whether the error only says that stdout went away.
 pub fn is_stdout_closed(error: &anyhow::Error) -> bool {
-    matches!(
-        error.downcast_ref::<CliError>(),
-        Some(CliError::StdoutClosed)
-    )
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<CliError>(),
+            Some(CliError::StdoutClosed)
+        ) || cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || matches!(cause.downcast_ref::<ExportError>(),
+                Some(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// One line: every message of the chain, each said once.
@@ -142,7 +150,7 @@ fn hint(error: &anyhow::Error) -> Option<&'static str> {
     match sdk {
         Error::Unauthorized(_) => Some("check --api-key or HEYMILO_API_KEY"),
         Error::Connection { .. } | Error::Timeout { .. } => {
-            Some("check the network and --v1-url / --v2-url")
+            Some("check the network and --base-url (or --v1-url / --v2-url)")
         }
         _ => None,
     }

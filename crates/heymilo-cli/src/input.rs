@@ -43,17 +43,35 @@ pub fn read(path: &Path, format: InputFormat) -> Result<Vec<Row>, CliError> {
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| CliError::Local(format!("cannot open {name}: {e}")))?;
     match format {
-        InputFormat::Csv => read_csv(&name, file),
+        InputFormat::Csv => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut BufReader::new(file), &mut bytes)
+                .map_err(|e| CliError::Local(format!("cannot read {name}: {e}")))?;
+            read_csv(&name, &bytes)
+        }
         InputFormat::Jsonl => read_jsonl(&name, file),
     }
 }
 
+/// The line (from 1) of the byte at `offset`: line ends counted in the
+/// bytes themselves, so LF and CRLF files number alike.
+fn line_at(bytes: &[u8], offset: u64) -> u64 {
+    let mut end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    // A record's position is where its parse began, before any blank lines.
+    while bytes.get(end).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        end += 1;
+    }
+    1 + bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 /// CSV with a header: `name`, `email`, optional `phone_number`/`phone`; the
 /// other columns become metadata labels.
-fn read_csv(name: &str, file: File) -> Result<Vec<Row>, CliError> {
+fn read_csv(name: &str, bytes: &[u8]) -> Result<Vec<Row>, CliError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(file);
+        .from_reader(bytes);
     let headers = reader
         .headers()
         .map_err(|e| CliError::Local(format!("{name}: cannot read the header row: {e}")))?
@@ -75,13 +93,19 @@ fn read_csv(name: &str, file: File) -> Result<Vec<Row>, CliError> {
     for (i, record) in reader.records().enumerate() {
         let row = i + 1;
         let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or_default();
+            let line = e
+                .position()
+                .map(|p| line_at(bytes, p.byte()))
+                .unwrap_or_default();
             CliError::Local(format!(
                 "{name}: row {row} (line {line}): {}",
                 csv_reason(&e)
             ))
         })?;
-        let line = record.position().map(|p| p.line()).unwrap_or_default();
+        let line = record
+            .position()
+            .map(|p| line_at(bytes, p.byte()))
+            .unwrap_or_default();
         let field = |i: usize| record.get(i).unwrap_or("");
         let mut candidate = Candidate::new(field(name_col), field(email_col));
         if let Some(phone) = phone_col.map(field).filter(|p| !p.is_empty()) {
@@ -243,6 +267,18 @@ mod tests {
         assert!(e.contains("metadata") && e.contains("\"k\""), "{e}");
         let e = candidate_of(object(json!({"nmae": "J"}))).expect_err("typo");
         assert!(e.contains("unknown field \"nmae\""), "{e}");
+    }
+
+    #[test]
+    fn lines_count_lf_and_crlf_alike() {
+        for text in [
+            "name,email\nA,a@x.io\n\nB,b@x.io\n",
+            "name,email\r\nA,a@x.io\r\n\r\nB,b@x.io\r\n",
+        ] {
+            let rows = read_csv("f", text.as_bytes()).expect("csv");
+            let lines: Vec<(usize, u64)> = rows.iter().map(|r| (r.row, r.line)).collect();
+            assert_eq!(lines, [(1, 2), (2, 4)], "{text:?}");
+        }
     }
 
     #[test]

@@ -9,8 +9,10 @@ mod cli;
 mod commands;
 mod error;
 mod input;
+mod interrupt;
 mod output;
 mod terminal;
+mod waits;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -1,13 +1,19 @@
 //! The `heymilo` binary against heymilo-mock, started in-process: its URL
-//! and key reach the binary through the environment, as a user's would.
+//! and key reach the binary through the environment, as a user's would
+//! (`HEYMILO_BASE_URL` alone: one host serves both generations). Command
+//! lines are written as one string, split at spaces.
 
-use std::collections::HashSet;
 use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
-use assert_cmd::Command;
 use futures::TryStreamExt as _;
 use heymilo::Paginate as _;
-use heymilo_mock::{Config, MockServer};
+use heymilo_mock::{Config, FaultRule, MockServer};
+use serde_json::{Value, json};
+
+/// The seed's first posting, for fault routes set before the mock starts.
+const P: &str = "2838DAF6";
 
 #[path = "api/mod.rs"]
 mod api;
@@ -16,621 +22,509 @@ mod api;
 struct Mock {
     server: MockServer,
     runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+}
+
+/// How a run of the binary ended: exit code, stdout, stderr.
+#[derive(Debug)]
+struct Ran {
+    code: i32,
+    out: String,
+    err: String,
+}
+
+impl Ran {
+    fn of(output: Output) -> Ran {
+        let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+        let code = output.status.code().unwrap_or(-1);
+        Ran {
+            code,
+            out: text(output.stdout),
+            err: text(output.stderr),
+        }
+    }
+
+    /// Asserts the exit code and that stderr says each of `says`.
+    fn expect(self, code: i32, says: &[&str]) -> Ran {
+        assert_eq!(self.code, code, "{self:?}");
+        for s in says {
+            assert!(self.err.contains(s), "stderr lacks {s:?}: {self:?}");
+        }
+        self
+    }
+
+    /// Stdout as JSON Lines.
+    fn jsonl(&self) -> Vec<Value> {
+        self.out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    }
+
+    /// Stdout as JSON.
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.out).unwrap_or_else(|e| panic!("{e}: {self:?}"))
+    }
 }
 
 impl Mock {
-    fn start(candidates_per_posting: usize) -> Mock {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let server = runtime
-            .block_on(MockServer::start(Config {
-                candidates_per_posting,
-                rate_limit: 100_000,
-                ..Config::default()
-            }))
-            .expect("mock starts");
-        Mock { server, runtime }
+    fn start(candidates_per_posting: usize, faults: &[Value]) -> Mock {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let faults = faults
+            .iter()
+            .map(|f| serde_json::from_value(f.clone()).expect("rule"));
+        let faults: Vec<FaultRule> = faults.collect();
+        let config = Config {
+            candidates_per_posting,
+            rate_limit: 100_000,
+            faults,
+            ..Config::default()
+        };
+        let server = runtime.block_on(MockServer::start(config)).expect("mock");
+        assert_eq!(server.postings()[0].0, P);
+        Mock {
+            server,
+            runtime,
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// `heymilo ARGS` pointed at this mock through the environment.
+    fn cmd(&self, args: &str) -> Command {
+        let mut cmd = heymilo(args);
+        cmd.env("HEYMILO_API_KEY", self.server.api_key())
+            .env("HEYMILO_BASE_URL", self.url());
+        cmd
+    }
+
+    fn run(&self, args: &str) -> Ran {
+        Ran::of(self.cmd(args).output().expect("runs"))
+    }
+
+    /// Runs, expecting success.
+    fn ok(&self, args: &str) -> Ran {
+        self.run(args).expect(0, &[])
+    }
+
+    /// Spawned with stdout as asked and stderr piped (for signals and pipes).
+    fn spawn(&self, args: &str, stdout: Stdio) -> Child {
+        self.cmd(args)
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn")
     }
 
     fn url(&self) -> &str {
         self.server.base_url()
     }
 
-    /// The first posting's id and url key.
-    fn posting(&self) -> (String, String) {
-        self.server.postings()[0].clone()
+    /// A path in the test's directory, written when `text` is given.
+    fn file(&self, name: &str, text: Option<&str>) -> String {
+        let path = self.dir.path().join(name);
+        if let Some(text) = text {
+            std::fs::write(&path, text).expect("write");
+        }
+        path.display().to_string()
     }
 
-    /// `heymilo` pointed at this mock through the environment.
-    fn heymilo(&self) -> Command {
-        let mut cmd = heymilo();
-        cmd.env("HEYMILO_API_KEY", self.server.api_key())
-            .env("HEYMILO_V1_URL", self.url())
-            .env("HEYMILO_V2_URL", self.url());
-        cmd
-    }
-
-    /// Every candidate id of a posting, read with the SDK.
-    fn candidate_ids(&self, posting: &str) -> Vec<String> {
-        let client = heymilo::Client::builder()
-            .api_key(self.server.api_key())
+    /// Every candidate id of the posting, read with the SDK.
+    fn candidate_ids(&self) -> Vec<String> {
+        let client = heymilo::Client::builder().api_key(self.server.api_key());
+        let client = client
             .v1_base_url(self.url())
             .v2_base_url(self.url())
-            .build()
-            .expect("client");
-        self.runtime.block_on(async {
-            client
-                .v2()
-                .list_candidates()
-                .posting_id(posting)
-                .limit(100)
-                .stream()
-                .map_ok(|c| c.interview_id)
-                .try_collect()
-                .await
-                .expect("candidates")
-        })
-    }
-
-    /// `text` with the mock's URL (it holds a random port) replaced.
-    fn redact(&self, text: &str) -> String {
-        text.replace(self.url(), "http://[mock]")
+            .build();
+        let client = client.expect("client");
+        let list = client.v2().list_candidates().posting_id(P).limit(100);
+        let ids = list.stream().map_ok(|c| c.interview_id).try_collect();
+        self.runtime.block_on(ids).expect("candidates")
     }
 }
 
 /// The binary with none of the user's settings.
-fn heymilo() -> Command {
+fn heymilo(args: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_heymilo"));
     for var in [
         "HEYMILO_API_KEY",
+        "HEYMILO_BASE_URL",
         "HEYMILO_V1_URL",
         "HEYMILO_V2_URL",
-        "HEYMILO_REDIS_URL",
-        "CLICOLOR_FORCE",
-        "RUST_LOG",
     ] {
         cmd.env_remove(var);
     }
-    cmd.env("NO_COLOR", "1");
+    cmd.env_remove("COLUMNS")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd.args(args.split(' ').filter(|a| !a.is_empty()));
     cmd
 }
 
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).expect("file")
 }
 
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write input");
-    path
-}
-
-#[test]
-fn candidates_all_jsonl_writes_every_candidate_exactly_once() {
-    let mock = Mock::start(237);
-    let (posting, _) = mock.posting();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let assert = mock
-        .heymilo()
-        .args(["candidates", "list", &posting, "--all", "--format", "jsonl"])
-        .args(["--page-size", "25"])
-        .assert()
-        .code(0);
-    let out = dir.path().join("out");
-    std::fs::write(&out, &assert.get_output().stdout).expect("out");
-
-    let text = std::fs::read_to_string(&out).expect("read out");
-    let ids: Vec<String> = text
-        .lines()
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).expect("one object per line");
-            v["interview_id"].as_str().expect("an id").to_owned()
-        })
-        .collect();
-    let unique: HashSet<&String> = ids.iter().collect();
-    assert_eq!(ids.len(), 237, "every candidate");
-    assert_eq!(unique.len(), ids.len(), "none twice");
-    let expected = mock.candidate_ids(&posting);
-    assert_eq!(expected.len(), 237);
-    assert_eq!(ids, expected, "the same candidates in the same order");
-
-    // Piped, the default is JSON Lines too; --limit stops early.
-    let assert = mock
-        .heymilo()
-        .args(["candidates", "list", &posting, "--limit", "130"])
-        .assert()
-        .code(0);
-    assert_eq!(stdout(assert.get_output()).lines().count(), 130);
-}
-
-#[test]
-fn postings_print_as_a_table() {
-    let mock = Mock::start(3);
-    let assert = mock
-        .heymilo()
-        .args(["postings", "--format", "table"])
-        .assert()
-        .code(0);
-    insta::assert_snapshot!("postings_table", stdout(assert.get_output()));
-    // `postings list` is the same command.
-    let again = mock
-        .heymilo()
-        .args(["postings", "list", "--format", "table"])
-        .assert()
-        .code(0);
-    assert_eq!(stdout(again.get_output()), stdout(assert.get_output()));
-}
-
-#[test]
-fn ingest_a_csv_file_with_one_result_per_row() {
-    let mock = Mock::start(0);
-    let (posting, _) = mock.posting();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let people = write(
-        dir.path(),
-        "people.csv",
-        "name,email,phone_number,external_id\n\
-         Jane Doe,jane@example.com,+12065551234,c-001\n\
-         Li Wei,li.wei@example.com,,c-002\n\
-         Amara Okafor,amara@example.com,+442071838750,c-003\n\
-         Priya Patel,priya@example.com,,c-004\n",
-    );
-    let results = dir.path().join("results.csv");
-    let assert = mock
-        .heymilo()
-        .args(["ingest", &posting, "--file"])
-        .arg(&people)
-        .arg("--results")
-        .arg(&results)
-        .args(["--chunk-size", "3"])
-        .assert()
-        .code(0);
-    assert!(
-        stdout(assert.get_output()).is_empty(),
-        "a results file: no rows on stdout"
-    );
-    assert!(
-        stderr(assert.get_output()).contains("4 of 4 rows ingested"),
-        "{}",
-        stderr(assert.get_output())
-    );
-    let written = std::fs::read_to_string(&results).expect("results");
-    let mut reader = csv::Reader::from_reader(written.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("csv");
-    assert_eq!(rows.len(), 4, "one result per input row");
-    for (i, row) in rows.iter().enumerate() {
-        assert_eq!(&row[0], (i + 1).to_string(), "in input order");
-        assert_eq!(&row[3], "ingested");
-        assert!(!row[4].is_empty(), "an interview id");
+/// Sends SIGINT, as Ctrl-C does, once `ready` holds; then how it ended.
+fn interrupt(child: Child, ready: impl Fn() -> bool) -> Ran {
+    while !ready() {
+        std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(mock.candidate_ids(&posting).len(), 4, "each ingested once");
-    let ids: HashSet<&str> = rows.iter().map(|r| r.get(4).unwrap_or("")).collect();
-    let shape: String = written
-        .lines()
-        .map(|line| {
-            let mut cells: Vec<&str> = line.split(',').collect();
-            // Interview ids and links are random: keep only their presence.
-            for cell in cells.iter_mut() {
-                if ids.contains(cell) {
-                    *cell = "[id]";
-                } else if cell.starts_with(mock.url()) {
-                    *cell = "[link]";
-                }
-            }
-            cells.join(",") + "\n"
-        })
-        .collect();
-    insta::assert_snapshot!("ingest_results_csv", shape);
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert!(kill.expect("kill").success());
+    Ran::of(child.wait_with_output().expect("exits"))
 }
 
 #[test]
-fn ingest_jsonl_skipping_invalid_rows_reports_them_per_row() {
-    let mock = Mock::start(0);
-    let (posting, _) = mock.posting();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let people = write(
-        dir.path(),
-        "people.jsonl",
-        "{\"name\": \"Jane Doe\", \"email\": \"jane@example.com\", \"metadata\": {\"source\": \"referral\"}}\n\
-         \n\
-         {\"name\": \"No Phone\", \"email\": \"np@example.com\", \"phone_number\": \"2065551234\"}\n\
-         {\"name\": \"Li Wei\", \"email\": \"li.wei@example.com\"}\n",
-    );
-    let assert = mock
-        .heymilo()
-        .args([
-            "ingest",
-            &posting,
-            "--skip-invalid",
-            "--format",
-            "json",
-            "--file",
-        ])
-        .arg(&people)
-        .assert()
-        .code(0);
-    let results: serde_json::Value =
-        serde_json::from_slice(&assert.get_output().stdout).expect("a JSON array");
-    let statuses: Vec<(&str, &str)> = results
-        .as_array()
-        .expect("array")
+fn lists_page_fit_the_width_take_fields_and_say_when_cut() {
+    let mock = Mock::start(237, &[]);
+    let listed = mock
+        .ok(&format!("candidates list {P} --all --page-size 25"))
+        .jsonl();
+    let ids: Vec<&str> = listed
         .iter()
-        .map(|r| {
-            (
-                r["status"].as_str().unwrap_or(""),
-                r["field"].as_str().unwrap_or(""),
-            )
-        })
+        .flat_map(|c| c["interview_id"].as_str())
         .collect();
-    assert_eq!(
-        statuses,
-        [
-            ("ingested", ""),
-            ("invalid", "phone_number"),
-            ("ingested", "")
-        ]
-    );
-    let err = stderr(assert.get_output());
-    assert!(
-        err.contains("warning: ") && err.contains("row 2 (line 3), field phone_number"),
-        "{err}"
-    );
-    assert_eq!(mock.candidate_ids(&posting).len(), 2);
-}
-
-#[test]
-fn a_bad_csv_row_names_row_and_field_and_exits_5() {
-    let mock = Mock::start(0);
-    let (posting, _) = mock.posting();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let people = write(
-        dir.path(),
-        "people.csv",
-        "name,email\nJane Doe,jane@example.com\nLi Wei,li.wei-at-example.com\n",
-    );
-    let assert = mock
-        .heymilo()
-        .args(["ingest", &posting, "--file"])
-        .arg(&people)
-        .assert()
-        .code(5);
-    let err = stderr(assert.get_output());
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(err.starts_with("error: "), "{err}");
-    assert!(err.contains("row 2 (line 3), field email"), "{err}");
-    assert!(err.contains("nothing was sent"), "{err}");
-    assert!(mock.candidate_ids(&posting).is_empty(), "nothing was sent");
-
-    // A row the CSV reader cannot read names its row too.
-    let broken = write(
-        dir.path(),
-        "broken.csv",
-        "name,email\nA,a@example.com,extra\n",
-    );
-    let assert = mock
-        .heymilo()
-        .args(["ingest", &posting, "--file"])
-        .arg(&broken)
-        .assert()
-        .code(5);
-    assert!(stderr(assert.get_output()).contains("row 1 (line 2)"));
-
-    // A file that is not there is a local error as well.
-    let assert = mock
-        .heymilo()
-        .args(["ingest", &posting, "--file"])
-        .arg(dir.path().join("missing.csv"))
-        .assert()
-        .code(5);
-    assert!(stderr(assert.get_output()).contains("cannot open"));
-}
-
-#[test]
-fn one_candidate_from_flags() {
-    let mock = Mock::start(0);
-    let (posting, url_key) = mock.posting();
-    let assert = mock
-        .heymilo()
-        .args([
-            "ingest",
-            &posting,
-            "--name",
-            "Jane Doe",
-            "--email",
-            "jane@example.com",
-        ])
-        .args(["--metadata", "source=referral", "--format", "json"])
-        .assert()
-        .code(0);
-    let result: serde_json::Value =
-        serde_json::from_slice(&assert.get_output().stdout).expect("one object");
-    assert_eq!(result["status"], "ingested");
-    let id = result["interview_id"].as_str().expect("id").to_owned();
-
-    // v1 by url key returns the same interview rather than a second one.
-    let assert = mock
-        .heymilo()
-        .args([
-            "ingest",
-            &url_key,
-            "--generation",
-            "v1",
-            "--format",
-            "jsonl",
-        ])
-        .args(["--name", "Jane Doe", "--email", "jane@example.com"])
-        .assert()
-        .code(0);
-    let again: serde_json::Value =
-        serde_json::from_slice(&assert.get_output().stdout).expect("one line");
-    assert_eq!(again["interview_id"], id.as_str());
-
-    // A bad flag value is a usage error naming the flag.
-    let assert = mock
-        .heymilo()
-        .args([
-            "ingest",
-            &posting,
-            "--name",
-            "J",
-            "--email",
-            "j@example.com",
-        ])
-        .args(["--phone", "12345"])
-        .assert()
-        .code(2);
-    assert!(stderr(assert.get_output()).contains("--phone"));
-}
-
-#[test]
-fn a_wrong_key_exits_3_without_showing_the_key() {
-    let mock = Mock::start(1);
-    let secret = "hm_live_WRONG_SECRET_0123456789";
-    for args in [
-        vec!["postings"],
-        vec!["candidates", "list", "X"],
-        vec!["health"],
+    assert_eq!(ids, mock.candidate_ids(), "every candidate once, in order");
+    for (args, count, hint) in [
+        ("-L 130", 130, "showing 130 of 237; use --all for every one"),
+        ("-L 5 --quiet", 5, ""),
     ] {
-        let assert = mock
-            .heymilo()
-            .env("HEYMILO_API_KEY", secret)
-            .args(&args)
-            .assert()
-            .code(3);
-        let output = assert.get_output();
-        let (out, err) = (stdout(output), stderr(output));
-        assert!(!out.contains(secret) && !err.contains(secret), "{out}{err}");
-        assert!(err.contains("error: ") && err.contains("401"), "{err}");
-        // The same with the key as a flag.
-        let assert = mock
-            .heymilo()
-            .env_remove("HEYMILO_API_KEY")
-            .args(["--api-key", secret])
-            .args(&args)
-            .assert()
-            .code(3);
-        assert!(!stderr(assert.get_output()).contains(secret));
+        let r = mock.ok(&format!("candidates list {P} {args}"));
+        assert_eq!(
+            (r.out.lines().count(), r.err.trim()),
+            (count, hint),
+            "{args}"
+        );
+    }
+    let table = mock.run("postings -F table").out;
+    insta::assert_snapshot!("postings_table", table);
+    assert_eq!(mock.run("postings list -F table").out, table);
+    for (columns, args, check) in [
+        ("40", "--no-headers", "no header"),
+        ("40", "", "fits 40"),
+        ("40", "--wide", "whole"),
+        ("", "--fields id,urls.ingestion_url_key", "id and url key"),
+    ] {
+        let mut cmd = mock.cmd(&format!("postings -F table {args}"));
+        let r = Ran::of(cmd.env("COLUMNS", columns).output().expect("runs"));
+        let widest = r.out.lines().map(|l| l.chars().count()).max();
+        let ok = match check {
+            "no header" => r.out.lines().count() == 3 && !r.out.contains("POSTING"),
+            "fits 40" => widest <= Some(40) && r.out.contains('…'),
+            "whole" => r.out == table,
+            _ => r.out.starts_with("ID ") && r.out.contains("backend-engineer-2838"),
+        };
+        assert!(ok && r.code == 0, "{check}: {r:?}");
+    }
+    let r = mock.ok("postings -L 1 --fields id,title -F jsonl");
+    let fields = r.out.starts_with("{\"id\":\"") && r.out.contains("\",\"title\":\"");
+    assert!(fields && r.out.matches("\":").count() == 2, "{r:?}");
+}
+
+#[test]
+fn ingest_numbers_rows_and_lines_in_lf_and_crlf_files_and_counts_every_row() {
+    let route = format!("/api/v2/postings/{P}/candidates");
+    let mock = Mock::start(0, &[json!({"route": route, "error_rate": 1.0})]);
+    // Row 3 of the data sits on line 5: after the header and a blank line.
+    let rows = "name,email|A,a@example.com||B,b@example.com|C,c-at-x.io|";
+    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+        let file = mock.file(name, Some(&rows.replace('|', end)));
+        let r = mock.run(&format!("ingest {P} --file {file}"));
+        let r = r.expect(
+            5,
+            &["error: ", "row 3 (line 5), field email", "nothing was sent"],
+        );
+        assert_eq!(r.err.lines().count(), 1, "{r:?}");
+    }
+    for (name, text, says) in [
+        (
+            "broken.csv",
+            Some("name,email\r\nA,a@example.com,x\r\n"),
+            "row 1 (line 2)",
+        ),
+        ("missing.csv", None, "cannot open"),
+    ] {
+        let file = mock.file(name, text);
+        mock.run(&format!("ingest {P} --file {file}"))
+            .expect(5, &[says]);
+    }
+    // Every request fails: the invalid row counts among those not ingested.
+    let crlf = mock.file("crlf.csv", None);
+    let r = mock.run(&format!(
+        "ingest {P} --file {crlf} --skip-invalid --max-retries 0"
+    ));
+    let warning = format!("warning: {crlf}: row 3 (line 5), field email");
+    let not = "error: 3 of 3 rows were not ingested: 2 failed at HeyMilo";
+    r.expect(3, &[&warning, not, ", 1 invalid"]);
+}
+
+#[test]
+fn ingest_from_flags_or_a_jsonl_file_with_a_results_file() {
+    let mock = Mock::start(0, &[]);
+    let one = format!("ingest {P} --name Jane --email jane@example.com -F json");
+    assert_eq!(mock.ok(&one).json()["status"], "ingested");
+    let r = mock.run(&format!("{one} --phone 12345"));
+    r.expect(2, &["--phone"]);
+    let people = "{\"name\": \"Li\", \"email\": \"li@example.com\"}\n\n\
+                  {\"name\": \"N\", \"email\": \"n@x.io\", \"phone\": \"1\"}\n";
+    let (people, results) = (mock.file("p.jsonl", Some(people)), mock.file("r.csv", None));
+    let r = mock.run(&format!(
+        "ingest {P} --file {people} --skip-invalid --results {results}"
+    ));
+    r.expect(0, &["1 of 2 rows ingested", "row 2 (line 3), field phone"]);
+    let text = read(&results);
+    let statuses: Vec<_> = text.lines().flat_map(|l| l.split(',').nth(3)).collect();
+    assert_eq!(statuses, ["status", "ingested", "invalid"]);
+    assert_eq!(mock.candidate_ids().len(), 2, "each once");
+}
+
+#[test]
+fn ctrl_c_during_ingest_writes_results_and_resumes_without_duplicates() {
+    let route = format!("/api/v2/postings/{P}/candidates");
+    let mock = Mock::start(0, &[json!({"route": route, "latency_ms": 300})]);
+    let rows: String = (0..30).map(|i| format!("\nP{i},p{i}@x.io")).collect();
+    let people = mock.file("p.csv", Some(&format!("name,email{rows}")));
+    let results = mock.file("r.csv", None);
+    let args =
+        format!("ingest {P} --file {people} --chunk-size 1 --concurrency 1 --results {results}");
+    let child = mock.spawn(&args, Stdio::null());
+    let r = interrupt(child, || mock.candidate_ids().len() >= 2);
+    let resume = format!("--file {people} --skip-done {results} --results {results}");
+    r.expect(130, &["finishing the requests in flight", &resume]);
+    let (decided, sent) = (
+        read(&results).lines().count() - 1,
+        mock.candidate_ids().len(),
+    );
+    assert!(
+        (2..30).contains(&decided) && decided == sent,
+        "{decided}/{sent}"
+    );
+
+    let r = mock.run(&format!("{args} --skip-done {results}"));
+    r.expect(0, &[&format!("skipping {decided} rows already ingested")]);
+    assert_eq!(mock.candidate_ids().len(), 30, "every row once");
+    assert_eq!(read(&results).matches(",ingested,").count(), 30);
+}
+
+#[test]
+fn export_counts_records_survives_a_closed_pipe_and_cleans_up_on_ctrl_c() {
+    let slow = json!({"route": "/interviews/export", "latency_ms": 5000});
+    let mock = Mock::start(30, &[slow]);
+    let (path, part) = (mock.file("i.json", None), mock.file("i.json.part", None));
+    let child = mock.spawn(&format!("export {P} -o {path}"), Stdio::null());
+    interrupt(child, || Path::new(&part).exists()).expect(130, &["removed the partial"]);
+    assert!(!Path::new(&part).exists() && !Path::new(&path).exists());
+
+    let mock = Mock::start(30, &[]);
+    let jsonl = mock.file("c.jsonl", None);
+    for (kind, file) in [("candidates", &jsonl), ("interviews", &path)] {
+        let summary = mock
+            .ok(&format!("export {P} -F json --kind {kind} -o {file}"))
+            .json();
+        let text = read(file);
+        // A file of JSON Lines, or one array: `jq length` and RECORDS agree.
+        let array = serde_json::from_str::<Vec<Value>>(&text);
+        let records = array.map_or(text.lines().count(), |a| a.len());
+        assert_eq!((summary["records"].as_u64(), records), (Some(30), 30));
+    }
+    let none = mock.file("none.json", None);
+    mock.run(&format!("export NOPE -o {none}"))
+        .expect(3, &["404"]);
+    assert!(!Path::new(&format!("{none}.part")).exists());
+    // `... | head -1` closes the pipe: no "Broken pipe", exit 0.
+    for args in [
+        format!("export {P} -o -"),
+        format!("candidates list {P} --all"),
+    ] {
+        let mut child = mock.spawn(&args, Stdio::piped());
+        drop(child.stdout.take());
+        let r = Ran::of(child.wait_with_output().expect("exits"));
+        assert!(r.code == 0 && !r.err.contains("ipe"), "{r:?}");
     }
 }
 
 #[test]
-fn an_unreachable_url_exits_4() {
-    // A port nothing listens on: bound, then released.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
-    let assert = heymilo()
-        .env("HEYMILO_API_KEY", "hm_live_SECRET")
-        .env("HEYMILO_V1_URL", &url)
-        .env("HEYMILO_V2_URL", &url)
-        .args(["postings", "--max-retries", "0"])
-        .assert()
-        .code(4);
-    let err = stderr(assert.get_output());
-    assert!(err.starts_with("error: ") && err.contains(&url), "{err}");
-    assert!(!err.contains("SECRET"), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-
-    heymilo()
-        .env("HEYMILO_API_KEY", "k")
-        .args(["candidates", "list", "P", "--max-retries", "0"])
-        .args(["--v2-url", &url])
-        .assert()
-        .code(4);
+fn webhooks_round_trip_and_deactivate_twice_in_both_generations() {
+    let mock = Mock::start(1, &[]);
+    let cases = [
+        ("v2", "interview_completed", "post"),
+        ("v1", "report_available", "get"),
+    ];
+    for (g, event, method) in cases {
+        let hooks = |args: &str| mock.ok(&format!("webhooks {args} -g {g} -F json")).json();
+        let url = format!("https://hooks.example.com/{g}");
+        let new = format!("create --posting {P} --url {url} --event {event} --method {method}");
+        let created = hooks(&new);
+        let id = created["webhook_id"].as_str().expect("id");
+        assert_eq!(
+            [&created["generation"], &created["http_method"]],
+            [g, method]
+        );
+        assert_eq!(hooks(&format!("list --posting {P}"))[0]["webhook_id"], id);
+        assert_eq!(hooks(&format!("get {id}"))["url"], url);
+        for _ in ["first", "again"] {
+            assert_eq!(
+                hooks(&format!("deactivate {id}"))["is_active"],
+                false,
+                "{g}"
+            );
+        }
+    }
+    let v1 = format!("webhooks create -g v1 --posting {P} --url https://x.io --event x_y");
+    mock.run(&v1).expect(2, &["x_y"]);
+    mock.run("webhooks get NOPE").expect(3, &["404"]);
 }
 
 #[test]
-fn usage_errors_exit_2() {
-    let assert = heymilo().args(["postings"]).assert().code(2);
-    assert!(stderr(assert.get_output()).contains("no API key"));
-    heymilo().args(["postings", "--bogus"]).assert().code(2);
-    heymilo()
-        .args(["postings", "--all", "--limit", "3"])
-        .assert()
-        .code(2);
-    heymilo().args(["ingest", "P"]).assert().code(2);
-    heymilo()
-        .env("HEYMILO_API_KEY", "k")
-        .args(["postings", "--v1-url", "ftp://example.com"])
-        .assert()
-        .code(2);
+fn mock_advance_moves_an_interview_whose_scores_interviews_get_shows() {
+    let mock = Mock::start(2, &[]);
+    let id = mock.candidate_ids().remove(0);
+    for to in ["started", "completed", "report"] {
+        let moved = mock
+            .ok(&format!("mock advance {id} --to {to} -F json"))
+            .json();
+        assert!(
+            moved["event_type"]
+                .as_str()
+                .is_some_and(|e| e.contains(&to[..5]))
+        );
+    }
+    let table = mock.ok(&format!("interviews get {id} -F table")).out;
+    for (label, value) in [
+        ("EMAIL:", "@"),
+        ("STATUS:", " completed"),
+        ("SCORES:", " web_"),
+    ] {
+        let shown = table
+            .lines()
+            .any(|l| l.starts_with(label) && l.contains(value));
+        assert!(shown, "{label}\n{table}");
+    }
+    let data = mock.ok(&format!("interviews data {id} -F json")).json();
+    assert_eq!(data["interview_id"], id);
+    mock.run("interviews get NOPE").expect(3, &["NOPE"]);
+    mock.run("mock advance NOPE --to started")
+        .expect(3, &["404"]);
+    let health = mock.ok("health -F jsonl").out;
+    insta::assert_snapshot!("health_jsonl", health.replace(mock.url(), "http://[mock]"));
 }
 
 #[test]
-fn webhooks_round_trip() {
-    let mock = Mock::start(1);
-    let (posting, _) = mock.posting();
-    let hook = |args: &[&str]| -> serde_json::Value {
-        let assert = mock
-            .heymilo()
-            .args(["webhooks"])
-            .args(args)
-            .args(["--format", "json"])
-            .assert()
-            .code(0);
-        serde_json::from_slice(&assert.get_output().stdout).expect("JSON")
-    };
-    let created = hook(&[
-        "create",
-        "--posting",
-        &posting,
-        "--url",
-        "https://hooks.example.com/h",
-    ]);
-    let id = created["webhook_id"].as_str().expect("id").to_owned();
-    assert_eq!(created["generation"], "v2");
-    assert_eq!(created["event_type"], "interview_completed");
-    let listed = hook(&["list", "--posting", &posting]);
-    assert_eq!(listed.as_array().map(Vec::len), Some(1));
-    assert_eq!(hook(&["get", &id])["webhook_id"], id.as_str());
-    assert_eq!(hook(&["deactivate", &id])["is_active"], false);
+fn a_rate_limit_wait_is_shown_unless_quiet() {
+    let line = "waiting 3 s: HeyMilo's rate limit answered 429\n";
+    for (quiet, shown) in [("", line), ("--quiet", "")] {
+        let wait = json!({"burst_429": 1, "retry_after_secs": 3});
+        assert_eq!(
+            Mock::start(1, &[wait]).ok(&format!("postings {quiet}")).err,
+            shown
+        );
+    }
+}
 
-    let v1 = hook(&[
-        "create",
-        "-g",
-        "v1",
-        "--posting",
-        &posting,
-        "--url",
-        "https://hooks.example.com/v1",
-        "--event",
-        "report_available",
-        "--method",
-        "get",
-    ]);
-    assert_eq!(v1["generation"], "v1");
-    assert_eq!(v1["http_method"], "get");
-    let v1_id = v1["webhook_id"].as_str().expect("id");
+#[test]
+fn heymilo_mock_takes_heymilo_mocks_flags_but_never_the_users_key() {
+    for (key, shown) in [("--api-key k1", "k1"), ("", "hm_mock_key")] {
+        let mut cmd = heymilo(&format!("mock --port 0 --seed 7 --latency-ms 1 {key}"));
+        cmd.env("HEYMILO_API_KEY", "hm_live_REAL")
+            .stdout(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        let mut banner = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut text = String::new();
+        while !text.contains("posting ") {
+            assert!(std::io::BufRead::read_line(&mut banner, &mut text).expect("read") > 0);
+        }
+        let _ = (child.kill(), child.wait());
+        assert!(text.contains(&format!("api key: {shown}\n")), "{text}");
+        assert!(
+            text.contains("HEYMILO_BASE_URL=") && !text.contains("REAL"),
+            "{text}"
+        );
+    }
+    Ran::of(heymilo("mock --error-rate 2").output().expect("runs")).expect(2, &["error_rate"]);
+}
+
+#[test]
+fn bad_input_exits_2_a_wrong_key_3_an_unreachable_host_4() {
+    let mock = Mock::start(1, &[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+    let nowhere = format!("http://127.0.0.1:{}", port.expect("port").port());
+    let secret = "hm_live_WRONG_SECRET_0123456789";
+    let (key, url) = (format!("--api-key {secret}"), mock.url());
+    let off = format!("{key} --max-retries 0");
+    for (args, code, says) in [
+        ("postings", 2, "no API key"),
+        ("postings --bogus", 2, "--bogus"),
+        ("postings --all --limit 3", 2, "cannot be used with"),
+        ("postings -L 0", 2, "must be at least 1"),
+        (
+            "candidates list P --created-after yesterday",
+            2,
+            "is not a time",
+        ),
+        ("ingest P", 2, "--name"),
+        ("completions tcsh", 2, "tcsh"),
+        (&format!("postings {key} --base-url ftp://x.io"), 2, "ftp"),
+        (&format!("postings {key} --base-url {url}"), 3, "401"),
+        (&format!("health {key} --base-url {url}"), 3, "401"),
+        (&format!("postings {off} --base-url {nowhere}"), 4, &nowhere),
+        (
+            &format!("candidates list X {off} --v2-url {nowhere}"),
+            4,
+            &nowhere,
+        ),
+    ] {
+        let r = Ran::of(heymilo(args).output().expect("runs")).expect(code, &[says]);
+        let shown = r.err.contains(secret) || r.err.contains("18446744073709551615");
+        assert!(r.err.starts_with("error: ") && !shown, "{r:?}");
+    }
+    let r = mock.ok(&format!(
+        "candidates list {P} --created-after 2026-01-01 -F json"
+    ));
     assert_eq!(
-        hook(&["get", v1_id, "-g", "v1"])["url"],
-        "https://hooks.example.com/v1"
+        r.json().as_array().map(Vec::len),
+        Some(1),
+        "a date is an instant"
     );
-
-    // v1 knows three events: anything else is refused before sending.
-    mock.heymilo()
-        .args(["webhooks", "create", "-g", "v1", "--posting", &posting])
-        .args([
-            "--url",
-            "https://x.example.com",
-            "--event",
-            "candidate_ingested",
-        ])
-        .assert()
-        .code(2);
-    // An unknown webhook is HeyMilo's 404.
-    mock.heymilo()
-        .args(["webhooks", "get", "NOPE"])
-        .assert()
-        .code(3);
-}
-
-#[test]
-fn interviews_and_health() {
-    let mock = Mock::start(2);
-    let (posting, _) = mock.posting();
-    let ids = mock.candidate_ids(&posting);
-    let id = ids.first().expect("a candidate");
-    let assert = mock
-        .heymilo()
-        .args(["interviews", "get", id, "--format", "json"])
-        .assert()
-        .code(0);
-    let v1: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).expect("JSON");
-    assert_eq!(v1["interview_id"], id.as_str());
-    assert_eq!(v1["posting_id"], posting.as_str());
-    let assert = mock
-        .heymilo()
-        .args(["interviews", "data", id, "--format", "jsonl"])
-        .assert()
-        .code(0);
-    let v2: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).expect("JSON");
-    assert_eq!(v2["interview_id"], id.as_str());
-    mock.heymilo()
-        .args(["interviews", "get", "NOPE"])
-        .assert()
-        .code(3);
-
-    let assert = mock
-        .heymilo()
-        .args(["health", "--format", "jsonl"])
-        .assert()
-        .code(0);
-    insta::assert_snapshot!("health_jsonl", mock.redact(&stdout(assert.get_output())));
-}
-
-#[test]
-fn export_writes_the_file_and_a_summary() {
-    let mock = Mock::start(30);
-    let (posting, _) = mock.posting();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("interviews.json");
-    let assert = mock
-        .heymilo()
-        .args(["export", &posting, "--format", "json", "--output"])
-        .arg(&path)
-        .assert()
-        .code(0);
-    let summary: serde_json::Value =
-        serde_json::from_slice(&assert.get_output().stdout).expect("JSON");
-    let written = std::fs::read(&path).expect("the file");
-    assert_eq!(summary["bytes"], written.len() as u64);
-    assert!(summary["job_id"].is_string());
-    serde_json::from_slice::<serde_json::Value>(&written).expect("a JSON document");
-    assert!(!dir.path().join("interviews.json.part").exists());
-
-    let path = dir.path().join("candidates.jsonl");
-    mock.heymilo()
-        .args(["export", &posting, "--kind", "candidates", "--output"])
-        .arg(&path)
-        .assert()
-        .code(0);
-    let lines = std::fs::read_to_string(&path).expect("file");
-    assert_eq!(lines.lines().count(), 30);
-
-    // An unknown posting: HeyMilo's 404, and no file left behind.
-    let path = dir.path().join("none.json");
-    mock.heymilo()
-        .args(["export", "NOPE", "--output"])
-        .arg(&path)
-        .assert()
-        .code(3);
-    assert!(!path.exists() && !dir.path().join("none.json.part").exists());
 }
 
 #[test]
 fn help_reads_like_gh() {
-    let top = heymilo().arg("--help").assert().code(0);
-    insta::assert_snapshot!("help_top", stdout(top.get_output()));
-    let list = heymilo()
-        .args(["candidates", "list", "--help"])
-        .assert()
-        .code(0);
-    insta::assert_snapshot!("help_candidates_list", stdout(list.get_output()));
-    let ingest = heymilo().args(["ingest", "--help"]).assert().code(0);
-    let text = stdout(ingest.get_output());
-    assert!(
-        text.contains("Invalid rows:") && text.contains("Examples:"),
-        "{text}"
-    );
-    insta::assert_snapshot!("help_ingest", text);
-}
-
-#[test]
-fn completions_name_the_binary() {
-    for shell in ["bash", "zsh", "fish"] {
-        let assert = heymilo().args(["completions", shell]).assert().code(0);
-        let script = stdout(assert.get_output());
-        assert!(script.contains("heymilo"), "{shell}");
-        assert!(script.contains("candidates"), "{shell}");
+    let run = |args: &str| {
+        Ran::of(heymilo(args).output().expect("runs"))
+            .expect(0, &[])
+            .out
+    };
+    let top = run("--help");
+    for part in [
+        "API generations:",
+        "Environment:",
+        "Exit codes:",
+        "Learn more:",
+    ] {
+        assert!(top.contains(&format!("\n{part}\n")), "{part:?}\n{top}");
     }
-    heymilo().args(["completions", "tcsh"]).assert().code(2);
+    let paths = "postings|postings list|candidates list|interviews get|interviews data|\
+                 webhooks create|webhooks list|webhooks get|webhooks deactivate|ingest|export|\
+                 health|mock|mock advance";
+    for path in paths.split('|') {
+        let help = run(&format!("{path} -h"));
+        let summary: Vec<&str> = help.lines().take(2).collect();
+        assert!(
+            summary.len() == 2 && !summary[0].is_empty() && summary[1].is_empty(),
+            "{help}"
+        );
+        for part in ["\nUsage: heymilo ", "\nExamples:\n", "\n  $ heymilo "] {
+            assert!(help.contains(part), "{path}: {part:?}\n{help}");
+        }
+        let generation = help.contains("API v") || help.contains("No API generation");
+        assert!(generation, "{path}: says which generation and why\n{help}");
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        assert!(
+            run(&format!("completions {shell}")).contains("candidates"),
+            "{shell}"
+        );
+    }
 }

@@ -24,15 +24,18 @@ pub const RESERVED_FLAGS: &[&str] = &[
     "api-key",
     "base-url",
     "body",
+    "fields",
     "format",
     "help",
     "max-retries",
+    "no-headers",
     "quiet",
     "timeout",
     "v1-url",
     "v2-url",
     "verbose",
     "version",
+    "wide",
 ];
 
 /// Where a flag's value goes.

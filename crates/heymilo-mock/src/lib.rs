@@ -19,6 +19,7 @@
 // `ApiError` carries its whole body so a handler's `?` is the HTTP answer; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
+pub mod cli;
 pub mod http;
 pub mod model;
 mod routes;

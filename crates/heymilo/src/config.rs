@@ -9,7 +9,7 @@ use secrecy::SecretString;
 
 use crate::engine::{Engine, Shared};
 use crate::rate_limit::{DEFAULT_REQUESTS_PER_MINUTE, LocalRateLimiter, RateLimiter, Unlimited};
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryPolicy, Wait, WaitObserver};
 use crate::{Client, Error, Result};
 
 /// v1's production base URL.
@@ -69,6 +69,7 @@ pub struct ClientBuilder {
     limit: Limit,
     per_minute: u32,
     on_redis_failure: crate::rate_limit::OnRedisFailure,
+    on_wait: Option<WaitObserver>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -96,6 +97,7 @@ impl Default for ClientBuilder {
             limit: Limit::Local,
             per_minute: DEFAULT_REQUESTS_PER_MINUTE,
             on_redis_failure: Default::default(),
+            on_wait: None,
         }
     }
 }
@@ -192,6 +194,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `observer` before every wait the client sits out on its own: a
+    /// retry's backoff, a 429's `Retry-After`, and a rate-limit permit not
+    /// granted within [`PERMIT_NOTICE`](crate::PERMIT_NOTICE). For showing
+    /// progress (a CLI's "waiting 30 s: rate limited"); shared by every clone.
+    ///
+    /// ```
+    /// let client = heymilo::Client::builder()
+    ///     .api_key("hm_live_example")
+    ///     .on_wait(|w: heymilo::Wait| eprintln!("waiting ({:?}): {:?}", w.reason, w.left))
+    ///     .build()?;
+    /// # Ok::<(), heymilo::Error>(())
+    /// ```
+    pub fn on_wait(mut self, observer: impl Fn(Wait) + Send + Sync + 'static) -> Self {
+        self.on_wait = Some(Arc::new(observer));
+        self
+    }
+
     /// A rate limiter of your own, e.g. one shared across processes.
     pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
         self.limit = Limit::Custom(limiter);
@@ -259,7 +278,11 @@ impl ClientBuilder {
                 message: format!("cannot build the HTTP client: {e}"),
             })?;
         let engine = Engine {
-            shared: Arc::new(Shared { key, limiter }),
+            shared: Arc::new(Shared {
+                key,
+                limiter,
+                on_wait: self.on_wait,
+            }),
             retry: self.retry,
             timeout: Some(self.timeout),
             max_response_bytes: self.max_response_bytes,

@@ -23,12 +23,14 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::rate_limit::RateLimiter;
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, PERMIT_NOTICE, RetryPolicy, Wait, WaitObserver, WaitReason};
 
 /// What every clone of a client shares: the key and the limiter.
 pub(crate) struct Shared {
     pub(crate) key: SecretString,
     pub(crate) limiter: Arc<dyn RateLimiter>,
+    /// Told of the waits below (`ClientBuilder::on_wait`).
+    pub(crate) on_wait: Option<WaitObserver>,
 }
 
 /// The request engine of a [`Client`](crate::Client): shared state plus the
@@ -233,6 +235,16 @@ impl<'a> Resends<'a> {
             ?disposition,
             "sending again"
         );
+        if let Some(observe) = &self.transport.shared.on_wait {
+            observe(Wait {
+                reason: match disposition {
+                    Disposition::Throttled => WaitReason::RateLimited,
+                    _ => WaitReason::Retry,
+                },
+                left: Some(delay),
+                retry: self.attempt + 1,
+            });
+        }
         tokio::time::sleep(delay).await;
         if from_api && let Err(refusal) = self.transport.permit().await {
             tracing::warn!(
@@ -318,7 +330,20 @@ impl Engine {
 
     /// Waits for a rate-limit permit, at most the request's timeout.
     pub(crate) async fn permit(&self) -> Result<(), Refusal> {
-        let acquire = self.shared.limiter.acquire();
+        let acquire = async {
+            let mut acquire = self.shared.limiter.acquire();
+            if let Some(observe) = &self.shared.on_wait {
+                tokio::select! {
+                    granted = &mut acquire => return granted,
+                    () = tokio::time::sleep(PERMIT_NOTICE) => observe(Wait {
+                        reason: WaitReason::Permit,
+                        left: None,
+                        retry: 0,
+                    }),
+                }
+            }
+            acquire.await
+        };
         let result = match self.timeout {
             Some(limit) => tokio::time::timeout(limit, acquire)
                 .await
@@ -539,6 +564,47 @@ fn parse_error_body(body: &[u8]) -> ServerErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A limiter that grants a permit after 3 s.
+    #[derive(Debug)]
+    struct Slow;
+
+    impl RateLimiter for Slow {
+        fn acquire(&self) -> crate::rate_limit::BoxFuture<'_, crate::Result<()>> {
+            Box::pin(async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                Ok(())
+            })
+        }
+        fn pause_for(&self, _: Duration) {}
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_wait_observer_hears_of_permit_and_retry_waits() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let client = crate::Client::builder()
+            .api_key("hm_test_key")
+            .rate_limiter(Arc::new(Slow))
+            .on_wait(move |w| log.lock().expect("log").push(w))
+            .build()
+            .expect("client");
+        let engine = client.engine();
+        assert!(engine.permit().await.is_ok());
+        let wait = Some(Duration::from_secs(3));
+        let mut resends = Resends::new(engine, true);
+        assert!(resends.again(Disposition::Throttled, wait, true).await);
+        assert!(resends.again(Disposition::NotSent, None, false).await);
+        let seen = seen.lock().expect("log");
+        let told: Vec<(WaitReason, u32)> = seen.iter().map(|w| (w.reason, w.retry)).collect();
+        // Each permit takes 3 s (past the notice); then the 429's wait, the backoff.
+        use WaitReason::{Permit, RateLimited, Retry};
+        assert_eq!(
+            told,
+            [(Permit, 0), (RateLimited, 1), (Permit, 0), (Retry, 2)]
+        );
+        assert_eq!((seen[0].left, seen[1].left), (None, wait));
+    }
 
     #[test]
     fn statuses_are_classified() {

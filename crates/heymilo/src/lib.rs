@@ -75,7 +75,7 @@ pub use export::ExportError;
 pub use generation::{Generation, UnknownGeneration};
 pub use heymilo_gen::{Page, v1, v2};
 pub use paginate::{Pages, Paginate};
-pub use retry::RetryPolicy;
+pub use retry::{PERMIT_NOTICE, RetryPolicy, Wait, WaitObserver, WaitReason};
 
 /// The crate README's examples, compiled as doctests so the README cannot rot.
 /// It is the crate's own (packaged with it); the workspace README is tested by

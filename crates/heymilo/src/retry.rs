@@ -1,8 +1,43 @@
 //! When to send a request again, and how long to wait first.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rand::Rng;
+
+/// Why the client is about to sit out a wait, as told to the observer of
+/// [`ClientBuilder::on_wait`](crate::ClientBuilder::on_wait).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitReason {
+    /// HeyMilo answered 429: the wait it asked for (at most the policy's cap).
+    RateLimited,
+    /// The last attempt failed (connection, timeout, 5xx): the backoff before a retry.
+    Retry,
+    /// No rate-limit permit yet: the client's own budget, or a pause another
+    /// task's 429 set, holds the request.
+    Permit,
+}
+
+/// A wait the client is about to sit out (or, for a permit, has sat out for
+/// [`PERMIT_NOTICE`] so far and goes on with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Wait {
+    /// Why.
+    pub reason: WaitReason,
+    /// How long from now; `None` when unknown (a permit).
+    pub left: Option<Duration>,
+    /// The retry the wait comes before, from 1; 0 for a permit.
+    pub retry: u32,
+}
+
+/// Told of every wait before a re-send and of every permit awaited longer
+/// than [`PERMIT_NOTICE`]; called on the waiting task, so it must be quick.
+pub type WaitObserver = Arc<dyn Fn(Wait) + Send + Sync>;
+
+/// How long a request waits for a rate-limit permit before the observer is told.
+pub const PERMIT_NOTICE: Duration = Duration::from_secs(2);
 
 /// Retry settings, built from [`RetryPolicy::default`] with the `with_`
 /// methods.

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::commands::Ctx;
 use crate::error::{CliError, NETWORK};
-use crate::output::{Format, Output, Shape};
+use crate::output::{Format, Output, Shape, Style};
 
 #[allow(clippy::all, clippy::unwrap_used)]
 mod v1 {
@@ -259,9 +259,9 @@ fn flag(f: &'static Flag) -> Arg {
     }
 }
 
-/// How one call reports: the output format, and what it was for messages.
+/// How one call reports: the output style, and what it was for messages.
 pub struct Call {
-    format: Format,
+    style: Style,
     what: String,
 }
 
@@ -274,7 +274,7 @@ impl Call {
 
 /// Runs `heymilo api <generation> <command>`; `asked` is `--format` as given.
 pub async fn run(ctx: &Ctx, asked: Option<Format>, args: ApiArgs) -> anyhow::Result<()> {
-    let format = match (asked, ctx.format) {
+    let format = match (asked, ctx.style.format) {
         (Some(Format::Table), _) => {
             return Err(CliError::Usage(
                 "`heymilo api` prints JSON: use --format json or jsonl".into(),
@@ -289,7 +289,10 @@ pub async fn run(ctx: &Ctx, asked: Option<Format>, args: ApiArgs) -> anyhow::Res
         _ => (&ctx.v2_url, "v2"),
     };
     let call = Call {
-        format,
+        style: Style {
+            format,
+            ..ctx.style.clone()
+        },
         what: format!("calling {g} {} ({url})", args.name),
     };
     match args.generation {
@@ -401,7 +404,7 @@ fn print<T: Serialize, E: Into<heymilo::Error>>(
     answer: Result<heymilo::v2::ResponseValue<T>, E>,
 ) -> anyhow::Result<()> {
     let value = answer.map_err(|e| call.fail(e))?.into_inner();
-    let mut out = Output::new(call.format, Shape::One, &[]);
+    let mut out = Output::new(&call.style, Shape::One, &[]);
     out.item(&value)?;
     out.finish()
 }
@@ -413,7 +416,7 @@ where
     P::Error: Into<heymilo::Error>,
     P::Item: Serialize,
 {
-    let mut out = Output::new(call.format, Shape::List, &[]);
+    let mut out = Output::new(&call.style, Shape::List, &[]);
     let mut items = request.stream();
     while let Some(item) = items.try_next().await.map_err(|e| call.fail(e))? {
         out.item(&item)?;

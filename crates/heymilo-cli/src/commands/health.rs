@@ -50,7 +50,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
                 .unwrap_or_default()
         })
         .map_err(heymilo::Error::from);
-    let mut out = Output::new(ctx.format, Shape::List, COLUMNS);
+    let mut out = Output::new(&ctx.style, Shape::List, COLUMNS);
     let mut failures = Vec::new();
     for (generation, url, result) in [("v1", &ctx.v1_url, v1), ("v2", &ctx.v2_url, v2)] {
         let (status, detail) = match result {

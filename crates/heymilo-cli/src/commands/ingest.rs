@@ -1,8 +1,14 @@
 //! `heymilo ingest`: one candidate from flags, or a file through the SDK's
 //! bulk helper, one result per row.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use futures::StreamExt as _;
 
 use heymilo::Generation;
 use heymilo::ingest::{Candidate, RowErrorKind, RowOutcome};
@@ -65,9 +71,10 @@ struct RowResult {
 }
 
 impl RowResult {
-    fn of(input: &Row, outcome: &RowOutcome) -> RowResult {
+    /// The row, ingested, before its outcome is known.
+    fn blank(input: &Row) -> RowResult {
         let candidate = &input.candidate;
-        let mut r = RowResult {
+        RowResult {
             row: input.row,
             line: input.line,
             invalid: String::new(),
@@ -79,7 +86,11 @@ impl RowResult {
             field: String::new(),
             error: String::new(),
             code: error::OK,
-        };
+        }
+    }
+
+    fn of(input: &Row, outcome: &RowOutcome) -> RowResult {
+        let mut r = RowResult::blank(input);
         match outcome {
             Ok(done) => {
                 r.interview_id = done.interview_id.clone();
@@ -134,26 +145,61 @@ pub async fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
     if args.file.is_some() && !args.skip_invalid {
         refuse_invalid(&source, &rows)?;
     }
-
-    let bar = progress_bar(rows.len() as u64, args.file.is_some());
-    let report = {
-        let bar = bar.clone();
-        ctx.client
-            .ingest()
-            .into_generation(args.generation.generation, &args.target)
-            .chunk_size(args.chunk_size as usize)
-            .concurrency(args.concurrency as usize)
-            .on_progress(move |p| bar.set_position(p.rows as u64))
-            .run(rows.iter().map(|r| r.candidate.clone()))
-            .await
+    // Rows an earlier run ingested keep their results and are not sent.
+    let done = match &args.skip_done {
+        Some(path) => previous(path, &source, &rows)?,
+        None => BTreeMap::new(),
     };
-    bar.finish_and_clear();
+    if !done.is_empty() && !ctx.style.quiet {
+        eprintln!(
+            "skipping {} rows already ingested (--skip-done)",
+            done.len()
+        );
+    }
+    let todo: Vec<&Row> = rows.iter().filter(|r| !done.contains_key(&r.row)).collect();
 
-    let results: Vec<RowResult> = rows
-        .iter()
-        .zip(&report.outcomes)
-        .map(|(row, outcome)| RowResult::of(row, outcome))
-        .collect();
+    let sent = send(ctx, &args, &todo).await;
+    let mut results: Vec<RowResult> = done.into_values().chain(sent.results).collect();
+    results.sort_by_key(|r| r.row);
+
+    if sent.interrupted && args.file.is_none() {
+        return Err(CliError::Failed {
+            code: error::INTERRUPTED,
+            message: "interrupted: HeyMilo may or may not have ingested the candidate".into(),
+        }
+        .into());
+    }
+    if sent.interrupted {
+        let path = args
+            .results
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{source}.results.csv")));
+        write_results(&path, &results)?;
+        let ingested = results.iter().filter(|r| r.status == "ingested").count();
+        let mut resume = format!(
+            "heymilo ingest {} --file {}",
+            quoted(&args.target),
+            quoted(&source)
+        );
+        if args.generation.generation == Generation::V1 {
+            resume.push_str(" -g v1");
+        }
+        let results_file = quoted(&path.display().to_string());
+        let _ = write!(
+            resume,
+            " --skip-done {results_file} --results {results_file}"
+        );
+        return Err(CliError::Failed {
+            code: error::INTERRUPTED,
+            message: format!(
+                "interrupted: {} of {} rows decided, {ingested} ingested; results in {}; resume with: {resume}",
+                results.len(),
+                rows.len(),
+                path.display()
+            ),
+        }
+        .into());
+    }
     if results.len() != rows.len() {
         return Err(CliError::Failed {
             code: error::INTERNAL,
@@ -172,7 +218,7 @@ pub async fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
             } else {
                 Shape::One
             };
-            let mut out = Output::new(ctx.format, shape, COLUMNS);
+            let mut out = Output::new(&ctx.style, shape, COLUMNS);
             for r in &results {
                 out.item(r)?;
             }
@@ -180,6 +226,126 @@ pub async fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
         }
     }
     conclude(&source, url, &results, args.results.as_deref())
+}
+
+/// What a run sent: a result per row decided, in order, and whether Ctrl-C
+/// cut it short.
+struct Sent {
+    results: Vec<RowResult>,
+    interrupted: bool,
+}
+
+/// Sends `rows` through the SDK's bulk ingest. The first Ctrl-C stops
+/// feeding it and lets the chunks in flight finish; a second abandons them,
+/// their rows `unknown` (HeyMilo may have them).
+async fn send(ctx: &Ctx, args: &IngestArgs, rows: &[&Row]) -> Sent {
+    let stop = Arc::new(AtomicBool::new(false));
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let input = {
+        let (stop, pulled) = (stop.clone(), pulled.clone());
+        futures::stream::iter(rows.iter().map(|r| r.candidate.clone()))
+            .take_while(move |_| std::future::ready(!stop.load(Ordering::SeqCst)))
+            .inspect(move |_| {
+                pulled.fetch_add(1, Ordering::SeqCst);
+            })
+    };
+    let bar = progress_bar(rows.len() as u64, args.file.is_some() && !ctx.style.quiet);
+    let outcomes = {
+        let bar = bar.clone();
+        ctx.client
+            .ingest()
+            .into_generation(args.generation.generation, &args.target)
+            .chunk_size(args.chunk_size as usize)
+            .concurrency(args.concurrency as usize)
+            .on_progress(move |p| bar.set_position(p.rows as u64))
+            .stream(input)
+    };
+    futures::pin_mut!(outcomes);
+    let mut interrupts = crate::interrupt::Interrupts::listen();
+    let mut results = Vec::with_capacity(rows.len());
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            outcome = outcomes.next() => match outcome {
+                Some(o) => results.push(RowResult::of(rows[results.len()], &o)),
+                None => break,
+            },
+            () = interrupts.next() => {
+                if interrupted {
+                    break;
+                }
+                interrupted = true;
+                stop.store(true, Ordering::SeqCst);
+                bar.suspend(|| eprintln!(
+                    "interrupted: finishing the requests in flight (Ctrl-C again abandons them)"
+                ));
+            }
+        }
+    }
+    bar.finish_and_clear();
+    // Abandoned in flight: sent, or about to be, with no answer.
+    let in_flight = pulled.load(Ordering::SeqCst).min(rows.len());
+    for row in rows.iter().take(in_flight).skip(results.len()) {
+        let mut r = RowResult::blank(row);
+        r.status = "unknown";
+        r.error = "interrupted while in flight: HeyMilo may have ingested it".into();
+        r.code = error::INTERRUPTED;
+        results.push(r);
+    }
+    Sent {
+        results,
+        interrupted,
+    }
+}
+
+/// The results an earlier run wrote for this file: the ingested rows, each
+/// checked against the input (same row, same email).
+fn previous(
+    path: &Path,
+    source: &str,
+    rows: &[Row],
+) -> Result<BTreeMap<usize, RowResult>, CliError> {
+    let name = path.display();
+    let local = |e: csv::Error| CliError::Local(format!("--skip-done {name}: {e}"));
+    let mut reader = csv::Reader::from_path(path).map_err(local)?;
+    let mut done = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.map_err(local)?;
+        let cell = |i: usize| record.get(i).unwrap_or_default().to_owned();
+        if cell(3) != "ingested" {
+            continue;
+        }
+        let input = cell(0)
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| rows.get(n.wrapping_sub(1)))
+            .filter(|r| r.candidate.email == cell(2))
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "--skip-done {name}: its row {} ({}) is not that row of {source}: a results file of another input?",
+                    cell(0),
+                    cell(2)
+                ))
+            })?;
+        let mut r = RowResult::blank(input);
+        r.interview_id = cell(4);
+        r.interview_link = cell(5);
+        done.insert(input.row, r);
+    }
+    Ok(done)
+}
+
+/// `text` as one shell word.
+fn quoted(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,".contains(c))
+    {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// The one candidate of `--name`, `--email`, `--phone`, `--metadata`; a
@@ -326,12 +492,18 @@ fn conclude(
     for r in failed.iter().take(MAX_LISTED) {
         let _ = writeln!(stderr, "error: row {}: {}", r.row, r.error);
     }
+    let invalid = results.iter().filter(|r| r.status == "invalid").count();
+    let skipped = match invalid {
+        0 => String::new(),
+        n => format!(", {n} invalid"),
+    };
     Err(CliError::Failed {
         code: first.code,
         message: format!(
-            "{} of {} rows were not ingested ({url})",
+            "{} of {} rows were not ingested: {} failed at HeyMilo ({url}){skipped}",
+            failed.len() + invalid,
+            results.len(),
             failed.len(),
-            results.len()
         ),
     }
     .into())

@@ -2,15 +2,21 @@
 
 use super::{Calling as _, Ctx};
 use crate::cli::InterviewsCmd;
-use crate::output::{Column, Output, Shape, text};
+use crate::output::{Column, Output, Shape, scores, text, time};
 
-/// The table of a v1 interview.
+/// A v1 interview: its candidate, workflow and scores.
 const INTERVIEW_COLUMNS: &[Column] = &[
     text("INTERVIEW", "/interview_id"),
+    text("CANDIDATE", "/details/name"),
+    text("EMAIL", "/details/email"),
+    text("PHONE", "/details/phone_number"),
     text("POSTING", "/posting_id"),
     text("TITLE", "/posting_title"),
-    text("COMPANY", "/company_name"),
     text("TYPE", "/posting_interview_type"),
+    text("STATUS", "/workflow/status"),
+    time("INTERVIEWED", "/workflow/interviewed_at"),
+    scores("SCORES", "/agentic_data"),
+    text("LINK", "/details/interview_link"),
 ];
 
 /// The table of a v2 interview's results.
@@ -35,7 +41,7 @@ pub async fn run(ctx: &Ctx, cmd: InterviewsCmd) -> anyhow::Result<()> {
                 .send()
                 .await
                 .calling(&format!("getting interview {id}"), &ctx.v1_url)?;
-            let mut out = Output::new(ctx.format, Shape::One, INTERVIEW_COLUMNS);
+            let mut out = Output::new(&ctx.style, Shape::One, INTERVIEW_COLUMNS);
             out.item(&*interview)?;
             out.finish()
         }
@@ -53,7 +59,7 @@ pub async fn run(ctx: &Ctx, cmd: InterviewsCmd) -> anyhow::Result<()> {
                 )?
                 .into_inner()
                 .data;
-            let mut out = Output::new(ctx.format, Shape::One, DATA_COLUMNS);
+            let mut out = Output::new(&ctx.style, Shape::One, DATA_COLUMNS);
             out.item(&data)?;
             out.finish()
         }

@@ -1,21 +1,23 @@
-//! `postings` (v1) and `candidates list` (v2).
+//! `postings` and `candidates list` (both v2): pages followed until enough.
 
 use std::num::NonZeroU64;
 
-use futures::TryStreamExt as _;
-use heymilo::Paginate as _;
+use futures::{Stream, TryStreamExt as _};
+use heymilo::{Page, Paginate as _};
+use serde::Serialize;
 
 use super::{Calling as _, Ctx};
 use crate::cli::{CandidatesCmd, ListArgs};
 use crate::output::{Column, Output, Shape, text, time};
 
-/// The table of postings.
+/// The table of postings: the url key is what v1 ingest takes.
 const POSTING_COLUMNS: &[Column] = &[
-    text("POSTING", "/posting_id"),
+    text("POSTING", "/id"),
     text("TITLE", "/title"),
+    text("STATUS", "/status"),
+    text("URL KEY", "/urls/ingestion_url_key"),
     time("CREATED", "/created_at"),
     time("DEADLINE", "/deadline"),
-    text("ARCHIVED", "/archived"),
 ];
 
 /// The table of candidates.
@@ -31,7 +33,7 @@ const CANDIDATE_COLUMNS: &[Column] = &[
 /// The most items one request returns.
 const MAX_PAGE: u64 = 100;
 
-/// How a list is fetched: one request, or pages until enough.
+/// How a list is fetched: items per request, and when to stop.
 struct Plan {
     /// Items per request.
     page_size: NonZeroU64,
@@ -51,47 +53,24 @@ impl Plan {
             max,
         }
     }
-
-    /// Whether one request is enough (no prefetch of a page never shown).
-    fn one_page(&self) -> bool {
-        self.max.is_some_and(|m| m <= self.page_size.get())
-    }
-
-    fn done(&self, printed: u64) -> bool {
-        self.max.is_some_and(|m| printed >= m)
-    }
 }
 
-/// `heymilo postings`: one page (`--limit`), or every page (`--all`) streamed.
+/// `heymilo postings`.
 pub async fn postings(ctx: &Ctx, list: &ListArgs) -> anyhow::Result<()> {
     let plan = Plan::of(list);
-    let what = "listing postings";
-    let request = ctx.client.v1().list_postings().limit(plan.page_size);
-    let mut out = Output::new(ctx.format, Shape::List, POSTING_COLUMNS);
-    if plan.one_page() {
-        let page = request.send().await.calling(what, &ctx.v1_url)?;
-        for posting in &page.postings {
-            out.item(posting)?;
-        }
-    } else {
-        let mut stream = request.stream();
-        let mut printed = 0;
-        while let Some(posting) = stream.try_next().await.calling(what, &ctx.v1_url)? {
-            out.item(&posting)?;
-            printed += 1;
-            if plan.done(printed) {
-                break;
-            }
-        }
-    }
-    out.finish()
+    let pages = ctx
+        .client
+        .v2()
+        .list_postings()
+        .limit(plan.page_size)
+        .pages();
+    print(ctx, &plan, pages, POSTING_COLUMNS, "listing postings").await
 }
 
-/// `heymilo candidates list`: one page, or every page streamed through `.stream()`.
+/// `heymilo candidates list`.
 pub async fn candidates(ctx: &Ctx, cmd: CandidatesCmd) -> anyhow::Result<()> {
     let CandidatesCmd::List(args) = cmd;
     let plan = Plan::of(&args.list);
-    let what = format!("listing the candidates of posting {}", args.posting);
     let mut request = ctx
         .client
         .v2()
@@ -104,20 +83,34 @@ pub async fn candidates(ctx: &Ctx, cmd: CandidatesCmd) -> anyhow::Result<()> {
     if let Some(before) = &args.created_before {
         request = request.created_before(before);
     }
-    let mut out = Output::new(ctx.format, Shape::List, CANDIDATE_COLUMNS);
-    if plan.one_page() {
-        let page = request.send().await.calling(&what, &ctx.v2_url)?;
-        for candidate in &page.data {
-            out.item(candidate)?;
-        }
-    } else {
-        let mut stream = request.stream();
-        let mut printed = 0;
-        while let Some(candidate) = stream.try_next().await.calling(&what, &ctx.v2_url)? {
-            out.item(&candidate)?;
+    let what = format!("listing the candidates of posting {}", args.posting);
+    print(ctx, &plan, request.pages(), CANDIDATE_COLUMNS, &what).await
+}
+
+/// Prints items page by page until the plan has enough, then says when the
+/// list was cut short.
+async fn print<T: Serialize>(
+    ctx: &Ctx,
+    plan: &Plan,
+    pages: impl Stream<Item = heymilo::Result<Page<T>>>,
+    columns: &'static [Column],
+    what: &str,
+) -> anyhow::Result<()> {
+    let mut out = Output::new(&ctx.style, Shape::List, columns);
+    let mut printed = 0;
+    futures::pin_mut!(pages);
+    while let Some(page) = pages.try_next().await.calling(what, &ctx.v2_url)? {
+        let more = page.has_more.unwrap_or(false)
+            || page.total_pages.zip(page.page).is_some_and(|(n, p)| p < n);
+        let count = page.items.len();
+        for (i, item) in page.items.iter().enumerate() {
+            out.item(item)?;
             printed += 1;
-            if plan.done(printed) {
-                break;
+            if plan.max.is_some_and(|m| printed >= m) {
+                if more || i + 1 < count {
+                    out.cut(page.total);
+                }
+                return out.finish();
             }
         }
     }

@@ -17,14 +17,14 @@ use heymilo::config::{DEFAULT_V1_URL, DEFAULT_V2_URL};
 
 use crate::cli::{Cli, Command, Global, PostingsSub};
 use crate::error::CliError;
-use crate::output::Format;
+use crate::output::Style;
 
 /// What every command calling HeyMilo needs.
 pub struct Ctx {
     /// The client, configured from flags and environment.
     pub client: Client,
-    /// The output format.
-    pub format: Format,
+    /// How output looks.
+    pub style: Style,
     /// v1's base URL, for messages.
     pub v1_url: String,
     /// v2's base URL, for messages.
@@ -41,9 +41,19 @@ impl Ctx {
             .ok_or_else(|| {
                 CliError::Usage("no API key: pass --api-key or set HEYMILO_API_KEY".into())
             })?;
-        let v1_url = global.v1_url.clone().unwrap_or(DEFAULT_V1_URL.to_owned());
-        let v2_url = global.v2_url.clone().unwrap_or(DEFAULT_V2_URL.to_owned());
-        let client = Client::builder()
+        // One host for both (--base-url), unless a generation has its own.
+        let url = |own: &Option<String>, default: &str| {
+            own.clone()
+                .or_else(|| global.base_url.clone())
+                .unwrap_or(default.to_owned())
+        };
+        let v1_url = url(&global.v1_url, DEFAULT_V1_URL);
+        let v2_url = url(&global.v2_url, DEFAULT_V2_URL);
+        let mut builder = Client::builder();
+        if let Some(observer) = crate::waits::observer(global.quiet) {
+            builder = builder.on_wait(observer);
+        }
+        let client = builder
             .api_key(key)
             .v1_base_url(&v1_url)
             .v2_base_url(&v2_url)
@@ -56,7 +66,7 @@ impl Ctx {
             })?;
         Ok(Ctx {
             client,
-            format: Format::resolve(global.format),
+            style: Style::of(global),
             v1_url,
             v2_url,
         })
@@ -73,7 +83,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             clap_complete::generate(shell, &mut command, "heymilo", &mut out);
             Ok(())
         }
-        Command::Mock(args) => mock::run(args).await,
+        Command::Mock(cmd) => mock::run(&global, cmd).await,
         Command::Postings(cmd) => {
             let list = match cmd.command {
                 Some(PostingsSub::List(list)) => list,

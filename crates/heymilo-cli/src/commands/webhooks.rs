@@ -88,7 +88,7 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
                 .list(g, posting.as_deref())
                 .await
                 .calling("listing webhooks", url_of(g))?;
-            let mut out = Output::new(ctx.format, Shape::List, COLUMNS);
+            let mut out = Output::new(&ctx.style, Shape::List, COLUMNS);
             for sub in subs {
                 out.item(&Row::from(sub))?;
             }
@@ -124,18 +124,30 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
         }
         WebhooksCmd::Deactivate { id, generation } => {
             let g = generation.generation;
-            let sub = hooks
-                .deactivate(g, &id)
-                .await
-                .calling(&format!("deactivating webhook {id}"), url_of(g))?;
-            one(ctx, sub)
+            match hooks.deactivate(g, &id).await {
+                Ok(sub) => one(ctx, sub),
+                // v2 deletes: a repeat finds nothing, which is what was asked.
+                Err(heymilo::Error::NotFound(_)) => {
+                    if !ctx.style.quiet {
+                        eprintln!(
+                            "webhook {id} is not active in {g} (already deactivated, or never created there)"
+                        );
+                    }
+                    let mut out = Output::new(&ctx.style, Shape::One, COLUMNS);
+                    out.item(&serde_json::json!({
+                        "webhook_id": id, "generation": g.to_string(), "is_active": false
+                    }))?;
+                    out.finish()
+                }
+                Err(e) => Err(e).calling(&format!("deactivating webhook {id}"), url_of(g)),
+            }
         }
     }
 }
 
 /// Prints one subscription.
 fn one(ctx: &Ctx, sub: Subscription) -> anyhow::Result<()> {
-    let mut out = Output::new(ctx.format, Shape::One, COLUMNS);
+    let mut out = Output::new(&ctx.style, Shape::One, COLUMNS);
     out.item(&Row::from(sub))?;
     out.finish()
 }
