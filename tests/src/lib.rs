@@ -2,6 +2,7 @@
 //! that records every request and answers from a script.
 
 pub mod hostile;
+pub mod wire;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

@@ -27,15 +27,9 @@ pub fn run(root: &Path) -> Result<()> {
     )?;
     step("spec validation");
     tools::validate(root)?;
-    let published = root.join("../shared/reference/heymilo-v2-openapi-3.1.json");
-    if published.exists() {
-        step("coverage of HeyMilo's published v2 spec");
+    step("coverage of HeyMilo's published v2 spec");
+    if let Some(published) = crate::readings::published_path(root)? {
         crate::coverage::run(root, &published, None, false)?;
-    } else {
-        println!(
-            "(skipping coverage: {} is not present)",
-            published.display()
-        );
     }
     step("breaking-change rules against optic and openapi-diff");
     crate::breaking::crosscheck(root)?;
@@ -51,23 +45,58 @@ pub fn run(root: &Path) -> Result<()> {
     tools::ensure_redis(root)?;
     step("tests");
     // Snapshots are never written in CI: a mismatch must fail.
-    tools::run_with_env(
-        root,
-        cargo,
-        &["test", "--workspace", "--all-targets"],
-        &[("INSTA_UPDATE", "no")],
-    )?;
-    tools::run_with_env(
-        root,
-        cargo,
-        &["test", "--workspace", "--doc"],
-        &[("INSTA_UPDATE", "no")],
-    )?;
+    for target in ["--all-targets", "--doc"] {
+        let args = ["test", "--workspace", target];
+        tools::run_with_env(root, cargo, &args, &[("INSTA_UPDATE", "no")])?;
+    }
+    heymilo_alone(root)?;
     step(
         "packages: cargo package with verification, and the README example built from the tarballs",
     );
     crate::package::run(root)?;
     println!("ci: all green");
+    Ok(())
+}
+
+/// `heymilo` as users get it, which `--workspace` never builds (it unifies
+/// the features other members ask for, such as `redis`): linted with default
+/// features (its tests and examples also see `axum`, through the dev-dependency
+/// on itself) and the library alone with none, tested both ways, then every
+/// example run to exit 0 against heymilo-mock in-process (no key: each starts
+/// the mock itself), reusing what `cargo test` just built.
+fn heymilo_alone(root: &Path) -> Result<()> {
+    let cargo = env!("CARGO");
+    step("heymilo alone: default features, then --no-default-features");
+    let lints = ["--", "-D", "warnings"];
+    for args in [
+        &["clippy", "-p", "heymilo", "--all-targets"][..],
+        &["clippy", "-p", "heymilo", "--lib", "--no-default-features"],
+        &["test", "-p", "heymilo"],
+        &["test", "-p", "heymilo", "--no-default-features"],
+    ] {
+        let args = [args, if args[0] == "clippy" { &lints[..] } else { &[] }].concat();
+        tools::run_with_env(root, cargo, &args, &[("INSTA_UPDATE", "no")])?;
+    }
+    step("heymilo's examples, run against heymilo-mock in-process");
+    let mut examples: Vec<String> = std::fs::read_dir(root.join("crates/heymilo/examples"))?
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".rs")
+                .map(str::to_owned)
+        })
+        .collect();
+    examples.sort();
+    for example in &examples {
+        let status = std::process::Command::new(cargo)
+            .current_dir(root)
+            .args(["run", "-q", "-p", "heymilo", "--example", example])
+            .env_remove("HEYMILO_API_KEY")
+            .status()?;
+        anyhow::ensure!(status.success(), "example {example} failed ({status})");
+    }
+    println!("examples: {} ran to exit 0", examples.len());
     Ok(())
 }
 

@@ -13,13 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
+use heymilo_codegen::spec::{self, Param, Spec, media_schema};
 use serde_json::{Map, Value};
-
-/// The HTTP methods an OpenAPI path item may hold operations under.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Header parameters the published document lists on each operation but our
 /// spec covers with a security scheme (compared case-insensitively).
@@ -41,9 +37,7 @@ pub fn run(
     allow_missing: bool,
 ) -> Result<()> {
     let spec = spec.unwrap_or_else(|| root.join("openapi/v2.yaml"));
-    let theirs = load_json(published)?;
-    let ours = load_yaml(&spec)?;
-    let report = compare(&theirs, &ours);
+    let report = compare(&spec::load(published)?, &spec::load(&spec)?);
     print!("{}", report.render());
     let missing = report.missing_total();
     if missing > 0 && !allow_missing {
@@ -56,284 +50,84 @@ pub fn run(
     Ok(())
 }
 
-/// Reads a JSON OpenAPI document.
-pub(crate) fn load_json(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read published spec {}", path.display()))?;
-    let value: Value = serde_json::from_str(&text)
-        .with_context(|| format!("cannot parse {} as JSON", path.display()))?;
-    ensure_openapi(value, path)
-}
-
-/// Reads a YAML OpenAPI document, converting it to a JSON value.
-pub(crate) fn load_yaml(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read our spec {}", path.display()))?;
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text)
-        .with_context(|| format!("cannot parse {} as YAML", path.display()))?;
-    yaml.apply_merge()
-        .with_context(|| format!("cannot apply YAML merge keys in {}", path.display()))?;
-    let value = yaml_to_json(yaml).with_context(|| format!("cannot convert {}", path.display()))?;
-    ensure_openapi(value, path)
-}
-
-/// Rejects documents that are not objects with an `openapi` version string.
-fn ensure_openapi(value: Value, path: &Path) -> Result<Value> {
-    if value.get("openapi").and_then(Value::as_str).is_none() {
-        bail!(
-            "{} is not an OpenAPI document (no `openapi` version field)",
-            path.display()
-        );
-    }
-    Ok(value)
-}
-
-/// Converts YAML to JSON, turning scalar mapping keys (such as an unquoted
-/// `200:` status code) into strings.
-fn yaml_to_json(value: serde_yaml::Value) -> Result<Value> {
-    use serde_yaml::Value as Yaml;
-    Ok(match value {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                match n.as_f64().and_then(serde_json::Number::from_f64) {
-                    Some(f) => Value::Number(f),
-                    None => Value::String(n.to_string()),
-                }
-            }
-        }
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .map(yaml_to_json)
-                .collect::<Result<Vec<_>>>()?,
-        ),
-        Yaml::Mapping(entries) => {
-            let mut map = Map::new();
-            for (key, item) in entries {
-                let key = match key {
-                    Yaml::String(s) => s,
-                    Yaml::Number(n) => n.to_string(),
-                    Yaml::Bool(b) => b.to_string(),
-                    Yaml::Null => "null".to_owned(),
-                    other => bail!("unsupported YAML mapping key {other:?}"),
-                };
-                map.insert(key, yaml_to_json(item)?);
-            }
-            Value::Object(map)
-        }
-        Yaml::Tagged(tagged) => yaml_to_json(tagged.value)?,
-    })
-}
-
-/// One OpenAPI document, for resolving local `$ref`s.
-#[derive(Clone, Copy)]
-struct Doc<'a> {
-    root: &'a Value,
-}
-
-impl<'a> Doc<'a> {
-    /// The target of a local reference such as `#/components/schemas/X`.
-    fn resolve(self, reference: &str) -> Option<&'a Value> {
-        let pointer = reference.strip_prefix('#')?;
-        if pointer.is_empty() {
-            Some(self.root)
-        } else {
-            self.root.pointer(pointer)
-        }
-    }
-
-    /// Follows a chain of `$ref`s (of parameters, bodies, responses, path
-    /// items) to the object it ends at.
-    fn deref(self, mut node: &'a Value) -> &'a Value {
-        for _ in 0..MAX_HOPS {
-            match node
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| self.resolve(r))
-            {
-                Some(target) => node = target,
-                None => break,
-            }
-        }
-        node
-    }
-
-    /// Every operation, keyed by (path, METHOD).
-    fn operations(self) -> BTreeMap<(String, String), Operation<'a>> {
-        let mut found = BTreeMap::new();
-        let Some(paths) = self.root.get("paths").and_then(Value::as_object) else {
-            return found;
-        };
-        for (path, item) in paths {
-            let item = self.deref(item);
-            let shared = self.parameters(item.get("parameters"));
-            for method in METHODS {
-                let Some(node) = item.get(method) else {
-                    continue;
-                };
-                let mut params = shared.clone();
-                params.extend(self.parameters(node.get("parameters")));
-                found.insert(
-                    (path.clone(), method.to_uppercase()),
-                    Operation {
-                        id: node.get("operationId").and_then(Value::as_str),
-                        node,
-                        params,
-                    },
-                );
-            }
-        }
-        found
-    }
-
-    /// A `parameters` list keyed by (location, name), header names in lower
-    /// case, without the authentication headers.
-    fn parameters(self, list: Option<&'a Value>) -> BTreeMap<(String, String), Param<'a>> {
-        let mut params = BTreeMap::new();
-        for param in list.and_then(Value::as_array).into_iter().flatten() {
-            let param = self.deref(param);
-            let (Some(location), Some(name)) = (
-                param.get("in").and_then(Value::as_str),
-                param.get("name").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            let key_name = if location == "header" {
-                let lower = name.to_ascii_lowercase();
-                if AUTH_HEADERS.contains(&lower.as_str()) {
-                    continue;
-                }
-                lower
-            } else {
-                name.to_owned()
-            };
-            params.insert((location.to_owned(), key_name), Param { name, node: param });
-        }
-        params
-    }
-
-    /// The value of a schema keyword, looked up through `$ref`s and the
-    /// members of `allOf`/`anyOf`/`oneOf` when the schema itself lacks it.
-    fn keyword(self, schema: &'a Value, key: &str, hops: usize) -> Option<&'a Value> {
-        if hops > MAX_HOPS {
-            return None;
-        }
-        if let Some(value) = schema.get(key) {
-            return Some(value);
-        }
-        if let Some(target) = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| self.resolve(r))
-            && let Some(value) = self.keyword(target, key, hops + 1)
-        {
-            return Some(value);
-        }
-        ["allOf", "anyOf", "oneOf"]
-            .iter()
-            .filter_map(|k| schema.get(*k).and_then(Value::as_array))
-            .flatten()
-            .find_map(|member| self.keyword(member, key, hops + 1))
-    }
-
-    /// The names a schema marks `required`, through `$ref`s and `allOf` at
-    /// its top level.
-    fn required(self, schema: &'a Value, hops: usize, out: &mut BTreeSet<String>) {
-        if hops > MAX_HOPS {
-            return;
-        }
-        let names = schema.get("required").and_then(Value::as_array);
-        out.extend(
-            names
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned),
-        );
-        if let Some(target) = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| self.resolve(r))
-        {
-            self.required(target, hops + 1, out);
-        }
-        for member in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            self.required(member, hops + 1, out);
-        }
-    }
-
-    /// The property paths a schema reaches (see [`Walker`]).
-    fn property_paths(self, schema: &'a Value, follow_nested_refs: bool) -> BTreeSet<String> {
-        let mut walker = Walker {
-            doc: self,
-            follow_nested_refs,
-            stack: Vec::new(),
-            out: BTreeSet::new(),
-        };
-        walker.walk(schema, "");
-        walker.out
-    }
-
-    /// The schema of a request body.
-    fn request_schema(self, op: &'a Value) -> Option<&'a Value> {
-        op.get("requestBody")
-            .map(|body| self.deref(body))
-            .and_then(media_schema)
-    }
-
-    /// The responses of an operation with a 2xx status, lowest first.
-    fn success_responses(self, op: &'a Value) -> Vec<(&'a str, &'a Value)> {
-        let mut found: Vec<(&str, &Value)> = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(code, _)| code.starts_with('2'))
-            .map(|(code, response)| (code.as_str(), self.deref(response)))
-            .collect();
-        found.sort_by(|a, b| a.0.cmp(b.0));
-        found
-    }
-}
-
-/// The schema of a body or response: its JSON media type's, or else the
-/// first media type's in name order.
-fn media_schema(node: &Value) -> Option<&Value> {
-    let content = node.get("content")?.as_object()?;
-    let mut types: Vec<&String> = content.keys().collect();
-    types.sort();
-    let chosen = types
-        .iter()
-        .find(|t| t.as_str() == "application/json")
-        .or_else(|| types.iter().find(|t| t.contains("json")))
-        .or_else(|| types.first())?;
-    content.get(chosen.as_str())?.get("schema")
-}
-
-/// One operation of a document.
+/// One operation of a document with its parameters keyed by (location,
+/// name), header names in lower case, without the authentication headers.
 struct Operation<'a> {
     id: Option<&'a str>,
-    node: &'a Value,
+    request: Option<&'a Value>,
+    successes: Vec<(&'a str, &'a Value)>,
     params: BTreeMap<(String, String), Param<'a>>,
 }
 
-/// One parameter of an operation, `$ref` resolved.
-#[derive(Clone, Copy)]
-struct Param<'a> {
-    name: &'a str,
-    node: &'a Value,
+/// Every operation of `doc`, keyed by (path, METHOD).
+fn operations(doc: Spec<'_>) -> BTreeMap<(String, String), Operation<'_>> {
+    doc.operations()
+        .into_iter()
+        .map(|op| {
+            let params = op
+                .params
+                .iter()
+                .filter(|p| {
+                    p.location != "header"
+                        || !AUTH_HEADERS.contains(&p.name.to_ascii_lowercase().as_str())
+                })
+                .map(|p| (p.key(), *p))
+                .collect();
+            let key = (op.path.to_owned(), op.method.to_uppercase());
+            let value = Operation {
+                id: op.id,
+                request: op.request_schema(),
+                successes: op.successes(),
+                params,
+            };
+            (key, value)
+        })
+        .collect()
+}
+
+/// The value of a schema keyword, looked up through `$ref`s and the
+/// members of `allOf`/`anyOf`/`oneOf` when the schema itself lacks it.
+fn keyword<'a>(doc: Spec<'a>, schema: &'a Value, key: &str, hops: usize) -> Option<&'a Value> {
+    if hops > MAX_HOPS {
+        return None;
+    }
+    if let Some(value) = schema.get(key) {
+        return Some(value);
+    }
+    if let Some(target) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| doc.target(r))
+        && let Some(value) = keyword(doc, target, key, hops + 1)
+    {
+        return Some(value);
+    }
+    ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .find_map(|member| keyword(doc, member, key, hops + 1))
+}
+
+/// The names a schema marks `required`, through `$ref`s and `allOf`.
+fn required(doc: Spec<'_>, schema: &Value) -> BTreeSet<String> {
+    let merged = Value::Object(doc.merged(schema));
+    spec::required(&merged)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The property paths a schema reaches (see [`Walker`]).
+fn property_paths(doc: Spec<'_>, schema: &Value, follow_nested_refs: bool) -> BTreeSet<String> {
+    let mut walker = Walker {
+        doc,
+        follow_nested_refs,
+        stack: Vec::new(),
+        out: BTreeSet::new(),
+    };
+    walker.walk(schema, "");
+    walker.out
 }
 
 /// Collects the property paths a schema reaches: `a.b` for nested
@@ -342,7 +136,7 @@ struct Param<'a> {
 /// `oneOf` is walked and their paths merged; a `$ref` already being walked
 /// is not entered again, which ends cycles.
 struct Walker<'a> {
-    doc: Doc<'a>,
+    doc: Spec<'a>,
     /// Whether to enter `$ref`s below the top level; component schemas are
     /// compared without, as each referenced schema is compared by name.
     follow_nested_refs: bool,
@@ -358,7 +152,7 @@ impl<'a> Walker<'a> {
         if let Some(reference) = node.get("$ref").and_then(Value::as_str)
             && (self.follow_nested_refs || prefix.is_empty())
             && !self.stack.contains(&reference)
-            && let Some(target) = self.doc.resolve(reference)
+            && let Some(target) = self.doc.target(reference)
         {
             self.stack.push(reference);
             self.walk(target, prefix);
@@ -443,8 +237,7 @@ pub struct Report {
 
 /// Compares the published document (`theirs`) with ours.
 pub fn compare(theirs: &Value, ours: &Value) -> Report {
-    let theirs = Doc { root: theirs };
-    let ours = Doc { root: ours };
+    let (theirs, ours) = (Spec::new(theirs), Spec::new(ours));
     let mut report = Report::default();
     compare_operations(theirs, ours, &mut report);
     compare_components(theirs, ours, &mut report);
@@ -458,9 +251,9 @@ fn operation_line(key: &(String, String), op: &Operation<'_>) -> String {
     }
 }
 
-fn compare_operations(theirs: Doc<'_>, ours: Doc<'_>, report: &mut Report) {
-    let their_ops = theirs.operations();
-    let our_ops = ours.operations();
+fn compare_operations(theirs: Spec<'_>, ours: Spec<'_>, report: &mut Report) {
+    let their_ops = operations(theirs);
+    let our_ops = operations(ours);
     report.published_operations = their_ops.len();
     for (key, their_op) in &their_ops {
         let Some(our_op) = our_ops.get(key) else {
@@ -474,8 +267,7 @@ fn compare_operations(theirs: Doc<'_>, ours: Doc<'_>, report: &mut Report) {
             .id
             .or(their_op.id)
             .map_or_else(|| format!("{} {}", key.1, key.0), str::to_owned);
-        compare_parameters(theirs, ours, &label, their_op, our_op, report);
-        compare_bodies(theirs, ours, &label, their_op, our_op, report);
+        compare_operation(theirs, ours, &label, their_op, our_op, report);
     }
     for (key, our_op) in &our_ops {
         if !their_ops.contains_key(key) {
@@ -484,9 +276,10 @@ fn compare_operations(theirs: Doc<'_>, ours: Doc<'_>, report: &mut Report) {
     }
 }
 
-fn compare_parameters(
-    theirs: Doc<'_>,
-    ours: Doc<'_>,
+/// Parameters, then request and success-response bodies.
+fn compare_operation(
+    theirs: Spec<'_>,
+    ours: Spec<'_>,
     label: &str,
     their_op: &Operation<'_>,
     our_op: &Operation<'_>,
@@ -498,13 +291,7 @@ fn compare_parameters(
             report.missing_parameters.insert(what);
             continue;
         };
-        let required = |p: &Param<'_>| {
-            p.node
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-        };
-        let (their_required, our_required) = (required(their_param), required(our_param));
+        let (their_required, our_required) = (their_param.required, our_param.required);
         if their_required != our_required {
             report.differences.insert(format!(
                 "{what}: required is {their_required} in published, {our_required} in ours"
@@ -512,13 +299,11 @@ fn compare_parameters(
         }
         for keyword in PARAM_KEYWORDS {
             let their_value = their_param
-                .node
-                .get("schema")
-                .and_then(|s| theirs.keyword(s, keyword, 0));
+                .schema
+                .and_then(|s| self::keyword(theirs, s, keyword, 0));
             let our_value = our_param
-                .node
-                .get("schema")
-                .and_then(|s| ours.keyword(s, keyword, 0));
+                .schema
+                .and_then(|s| self::keyword(ours, s, keyword, 0));
             if !same_value(their_value, our_value) {
                 report.differences.insert(format!(
                     "{what}: {keyword} is {} in published, {} in ours",
@@ -535,27 +320,16 @@ fn compare_parameters(
                 .insert(format!("{label}: {} {}", key.0, our_param.name));
         }
     }
-}
-
-fn compare_bodies(
-    theirs: Doc<'_>,
-    ours: Doc<'_>,
-    label: &str,
-    their_op: &Operation<'_>,
-    our_op: &Operation<'_>,
-    report: &mut Report,
-) {
     compare_schema_paths(
         theirs,
         ours,
         &format!("{label} request"),
-        theirs.request_schema(their_op.node),
-        ours.request_schema(our_op.node),
+        their_op.request,
+        our_op.request,
         report,
     );
 
-    let their_success = theirs.success_responses(their_op.node);
-    let our_success = ours.success_responses(our_op.node);
+    let (their_success, our_success) = (&their_op.successes, &our_op.successes);
     let Some(&(code, their_response)) = their_success.first() else {
         return;
     };
@@ -581,18 +355,18 @@ fn compare_bodies(
 
 /// Records the property paths one body schema has and the other lacks.
 fn compare_schema_paths(
-    theirs: Doc<'_>,
-    ours: Doc<'_>,
+    theirs: Spec<'_>,
+    ours: Spec<'_>,
     label: &str,
     their_schema: Option<&Value>,
     our_schema: Option<&Value>,
     report: &mut Report,
 ) {
     let their_paths = their_schema
-        .map(|s| theirs.property_paths(s, true))
+        .map(|s| property_paths(theirs, s, true))
         .unwrap_or_default();
     let our_paths = our_schema
-        .map(|s| ours.property_paths(s, true))
+        .map(|s| property_paths(ours, s, true))
         .unwrap_or_default();
     if their_schema.is_some() && our_schema.is_none() && their_paths.is_empty() {
         report
@@ -607,23 +381,17 @@ fn compare_schema_paths(
     }
 }
 
-fn component_schemas<'a>(doc: Doc<'a>) -> Option<&'a Map<String, Value>> {
-    doc.root
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-}
-
-fn compare_components(theirs: Doc<'_>, ours: Doc<'_>, report: &mut Report) {
+fn compare_components(theirs: Spec<'_>, ours: Spec<'_>, report: &mut Report) {
     let empty = Map::new();
-    let their_schemas = component_schemas(theirs).unwrap_or(&empty);
-    let our_schemas = component_schemas(ours).unwrap_or(&empty);
+    let their_schemas = theirs.schemas().unwrap_or(&empty);
+    let our_schemas = ours.schemas().unwrap_or(&empty);
     for (name, their_schema) in their_schemas {
         let Some(our_schema) = our_schemas.get(name) else {
             report.missing_schemas.insert(name.clone());
             continue;
         };
-        let their_paths = theirs.property_paths(their_schema, false);
-        let our_paths = ours.property_paths(our_schema, false);
+        let their_paths = property_paths(theirs, their_schema, false);
+        let our_paths = property_paths(ours, our_schema, false);
         for path in their_paths.difference(&our_paths) {
             report
                 .missing_schema_properties
@@ -634,9 +402,8 @@ fn compare_components(theirs: Doc<'_>, ours: Doc<'_>, report: &mut Report) {
                 .extra_schema_properties
                 .insert(format!("{name}: {path}"));
         }
-        let (mut their_required, mut our_required) = (BTreeSet::new(), BTreeSet::new());
-        theirs.required(their_schema, 0, &mut their_required);
-        ours.required(our_schema, 0, &mut our_required);
+        let their_required = required(theirs, their_schema);
+        let our_required = required(ours, our_schema);
         for field in their_required.difference(&our_required) {
             report.differences.insert(format!(
                 "schema {name}: `{field}` is required in published, not in ours"
@@ -755,10 +522,10 @@ mod tests {
         let schema = json!({"$ref": "#/components/schemas/A"});
         let expected: BTreeSet<String> = ["b", "b.c"].map(str::to_owned).into();
         assert_eq!(
-            Doc { root: &published }.property_paths(&schema, true),
+            property_paths(Spec::new(&published), &schema, true),
             expected
         );
-        assert_eq!(Doc { root: &ours }.property_paths(&schema, true), expected);
+        assert_eq!(property_paths(Spec::new(&ours), &schema, true), expected);
     }
 
     #[test]

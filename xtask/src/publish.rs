@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use heymilo_codegen::SPECS;
+use heymilo_codegen::spec::{self, Spec};
 use serde_json::{Map, Value, json};
 
 /// Where the bundles live, relative to the workspace root.
@@ -22,9 +23,7 @@ pub const DIST: &str = "openapi/dist";
 pub fn bundles(root: &Path) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (module, rel) in SPECS {
-        let text =
-            std::fs::read_to_string(root.join(rel)).with_context(|| format!("reading {rel}"))?;
-        let value: Value = serde_yaml::from_str(&text).with_context(|| format!("parsing {rel}"))?;
+        let value = spec::load(&root.join(rel))?;
         for (suffix, doc) in [("", strict_30(&value)), (".openapi-3.1", to_31(&value))] {
             let json = serde_json::to_string_pretty(&doc)? + "\n";
             let yaml = serde_yaml::to_string(&doc)?;
@@ -48,8 +47,7 @@ fn nullable_ref<'a>(map: &'a Map<String, Value>, spec: &'a Value) -> Option<&'a 
     if target.len() != 1 {
         return None;
     }
-    let pointer = target.get("$ref")?.as_str()?.strip_prefix('#')?;
-    spec.pointer(pointer)
+    Spec::new(spec).target(target.get("$ref")?.as_str()?)
 }
 
 /// The 3.0.3 bundle: a nullable reference (`allOf: [$ref]` + `nullable`, which
@@ -177,8 +175,7 @@ fn changelog_problems(root: &Path) -> Result<Vec<String>> {
     let changelog = std::fs::read_to_string(root.join("openapi/CHANGELOG.md")).unwrap_or_default();
     let mut problems = Vec::new();
     for (module, rel) in SPECS {
-        let text = std::fs::read_to_string(root.join(rel))?;
-        let value: Value = serde_yaml::from_str(&text)?;
+        let value = spec::load(&root.join(rel))?;
         let version = value
             .pointer("/info/version")
             .and_then(Value::as_str)

@@ -4,11 +4,11 @@
 //! fields only, unknown extra keys) must validate against
 //! `openapi/dist/heymilo-v2.json` under strict OpenAPI 3.0.3 semantics and
 //! against `openapi/dist/heymilo-v2.openapi-3.1.json` under 3.1. The
-//! generated types decode the same bodies in `tests/tests/readings.rs`.
+//! generated client decodes the same bodies in `tests/tests/wire_v2.rs`.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Result, bail};
 use heymilo_codegen::synth;
 use serde_json::{Value, json};
 
@@ -17,16 +17,27 @@ use crate::tools;
 /// HeyMilo's published v2 document, relative to the workspace root.
 pub const PUBLISHED: &str = "../shared/reference/heymilo-v2-openapi-3.1.json";
 
-/// The published document, when it is present.
-pub fn published(root: &Path) -> Result<Option<Value>> {
+/// The published document's path when it is present; when it is absent,
+/// `None`, or an error under `CI=true` (CI has it beside the repository, so a
+/// missing input there is a failure, never a skip).
+pub fn published_path(root: &Path) -> Result<Option<PathBuf>> {
     let path = root.join(PUBLISHED);
-    if !path.exists() {
-        return Ok(None);
+    if path.exists() {
+        Ok(Some(path))
+    } else if tools::ci() {
+        bail!("{} is missing (required under CI=true)", path.display())
+    } else {
+        println!("(skipping: {PUBLISHED} is not present)");
+        Ok(None)
     }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {PUBLISHED}"))?;
-    Ok(Some(
-        serde_json::from_str(&text).context("parsing the published document")?,
-    ))
+}
+
+/// The published document, when it is present (see [`published_path`]).
+pub fn published(root: &Path) -> Result<Option<Value>> {
+    let Some(path) = published_path(root)? else {
+        return Ok(None);
+    };
+    Ok(Some(heymilo_codegen::spec::load(&path)?))
 }
 
 /// Writes the synthetic bodies to `target/readings/instances.json`; returns
@@ -55,7 +66,6 @@ pub fn write_instances(root: &Path) -> Result<Option<PathBuf>> {
 /// Validates every synthetic body against both v2 bundles.
 pub fn run(root: &Path) -> Result<()> {
     let Some(file) = write_instances(root)? else {
-        println!("readings: skipped, {PUBLISHED} is not present");
         return Ok(());
     };
     let py = tools::python(root)?;

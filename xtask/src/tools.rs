@@ -6,6 +6,11 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use heymilo_codegen::SPECS;
 
+/// Whether this runs as CI (`CI=true`): a missing input is then a failure.
+pub fn ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
 /// Runs a command in `root`, failing with its name when it fails.
 pub fn run(root: &Path, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Result<()> {
     run_with_env(root, program, args, &[])

@@ -5,16 +5,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use heymilo_codegen::spec;
 
 use crate::coverage::{self, Report};
 
 /// Prints the report; an error when something needs doing.
 pub fn run(root: &Path, published: &Path, spec: Option<PathBuf>) -> Result<()> {
     let spec = spec.unwrap_or_else(|| root.join("openapi/v2.yaml"));
-    let report = coverage::compare(
-        &coverage::load_json(published)?,
-        &coverage::load_yaml(&spec)?,
-    );
+    let report = coverage::compare(&spec::load(published)?, &spec::load(&spec)?);
     let text = render(&report);
     print!("{text}");
     let todo = report.missing_total() + report.extra_operations.len();

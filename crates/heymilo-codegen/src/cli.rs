@@ -274,15 +274,9 @@ fn command(
     })
 }
 
-/// Follows local `$ref`s.
-fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
-            Some(pointer) => value = spec.pointer(pointer).unwrap_or(&Value::Null),
-            None => break,
-        }
-    }
-    value
+/// Follows local `$ref`s (the one spec model's rule).
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    crate::spec::Spec::new(spec).deref(value)
 }
 
 /// The flag kind of a scalar schema; `None` for objects, arrays and unions.

@@ -25,6 +25,7 @@ pub mod cli;
 mod drift;
 mod meta;
 mod rules;
+pub mod spec;
 pub mod synth;
 
 pub use drift::{drift, snapshot_body, snapshot_path};

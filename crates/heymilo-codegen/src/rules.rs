@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 use serde_yaml::{Mapping, Value as Yaml};
 
+use crate::spec::Spec;
+
 /// Applies every rule to `spec` (an OpenAPI 3.0 document), keeping the
 /// order of every mapping: the generated code follows the spec's order.
 ///
@@ -71,91 +73,17 @@ pub fn apply(spec: &mut Yaml) -> Result<(), String> {
 /// The schema names reachable from request bodies and from responses
 /// (directly or through other schemas).
 fn sides(spec: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
-    let empty = Map::new();
-    let schemas = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let mut request_roots = BTreeSet::new();
-    let mut response_roots = BTreeSet::new();
-    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
-        for item in paths.values().filter_map(Value::as_object) {
-            for op in item.values().filter_map(Value::as_object) {
-                if let Some(body) = op.get("requestBody") {
-                    refs(body, spec, &mut request_roots);
-                }
-                if let Some(responses) = op.get("responses") {
-                    refs(responses, spec, &mut response_roots);
-                }
-            }
+    let doc = Spec::new(spec);
+    let (mut requests, mut responses) = (BTreeSet::new(), BTreeSet::new());
+    for op in doc.operations() {
+        if let Some(body) = op.node.get("requestBody") {
+            doc.reachable(body, &mut requests);
+        }
+        if let Some(answers) = op.node.get("responses") {
+            doc.reachable(answers, &mut responses);
         }
     }
-    (
-        closure(schemas, request_roots),
-        closure(schemas, response_roots),
-    )
-}
-
-/// Schema names `$ref`d anywhere inside `value`; references to other
-/// components (request bodies, responses) are followed.
-fn refs(value: &Value, spec: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                match (k.as_str(), v.as_str()) {
-                    ("$ref", Some(r)) => {
-                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                            out.insert(name.to_owned());
-                        } else if let Some(target) =
-                            r.strip_prefix('#').and_then(|p| spec.pointer(p))
-                        {
-                            refs(target, spec, out);
-                        }
-                    }
-                    _ => refs(v, spec, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| refs(v, spec, out)),
-        _ => {}
-    }
-}
-
-fn closure(schemas: &Map<String, Value>, roots: BTreeSet<String>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut todo: Vec<String> = roots.into_iter().collect();
-    while let Some(name) = todo.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let mut next = BTreeSet::new();
-        if let Some(schema) = schemas.get(&name) {
-            local_refs(schema, &mut next);
-        }
-        todo.extend(next);
-    }
-    seen
-}
-
-fn local_refs(value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                match (k.as_str(), v.as_str()) {
-                    ("$ref", Some(r)) => {
-                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                            out.insert(name.to_owned());
-                        }
-                    }
-                    // A discriminator's mapping names schemas the oneOf lists anyway.
-                    ("discriminator", _) => {}
-                    _ => local_refs(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| local_refs(v, out)),
-        _ => {}
-    }
+    (requests, responses)
 }
 
 /// For every discriminator inside a request-side schema: variant schema name

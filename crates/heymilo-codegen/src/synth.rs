@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::spec::Spec;
+
 /// What an instance exercises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -64,55 +66,32 @@ const MAX_DEPTH: usize = 24;
 /// are skipped: there is nothing to vary.
 pub fn instances(spec: &Value) -> Vec<Instance> {
     let mut out = Vec::new();
-    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths.iter().filter_map(|(p, i)| Some((p, i.as_object()?))) {
-        for (method, op) in item.iter().filter_map(|(m, o)| Some((m, o.as_object()?))) {
-            let (Some(id), Some(responses)) = (
-                op.get("operationId").and_then(Value::as_str),
-                op.get("responses").and_then(Value::as_object),
-            ) else {
+    for op in Spec::new(spec).operations() {
+        let Some(id) = op.id else { continue };
+        for (status, response) in op.successes() {
+            let Some(schema) = response.pointer("/content/application~1json/schema") else {
                 continue;
             };
-            for (status, response) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
-                let response = resolve(spec, response);
-                let Some(schema) = response.pointer("/content/application~1json/schema") else {
-                    continue;
-                };
-                if schema.as_object().is_some_and(Map::is_empty) {
-                    continue;
-                }
-                for shape in Shape::ALL {
-                    out.push(Instance {
-                        operation: id.to_owned(),
-                        path: path.clone(),
-                        method: method.clone(),
-                        status: status.clone(),
-                        shape,
-                        body: value(spec, schema, shape, 0),
-                    });
-                }
+            if schema.as_object().is_some_and(Map::is_empty) {
+                continue;
+            }
+            for shape in Shape::ALL {
+                out.push(Instance {
+                    operation: id.to_owned(),
+                    path: op.path.to_owned(),
+                    method: op.method.to_owned(),
+                    status: status.to_owned(),
+                    shape,
+                    body: value(spec, schema, shape, 0),
+                });
             }
         }
     }
     out
 }
 
-/// Follows local `$ref`s (bounded) to a non-reference.
-fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..MAX_DEPTH {
-        match value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| spec.pointer(p))
-        {
-            Some(target) => value = target,
-            None => break,
-        }
-    }
-    value
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    Spec::new(spec).deref(value)
 }
 
 fn is_null_schema(schema: &Value) -> bool {
@@ -230,11 +209,7 @@ fn non_null(spec: &Value, schema: &Value, shape: Shape, depth: usize) -> Value {
 }
 
 fn object(spec: &Value, schema: &Value, shape: Shape, depth: usize) -> Value {
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required = crate::spec::required(schema);
     let mut out = Map::new();
     let properties = schema.get("properties").and_then(Value::as_object);
     if let Some(props) = properties {

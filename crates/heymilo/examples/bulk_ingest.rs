@@ -12,10 +12,11 @@
 //! go to the second argument, or `bulk_ingest_results.csv` in the temporary
 //! directory; `-` writes them to standard output.
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 
-use heymilo::Client;
 use heymilo::ingest::Candidate;
 
 /// A small input with the usual problems: a bad email, a phone number not in
@@ -71,17 +72,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let candidates = read_candidates(args.first().map(String::as_str))?;
     println!("{} candidates read", candidates.len());
 
-    let mock = heymilo_mock::MockServer::start(heymilo_mock::Config {
+    let (mock, client) = common::mock_and_client(heymilo_mock::Config {
         candidates_per_posting: 0,
         ..heymilo_mock::Config::default()
     })
     .await?;
-    println!("heymilo-mock at {}", mock.base_url());
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .v1_base_url(mock.base_url())
-        .v2_base_url(mock.base_url())
-        .build()?;
     let (posting_id, _) = mock.postings()[0].clone();
 
     let report = client

@@ -7,9 +7,9 @@
 //! cargo run -p heymilo --example export -- out/    # or to a directory of your choice
 //! ```
 
-use std::path::PathBuf;
+mod common;
 
-use heymilo::Client;
+use std::path::PathBuf;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,17 +17,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
-    let mock = heymilo_mock::MockServer::start(heymilo_mock::Config {
+    let (mock, client) = common::mock_and_client(heymilo_mock::Config {
         candidates_per_posting: 500,
         ..heymilo_mock::Config::default()
     })
     .await?;
-    println!("heymilo-mock at {}", mock.base_url());
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .v1_base_url(mock.base_url())
-        .v2_base_url(mock.base_url())
-        .build()?;
     let (posting_id, _) = mock.postings()[0].clone();
 
     // v1: export_interviews, then the file, chunk by chunk, to any AsyncWrite.

@@ -9,22 +9,17 @@
 //! The receiver is `heymilo::webhooks::receiver` (cargo feature `axum`): it
 //! answers HeyMilo at once and hands each parsed event to a channel.
 
+mod common;
+
 use std::time::Duration;
 
-use heymilo::Client;
 use heymilo::Generation;
 use heymilo::ingest::Candidate;
 use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mock = heymilo_mock::MockServer::start(heymilo_mock::Config::default()).await?;
-    println!("heymilo-mock at {}", mock.base_url());
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .v1_base_url(mock.base_url())
-        .v2_base_url(mock.base_url())
-        .build()?;
+    let (mock, client) = common::mock_and_client(heymilo_mock::Config::default()).await?;
 
     // The receiver: GET and POST deliveries at /hooks/heymilo, events into a channel.
     let (tx, mut events) = tokio::sync::mpsc::channel::<Event>(64);

@@ -251,23 +251,10 @@ impl<'a> ExportRun<'a> {
     {
         let client = self.client.clone();
         let posting = std::mem::take(&mut self.posting_id);
-        match self.kind {
-            Kind::Interviews => {
-                client
-                    .interviews_to(&posting, &mut writer, &mut self.progress)
-                    .await
-            }
-            Kind::Candidates => {
-                client
-                    .candidates_jsonl(&posting, &mut writer, &mut self.progress)
-                    .await
-            }
-            Kind::InterviewData => {
-                client
-                    .interview_data_jsonl(&posting, &mut writer, &mut self.progress)
-                    .await
-            }
-        }
+        let (kind, progress) = (self.kind, &mut self.progress);
+        client
+            .write_export(kind, &posting, &mut writer, progress)
+            .await
     }
 
     /// Writes the export to a file at `path`, which appears only once
@@ -310,8 +297,12 @@ fn named(path: &Path, e: std::io::Error) -> ExportError {
 }
 
 impl Client {
-    async fn interviews_to<W>(
+    /// The v1 export file of a posting; or its candidates (for
+    /// [`Kind::InterviewData`], their interview data, fetched a few at a
+    /// time) as JSON Lines, page by page.
+    async fn write_export<W>(
         &self,
+        kind: Kind,
         posting_id: &str,
         writer: &mut W,
         progress: &mut ProgressFn<'_>,
@@ -319,73 +310,50 @@ impl Client {
     where
         W: AsyncWrite + Unpin,
     {
-        let job = self
-            .v1()
-            .export_interviews()
-            .posting_id(posting_id)
-            .send()
-            .await
-            .map_err(Error::from)?
-            .into_inner();
-        // v1 does not promise a status; without one the file URL decides.
-        let status = job.status.clone().unwrap_or_default();
-        if matches!(status.as_str(), "failed" | "expired") {
-            return Err(ExportError::JobFailed {
-                job_id: job.job_id,
-                status,
-            });
-        }
-        let Some(file_url) = job.file_url.as_deref().filter(|u| !u.trim().is_empty()) else {
-            return Err(ExportError::NoFile {
-                job_id: job.job_id,
-                status,
-            });
-        };
-        let bytes = self
-            .download(&job.job_id, file_url, writer, progress)
-            .await?;
-        writer.flush().await?;
-        Ok(ExportSummary {
-            job_id: Some(job.job_id),
-            bytes,
-            records: 0,
-        })
-    }
-
-    async fn candidates_jsonl<W>(
-        &self,
-        posting_id: &str,
-        writer: &mut W,
-        progress: &mut ProgressFn<'_>,
-    ) -> Result<ExportSummary, ExportError>
-    where
-        W: AsyncWrite + Unpin,
-    {
-        let mut pages = self.candidate_pages(posting_id);
-        let mut lines = JsonLines::default();
-        while let Some(page) = pages.try_next().await? {
-            lines.progress.total_records = lines.progress.total_records.or(page.total);
-            for candidate in &page.items {
-                lines.write(writer, candidate).await?;
-                progress(lines.progress);
+        if kind == Kind::Interviews {
+            let job = self
+                .v1()
+                .export_interviews()
+                .posting_id(posting_id)
+                .send()
+                .await
+                .map_err(Error::from)?
+                .into_inner();
+            // v1 does not promise a status; without one the file URL decides.
+            let status = job.status.clone().unwrap_or_default();
+            if matches!(status.as_str(), "failed" | "expired") {
+                return Err(ExportError::JobFailed {
+                    job_id: job.job_id,
+                    status,
+                });
             }
+            let Some(file_url) = job.file_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+                return Err(ExportError::NoFile {
+                    job_id: job.job_id,
+                    status,
+                });
+            };
+            let bytes = self
+                .download(&job.job_id, file_url, writer, progress)
+                .await?;
+            writer.flush().await?;
+            return Ok(ExportSummary {
+                job_id: Some(job.job_id),
+                bytes,
+                records: 0,
+            });
         }
-        lines.finish(writer).await
-    }
-
-    async fn interview_data_jsonl<W>(
-        &self,
-        posting_id: &str,
-        writer: &mut W,
-        progress: &mut ProgressFn<'_>,
-    ) -> Result<ExportSummary, ExportError>
-    where
-        W: AsyncWrite + Unpin,
-    {
         let mut pages = self.candidate_pages(posting_id);
         let mut lines = JsonLines::default();
         while let Some(page) = pages.try_next().await? {
             lines.progress.total_records = lines.progress.total_records.or(page.total);
+            if kind == Kind::Candidates {
+                for candidate in &page.items {
+                    lines.write(writer, candidate).await?;
+                    progress(lines.progress);
+                }
+                continue;
+            }
             let v2 = self.v2();
             let mut results = stream::iter(page.items.into_iter().map(|c| c.interview_id))
                 .map(|id| async move {

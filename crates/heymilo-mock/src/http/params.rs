@@ -85,21 +85,29 @@ pub(crate) fn instant(q: &HashMap<String, String>, name: &str) -> Result<Option<
     })
 }
 
+/// A value within `min..=max` when present, with FastAPI's messages (NaN
+/// is below any minimum).
+fn bounded<T: PartialOrd + std::fmt::Display>(
+    loc: &[&str],
+    v: Option<T>,
+    min: T,
+    max: T,
+) -> Result<(), ApiError> {
+    let Some(v) = v else { return Ok(()) };
+    if v.partial_cmp(&min).is_none_or(std::cmp::Ordering::is_lt) {
+        let message = format!("Input should be greater than or equal to {min}");
+        return Err(validation(loc, &message, "greater_than_equal"));
+    }
+    if v > max {
+        let message = format!("Input should be less than or equal to {max}");
+        return Err(validation(loc, &message, "less_than_equal"));
+    }
+    Ok(())
+}
+
 /// An integer field within `min..=max` when present.
 pub(crate) fn int_range(loc: &[&str], v: Option<i64>, min: i64, max: i64) -> Result<(), ApiError> {
-    match v {
-        Some(v) if v < min => Err(validation(
-            loc,
-            &format!("Input should be greater than or equal to {min}"),
-            "greater_than_equal",
-        )),
-        Some(v) if v > max => Err(validation(
-            loc,
-            &format!("Input should be less than or equal to {max}"),
-            "less_than_equal",
-        )),
-        _ => Ok(()),
-    }
+    bounded(loc, v, min, max)
 }
 
 /// An unsigned integer field (the generated types use `u64` for a minimum
@@ -109,31 +117,12 @@ pub(crate) fn uint_max(
     v: Option<std::num::NonZeroU64>,
     max: u64,
 ) -> Result<(), ApiError> {
-    match v {
-        Some(v) if v.get() > max => Err(validation(
-            loc,
-            &format!("Input should be less than or equal to {max}"),
-            "less_than_equal",
-        )),
-        _ => Ok(()),
-    }
+    bounded(loc, v.map(std::num::NonZeroU64::get), 1, max)
 }
 
 /// A number field within `min..=max` when present.
 pub(crate) fn num_range(loc: &[&str], v: Option<f64>, min: f64, max: f64) -> Result<(), ApiError> {
-    match v {
-        Some(v) if v.is_nan() || v < min => Err(validation(
-            loc,
-            &format!("Input should be greater than or equal to {min}"),
-            "greater_than_equal",
-        )),
-        Some(v) if v > max => Err(validation(
-            loc,
-            &format!("Input should be less than or equal to {max}"),
-            "less_than_equal",
-        )),
-        _ => Ok(()),
-    }
+    bounded(loc, v, min, max)
 }
 
 /// A JSON body that has to be an object: the keys the caller actually sent,
@@ -158,17 +147,8 @@ pub(crate) fn enum_not_null(
     m: &serde_json::Map<String, serde_json::Value>,
     keys: &[&str],
 ) -> Result<(), ApiError> {
-    match keys
-        .iter()
-        .find(|k| m.get(**k).is_some_and(serde_json::Value::is_null))
-    {
-        Some(k) => Err(validation(
-            &loc.iter().copied().chain([*k]).collect::<Vec<_>>(),
-            "Input should be one of the listed values, not null",
-            "enum",
-        )),
-        None => Ok(()),
-    }
+    let message = "Input should be one of the listed values, not null";
+    no_null(loc, m, keys, message, "enum")
 }
 
 /// Keys that are optional but not nullable: an explicit `null` is invalid,
@@ -178,15 +158,22 @@ pub(crate) fn not_null(
     m: &serde_json::Map<String, serde_json::Value>,
     keys: &[&str],
 ) -> Result<(), ApiError> {
-    match keys
+    no_null(loc, m, keys, "Input should not be null", "type_error")
+}
+
+/// The first of `keys` sent as an explicit `null` in `m`, as a 422.
+fn no_null(
+    loc: &[&str],
+    m: &serde_json::Map<String, serde_json::Value>,
+    keys: &[&str],
+    message: &str,
+    kind: &str,
+) -> Result<(), ApiError> {
+    let null = keys
         .iter()
-        .find(|k| m.get(**k).is_some_and(serde_json::Value::is_null))
-    {
-        Some(k) => Err(validation(
-            &loc.iter().copied().chain([*k]).collect::<Vec<_>>(),
-            "Input should not be null",
-            "type_error",
-        )),
+        .find(|k| m.get(**k).is_some_and(serde_json::Value::is_null));
+    match null {
+        Some(k) => Err(validation(&[loc, &[*k]].concat(), message, kind)),
         None => Ok(()),
     }
 }

@@ -10,6 +10,31 @@ use serde_json::json;
 use crate::model::error::ModelError;
 use crate::model::store::{Candidate, MAX_WEBHOOKS, Store, Webhook, webhook_size};
 
+/// Switches webhook `id` off (v1 deactivate), or with `remove` takes it out
+/// of the store as well (v2 delete, which always stamps the time); the
+/// webhook as it now is.
+pub fn switch_off(store: &mut Store, id: &str, remove: bool) -> Result<Webhook, ModelError> {
+    let pos = position(store, id)?;
+    let now = store.tick();
+    let hook = &mut store.webhooks[pos];
+    if hook.active || remove {
+        hook.active = false;
+        hook.updated_at = now;
+    }
+    let hook = hook.clone();
+    if remove {
+        store.webhooks.remove(pos);
+        store.release(webhook_size(&hook));
+    }
+    Ok(hook)
+}
+
+/// Where webhook `id` sits in the store.
+pub fn position(store: &Store, id: &str) -> Result<usize, ModelError> {
+    let found = store.webhooks.iter().position(|w| w.id == id);
+    found.ok_or_else(|| ModelError::not_found("Webhook"))
+}
+
 /// Stores a subscription of either generation to posting `posting_id`'s
 /// `event_type`; refused (nothing stored) past the cap or the budget. The
 /// URL is checked by the caller.

@@ -19,7 +19,7 @@ use crate::http::pagination::{page_of, v1_params};
 use crate::http::{Shared, json, params};
 use crate::model::ingest::{self, MAX_BULK, NewCandidate, Retakes};
 use crate::model::store::{COMPANY_ID, Candidate, Posting, PostingStatus, Store};
-use crate::model::webhooks::subscribe;
+use crate::model::webhooks::{self, subscribe};
 use crate::routes::views::{interview, interview_link, webhook_v1};
 
 /// Every v1 route; `host` decides what `/health` answers.
@@ -194,11 +194,7 @@ async fn get_webhook(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let store = s.store();
-    let w = store
-        .webhooks
-        .iter()
-        .find(|w| w.id == id)
-        .ok_or_else(|| not_found("Webhook"))?;
+    let w = &store.webhooks[webhooks::position(&store, &id)?];
     Ok(json(200, &webhook_v1(w)))
 }
 
@@ -221,19 +217,8 @@ async fn deactivate_webhook(
     State(s): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut store = s.store();
-    let pos = store
-        .webhooks
-        .iter()
-        .position(|w| w.id == id)
-        .ok_or_else(|| not_found("Webhook"))?;
-    let now = store.tick();
-    let w = &mut store.webhooks[pos];
-    if w.active {
-        w.active = false;
-        w.updated_at = now;
-    }
-    Ok(json(200, &webhook_v1(w)))
+    let w = webhooks::switch_off(&mut s.store(), &id, false)?;
+    Ok(json(200, &webhook_v1(&w)))
 }
 
 /// A checked v1 row (the 422 names the field at `loc`).

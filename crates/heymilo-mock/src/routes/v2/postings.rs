@@ -46,11 +46,11 @@ pub(crate) fn routes() -> Router<Shared> {
         )
         .route(
             "/api/v2/postings/{posting_id}/archive",
-            post(archive_posting),
+            post(|s, id| on_posting(s, id, archive)),
         )
         .route(
             "/api/v2/postings/{posting_id}/activate",
-            post(activate_posting),
+            post(|s, id| on_posting(s, id, activate)),
         )
         .route("/api/v2/postings/{posting_id}/clone", post(clone_posting))
 }
@@ -360,6 +360,74 @@ fn posting_checks(
     params::iso_field(&["body", "deadline"], deadline)
 }
 
+/// The fields create and update requests share, checked alike.
+trait PostingFields {
+    /// [`posting_checks`] on this request; the deadline, parsed.
+    fn checks(&self, raw: &serde_json::Map<String, Value>) -> Result<Option<f64>, ApiError>;
+    /// [`check_refs`] on this request.
+    fn refs(&self, store: &Store) -> Result<(), ApiError>;
+}
+
+macro_rules! posting_fields {
+    ($($request:ty),*) => {$(
+        impl PostingFields for $request {
+            fn checks(&self, raw: &serde_json::Map<String, Value>) -> Result<Option<f64>, ApiError> {
+                let (metadata, deadline) = (self.metadata.as_ref(), self.deadline.as_deref());
+                posting_checks(raw, self.max_retakes, self.retake_cooldown_days, metadata, deadline)
+            }
+            fn refs(&self, store: &Store) -> Result<(), ApiError> {
+                let phone = self.phone_number_id.as_deref();
+                let (sender, email) = (self.sender_email_id.as_deref(), self.email_template_group_id.as_deref());
+                check_refs(store, phone, sender, email, self.design_template_group_id.as_deref())
+            }
+        }
+    )*};
+}
+
+posting_fields!(t::CreatePostingRequest, t::UpdatePostingRequest);
+
+/// The settings create and update copy as given, each with its conversion,
+/// handed to `$apply` (create sets what is given; update also clears a null).
+macro_rules! copied_settings {
+    ($apply:ident) => {
+        $apply!(
+            interview_process_overview => String::from,
+            company_overview_delivery_mode => shown,
+            job_overview_delivery_mode => shown,
+            interview_process_overview_delivery_mode => shown,
+            phone_number_id => String::from,
+            sender_email_id => String::from,
+            email_template_group_id => String::from,
+            design_template_group_id => String::from,
+            redirect_url => String::from,
+            scheduling_url => String::from,
+            allow_sms_comms => std::convert::identity,
+            retake_cooldown_days => std::convert::identity,
+            email_report_to_candidate => std::convert::identity,
+        )
+    };
+}
+
+/// A delivery mode's wire name.
+fn shown(mode: impl std::fmt::Display) -> String {
+    mode.to_string()
+}
+
+/// Applies `change` (given the store's clock) to posting `posting_id` and
+/// answers the posting: the change runs on a copy, so a refusal (or the byte
+/// budget) leaves the posting as it was.
+fn change_posting(
+    s: &Shared,
+    mut store: std::sync::MutexGuard<'_, Store>,
+    posting_id: &str,
+    change: impl FnOnce(&mut Posting, f64) -> Result<(), ApiError>,
+) -> Result<Response, ApiError> {
+    store.posting_by_id(posting_id)?;
+    let now = store.tick();
+    let (p, ()) = postings::update(&mut store, posting_id, |p| change(p, now))?;
+    Ok(single(s, &store, &p))
+}
+
 /// The server's `language` for a posting created without one.
 const DEFAULT_LANGUAGE: &str = "en";
 /// The server's `interviewer_name` for a posting created without one.
@@ -378,14 +446,7 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response
     let req: t::CreatePostingRequest = params::body(&body)?;
     let raw = params::body_object(&body)?;
     params::not_null(&["body"], &raw, DEFAULTED_KEYS)?;
-    let checks = posting_checks(
-        &raw,
-        req.max_retakes,
-        req.retake_cooldown_days,
-        req.metadata.as_ref(),
-        req.deadline.as_deref(),
-    );
-    let deadline = checks?;
+    let deadline = req.checks(&raw)?;
     let steps = match (&req.workflow, &req.interview_template_id) {
         (Some(_), Some(_)) => {
             return Err(error::validation(
@@ -415,13 +476,7 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response
         (None, Some(_)) => None,
     };
     let mut store = s.store();
-    check_refs(
-        &store,
-        req.phone_number_id.as_deref(),
-        req.sender_email_id.as_deref(),
-        req.email_template_group_id.as_deref(),
-        req.design_template_group_id.as_deref(),
-    )?;
+    req.refs(&store)?;
     postings::room_for_posting(&store)?;
     let source = match &req.interview_template_id {
         None => None,
@@ -481,21 +536,7 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response
             $( if let Some(v) = req.$field.clone() { st.$field = Some($conv(v)); } )*
         };
     }
-    set_if_given!(
-        interview_process_overview => String::from,
-        company_overview_delivery_mode => |m: t::CreatePostingRequestCompanyOverviewDeliveryMode| m.to_string(),
-        job_overview_delivery_mode => |m: t::CreatePostingRequestJobOverviewDeliveryMode| m.to_string(),
-        interview_process_overview_delivery_mode => |m: t::CreatePostingRequestInterviewProcessOverviewDeliveryMode| m.to_string(),
-        phone_number_id => String::from,
-        sender_email_id => String::from,
-        email_template_group_id => String::from,
-        design_template_group_id => String::from,
-        redirect_url => String::from,
-        scheduling_url => String::from,
-        allow_sms_comms => std::convert::identity,
-        retake_cooldown_days => std::convert::identity,
-        email_report_to_candidate => std::convert::identity,
-    );
+    copied_settings!(set_if_given);
     if deadline.is_some() {
         st.deadline = deadline;
     }
@@ -571,26 +612,10 @@ async fn update_posting(
 ) -> Result<Response, ApiError> {
     let req: t::UpdatePostingRequest = params::body(&body)?;
     let raw = params::body_object(&body)?;
-    let checks = posting_checks(
-        &raw,
-        req.max_retakes,
-        req.retake_cooldown_days,
-        req.metadata.as_ref(),
-        req.deadline.as_deref(),
-    );
-    let deadline = checks?;
-    let mut store = s.store();
-    check_refs(
-        &store,
-        req.phone_number_id.as_deref(),
-        req.sender_email_id.as_deref(),
-        req.email_template_group_id.as_deref(),
-        req.design_template_group_id.as_deref(),
-    )?;
-    store.posting_by_id(&posting_id)?;
-    let now = store.tick();
-    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
-    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
+    let deadline = req.checks(&raw)?;
+    let store = s.store();
+    req.refs(&store)?;
+    change_posting(&s, store, &posting_id, |p, now| {
         // Only the keys sent change; a null clears a nullable field.
         let sent = |k: &str| raw.contains_key(k);
         if let Some(v) = req.title.clone() {
@@ -623,24 +648,11 @@ async fn update_posting(
             instructions => String::from,
             company_overview => String::from,
             job_overview => String::from,
-            interview_process_overview => String::from,
-            company_overview_delivery_mode => |m: t::UpdatePostingRequestCompanyOverviewDeliveryMode| m.to_string(),
-            job_overview_delivery_mode => |m: t::UpdatePostingRequestJobOverviewDeliveryMode| m.to_string(),
-            interview_process_overview_delivery_mode => |m: t::UpdatePostingRequestInterviewProcessOverviewDeliveryMode| m.to_string(),
-            phone_number_id => String::from,
-            sender_email_id => String::from,
-            email_template_group_id => String::from,
-            design_template_group_id => String::from,
-            redirect_url => String::from,
-            scheduling_url => String::from,
-            allow_sms_comms => std::convert::identity,
-            retake_cooldown_days => std::convert::identity,
-            email_report_to_candidate => std::convert::identity,
         );
+        copied_settings!(patch);
         p.updated_at = now;
-        Ok::<(), ApiError>(())
-    })?;
-    Ok(single(&s, &store, &p))
+        Ok(())
+    })
 }
 
 async fn get_posting_stats(
@@ -699,11 +711,8 @@ async fn update_interviewer_workflow_step(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let req: t::UpdateWorkflowStepRequest = params::body(&body)?;
-    let mut store = s.store();
-    store.posting_by_id(&posting_id)?;
-    let now = store.tick();
-    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
-    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
+    let store = s.store();
+    change_posting(&s, store, &posting_id, |p, now| {
         let by_position = step_id
             .parse::<usize>()
             .ok()
@@ -733,62 +742,51 @@ async fn update_interviewer_workflow_step(
         }
         p.workflow[i].config = checked;
         p.updated_at = now;
-        Ok::<(), ApiError>(())
-    })?;
-    Ok(single(&s, &store, &p))
+        Ok(())
+    })
 }
 
-async fn archive_posting(
+/// `archive_posting` and `activate_posting`: `change` applied to the posting.
+async fn on_posting(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
+    change: fn(&mut Posting, f64) -> Result<(), ApiError>,
 ) -> Result<Response, ApiError> {
-    let mut store = s.store();
-    store.posting_by_id(&posting_id)?;
-    let now = store.tick();
-    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
-    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
-        if p.status != PostingStatus::Archived {
-            p.status = PostingStatus::Archived;
-            p.updated_at = now;
-        }
-        Ok::<(), ApiError>(())
-    })?;
-    Ok(single(&s, &store, &p))
+    let store = s.store();
+    change_posting(&s, store, &posting_id, change)
 }
 
-async fn activate_posting(
-    State(s): State<Shared>,
-    Path(posting_id): Path<String>,
-) -> Result<Response, ApiError> {
-    let mut store = s.store();
-    store.posting_by_id(&posting_id)?;
-    let now = store.tick();
-    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
-    let (p, ()) = postings::update(&mut store, &posting_id, |p| {
-        if p.workflow.is_empty() {
-            return Err(error::validation(
-                &["path", "posting_id"],
-                "the posting's workflow has no step",
-                "value_error",
-            ));
-        }
-        if p.status != PostingStatus::Active || !p.finalized {
-            p.status = PostingStatus::Active;
-            p.finalized = true;
-            p.updated_at = now;
-        }
-        // The ATS job is linked once; activating again changes nothing.
-        if let Some(ats) = p.ats_metadata.as_mut()
-            && ats.get("pending_activation") == Some(&json!(true))
-        {
-            ats.insert("pending_activation".into(), json!(false));
-            ats.insert("mapping_activated_at".into(), json!(now));
-            ats.insert("mapping_activated_by".into(), json!("api"));
-            p.updated_at = now;
-        }
-        Ok::<(), ApiError>(())
-    })?;
-    Ok(single(&s, &store, &p))
+fn archive(p: &mut Posting, now: f64) -> Result<(), ApiError> {
+    if p.status != PostingStatus::Archived {
+        p.status = PostingStatus::Archived;
+        p.updated_at = now;
+    }
+    Ok(())
+}
+
+fn activate(p: &mut Posting, now: f64) -> Result<(), ApiError> {
+    if p.workflow.is_empty() {
+        return Err(error::validation(
+            &["path", "posting_id"],
+            "the posting's workflow has no step",
+            "value_error",
+        ));
+    }
+    if p.status != PostingStatus::Active || !p.finalized {
+        p.status = PostingStatus::Active;
+        p.finalized = true;
+        p.updated_at = now;
+    }
+    // The ATS job is linked once; activating again changes nothing.
+    if let Some(ats) = p.ats_metadata.as_mut()
+        && ats.get("pending_activation") == Some(&json!(true))
+    {
+        ats.insert("pending_activation".into(), json!(false));
+        ats.insert("mapping_activated_at".into(), json!(now));
+        ats.insert("mapping_activated_by".into(), json!("api"));
+        p.updated_at = now;
+    }
+    Ok(())
 }
 
 async fn clone_posting(

@@ -9,11 +9,11 @@ use axum::response::Response;
 use axum::routing::get;
 use heymilo_gen::v2::types as t;
 
-use crate::http::error::{ApiError, not_found};
+use crate::http::error::ApiError;
 use crate::http::pagination::{cursor_page, page_meta};
 use crate::http::{Shared, json, params};
-use crate::model::store::{Webhook, webhook_size};
-use crate::model::webhooks::subscribe;
+use crate::model::store::Webhook;
+use crate::model::webhooks::{self, subscribe};
 use crate::routes::views::webhook_v2;
 
 /// The webhook routes.
@@ -72,28 +72,16 @@ async fn get_webhook(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let store = s.store();
-    let w = store
-        .webhooks
-        .iter()
-        .find(|w| w.id == id)
-        .ok_or_else(|| not_found("Webhook"))?;
-    Ok(single(200, w))
+    Ok(single(
+        200,
+        &store.webhooks[webhooks::position(&store, &id)?],
+    ))
 }
 
 async fn delete_webhook(
     State(s): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut store = s.store();
-    let pos = store
-        .webhooks
-        .iter()
-        .position(|w| w.id == id)
-        .ok_or_else(|| not_found("Webhook"))?;
-    let now = store.tick();
-    let mut hook = store.webhooks.remove(pos);
-    store.release(webhook_size(&hook));
-    hook.active = false;
-    hook.updated_at = now;
+    let hook = webhooks::switch_off(&mut s.store(), &id, true)?;
     Ok(single(200, &hook))
 }

@@ -1,0 +1,296 @@
+//! The wire-test runner: one [`Case`] per operation (the call, the request it
+//! must send, the body), answered with the operation's documented example
+//! (see [`example`]), which must decode into the generated type and come back
+//! unchanged when serialized.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use futures::future::BoxFuture;
+use heymilo_codegen::spec::{self, Spec};
+use serde_json::{Map, Value, json};
+
+use crate::{Recorder, Reply};
+
+/// What a call returns: the status and the decoded answer serialized again.
+pub type Outcome = Result<(u16, Value), String>;
+
+/// One wire case of a generated client `C`.
+pub struct Case<C> {
+    /// The operationId (and the snapshot's name).
+    pub op: &'static str,
+    /// A label when the operation has more than one case (no snapshot then).
+    pub label: &'static str,
+    /// `METHOD /path?query`, the query decoded, in any order.
+    pub wire: &'static str,
+    /// The exact JSON body, or `None` for none.
+    pub body: Option<Value>,
+    /// Makes the call.
+    pub call: Box<dyn Fn(C) -> BoxFuture<'static, Outcome>>,
+}
+
+/// One case: `case!("op", "GET /path?a=1", [json!(body),] |c| c.op().a(1))`;
+/// the builder (of the calling file's `Client`) is sent and its answer serialized. `case!(label: "...", ...)`
+/// names an extra case of the same operation.
+#[macro_export]
+macro_rules! case {
+    (label: $label:literal, $op:literal, $wire:literal, $($rest:tt)*) => {{
+        let mut case = $crate::case!($op, $wire, $($rest)*);
+        case.label = $label;
+        case
+    }};
+    ($op:literal, $wire:literal, |$c:ident| $call:expr) => {
+        $crate::case!(@make $op, $wire, None, |$c| $call)
+    };
+    ($op:literal, $wire:literal, $body:expr, |$c:ident| $call:expr) => {
+        $crate::case!(@make $op, $wire, Some($body), |$c| $call)
+    };
+    (@make $op:literal, $wire:literal, $body:expr, |$c:ident| $call:expr) => {
+        $crate::wire::Case {
+            op: $op,
+            label: "",
+            wire: $wire,
+            body: $body,
+            call: Box::new(|client: Client| {
+                Box::pin(async move {
+                    let $c = &client;
+                    let res = $call.send().await.map_err(|e| e.to_string())?;
+                    let status = res.status().as_u16();
+                    let value = serde_json::to_value(res.into_inner()).map_err(|e| e.to_string())?;
+                    Ok((status, value))
+                })
+            }),
+        }
+    };
+}
+
+/// `openapi/<name>`, loaded once per file.
+pub fn spec(name: &str) -> &'static Value {
+    static SPECS: OnceLock<[Value; 2]> = OnceLock::new();
+    let [v1, v2] = SPECS.get_or_init(|| {
+        ["v1.yaml", "v2.yaml"].map(|file| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../openapi")
+                .join(file);
+            spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
+        })
+    });
+    if name == "v1.yaml" { v1 } else { v2 }
+}
+
+/// The documented example of `op`'s 2xx JSON response: (status, body, the
+/// component schemas composing it). The media type's `example` wins; the
+/// schema is composed either way, so that every schema is visited.
+pub fn example(doc: &Value, op: &str) -> Option<(u16, Value, BTreeSet<String>)> {
+    let spec = Spec::new(doc);
+    let operation = spec
+        .operation(op)
+        .unwrap_or_else(|| panic!("no operation {op}"));
+    let (status, response) = operation.success().expect("a 2xx response");
+    let media = response.pointer("/content/application~1json")?;
+    let mut visited = BTreeSet::new();
+    let composed = compose(spec, &media["schema"], true, &mut visited).expect("a body");
+    let body = media.get("example").cloned().unwrap_or(composed);
+    Some((status.parse().expect("numeric status"), body, visited))
+}
+
+/// A value for `schema` (`None`: an optional value better left out). Rules,
+/// in order: its `example`; `allOf` merged; the first of `oneOf`/`anyOf`;
+/// objects property by property; arrays with one item; its `default`; for
+/// required values a filler ("x", 1, 1.5, true, {}); `null` if nullable.
+pub fn compose(
+    spec: Spec<'_>,
+    schema: &Value,
+    required: bool,
+    visited: &mut BTreeSet<String>,
+) -> Option<Value> {
+    if let Some(pointer) = schema.get("$ref").and_then(Value::as_str) {
+        visited.insert(pointer.rsplit('/').next().unwrap_or_default().to_owned());
+        return compose(spec, spec.deref(schema), required, visited);
+    }
+    if let Some(example) = schema.get("example") {
+        return Some(example.clone());
+    }
+    let object = |schema: &Value, visited: &mut BTreeSet<String>| {
+        let names = spec::required(schema);
+        let properties = schema.get("properties")?.as_object()?;
+        let fields = properties.iter().filter_map(|(name, p)| {
+            let value = compose(spec, p, names.contains(name.as_str()), visited)?;
+            Some((name.clone(), value))
+        });
+        Some(fields.collect::<Map<_, _>>())
+    };
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = Map::new();
+        for part in parts {
+            if let Some(Value::Object(fields)) = compose(spec, part, true, visited) {
+                merged.extend(fields);
+            }
+        }
+        merged.extend(object(schema, visited).unwrap_or_default());
+        return Some(Value::Object(merged));
+    }
+    let first = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(*k)?.get(0));
+    if let Some(first) = first {
+        return compose(spec, first, required, visited);
+    }
+    if let Some(fields) = object(schema, visited) {
+        return Some(Value::Object(fields));
+    }
+    let kind = schema.get("type").and_then(Value::as_str);
+    if kind == Some("array") {
+        return Some(json!([compose(spec, &schema["items"], true, visited)?]));
+    }
+    if let Some(default) = schema.get("default") {
+        return Some(default.clone());
+    }
+    let filler = match kind {
+        Some("string") => json!("x"),
+        Some("integer") => json!(1),
+        Some("number") => json!(1.5),
+        Some("boolean") => json!(true),
+        _ => json!({}),
+    };
+    let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+    if required {
+        Some(filler)
+    } else {
+        nullable.then_some(Value::Null)
+    }
+}
+
+/// Decodes `application/x-www-form-urlencoded` text.
+fn form_decode(text: &str) -> String {
+    let text = text.replace('+', " ");
+    let mut out = Vec::new();
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        let hex: Option<u8> = (b == b'%')
+            .then(|| String::from_utf8(vec![bytes.next()?, bytes.next()?]).ok())
+            .flatten()
+            .and_then(|h| u8::from_str_radix(&h, 16).ok());
+        out.push(hex.unwrap_or(b));
+    }
+    String::from_utf8(out).expect("UTF-8 query")
+}
+
+/// A query string's decoded pairs, sorted.
+pub fn pairs(query: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = (query.split('&'))
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (form_decode(k), form_decode(v))
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Whether `decoded` holds `example`: the same values (numbers by value), a
+/// key absent on one side `null` on the other.
+pub fn holds(decoded: &Value, example: &Value) -> bool {
+    match (decoded, example) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| holds(a, b))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            b.iter()
+                .all(|(k, v)| a.get(k).map_or(v.is_null(), |w| holds(w, v)))
+                && a.iter().all(|(k, v)| b.contains_key(k) || v.is_null())
+        }
+        _ => decoded == example,
+    }
+}
+
+/// Whether an object schema (through `$ref` and `allOf`) has a property with
+/// a `default` that it does not require.
+fn has_optional_default(doc: &Value, schema: &Value) -> bool {
+    let properties = Spec::new(doc).properties(schema);
+    properties
+        .iter()
+        .any(|(_, p, required)| !required && p.get("default").is_some())
+}
+
+/// Runs every case against a recorder answering the operation's documented
+/// example: the request (method, path, query, key, API version, workspace
+/// header when the operation has one, exact body) and the decoded answer are
+/// checked, and the request is snapshotted as `wire_<generation>__<op>`.
+pub async fn run<C>(
+    generation: &str,
+    client: impl Fn(&Recorder) -> C,
+    key: &str,
+    workspace: &str,
+    cases: Vec<Case<C>>,
+) {
+    let doc = spec(&format!("{generation}.yaml"));
+    let version = doc["info"]["version"].as_str().expect("info.version");
+    // Requests carry exactly what the caller set (issue 14): a body with a
+    // defaulted optional field needs a case with only the required ones.
+    let labelled: BTreeSet<&str> = cases
+        .iter()
+        .filter(|c| !c.label.is_empty())
+        .map(|c| c.op)
+        .collect();
+    let defaulted: BTreeSet<&str> = (Spec::new(doc).operations().iter())
+        .filter(|op| {
+            op.request_schema()
+                .is_some_and(|s| has_optional_default(doc, s))
+        })
+        .filter_map(|op| op.id)
+        .collect();
+    assert!(
+        !defaulted.is_empty(),
+        "the spec scan found nothing to trust"
+    );
+    assert!(
+        defaulted.is_subset(&labelled),
+        "no required-only case: {defaulted:?}"
+    );
+    for case in cases {
+        let name = format!("{} {}", case.op, case.label).trim_end().to_owned();
+        let (status, body, _) = example(doc, case.op).expect("a JSON success response");
+        let server = Recorder::start(Reply::json(status, body.clone())).await;
+        let (got, decoded) = (case.call)(client(&server))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(got, status, "{name}: status");
+        assert!(
+            holds(&decoded, &body),
+            "{name}: decoded {decoded}\nexample {body}"
+        );
+        let req = server.single();
+        let line = format!("{} {}", req.method, req.path);
+        let (want_line, want_query) = case.wire.split_once('?').unwrap_or((case.wire, ""));
+        let query = pairs(req.query.as_deref().unwrap_or_default());
+        assert_eq!(
+            (line.as_str(), query),
+            (want_line, pairs(want_query)),
+            "{name}"
+        );
+        assert_eq!(req.header("x-api-key"), Some(key), "{name}");
+        assert_eq!(req.header("api-version"), Some(version), "{name}");
+        let has_workspace = Spec::new(doc)
+            .operation(case.op)
+            .is_some_and(|op| op.params.iter().any(|p| p.key().1 == "x-workspace-id"));
+        let want_workspace = has_workspace.then_some(workspace);
+        assert_eq!(req.header("x-workspace-id"), want_workspace, "{name}");
+        match &case.body {
+            Some(body) => assert_eq!(&req.json(), body, "{name}: body"),
+            None => assert!(req.body.is_empty(), "{name}: no body"),
+        }
+        if case.label.is_empty() {
+            insta::with_settings!({
+                snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(format!("wire_{generation}__{}", case.op), req.wire());
+            });
+        }
+    }
+}
