@@ -527,8 +527,8 @@ pub(crate) fn source(
                 Kind::Text => quote! { super::Kind::Text },
                 Kind::Choice(values) => quote! { super::Kind::Choice(&[#(#values),*]) },
                 Kind::Unsigned { min, max } => {
-                    let (min, max) = (option(min), option(max));
-                    quote! { super::Kind::Unsigned { min: #min, max: #max } }
+                    let (min, max) = (min.unwrap_or(0), max.unwrap_or(u64::MAX));
+                    quote! { super::Kind::Unsigned(#min..=#max) }
                 }
                 Kind::Signed => quote! { super::Kind::Signed },
                 Kind::Number => quote! { super::Kind::Number },
@@ -657,12 +657,5 @@ fn in_module(generation: &proc_macro2::Ident, ty: &syn::Type) -> TokenStream {
             quote! { #generation::#ty }
         }
         _ => quote! { #ty },
-    }
-}
-
-fn option(v: &Option<u64>) -> TokenStream {
-    match v {
-        Some(v) => quote! { Some(#v) },
-        None => quote! { None },
     }
 }

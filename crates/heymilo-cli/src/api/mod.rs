@@ -84,19 +84,14 @@ pub enum Location {
 }
 
 /// How a flag's value parses.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Kind {
     /// Text.
     Text,
     /// One of these.
     Choice(&'static [&'static str]),
-    /// A non-negative integer within bounds.
-    Unsigned {
-        /// Smallest allowed.
-        min: Option<u64>,
-        /// Largest allowed.
-        max: Option<u64>,
-    },
+    /// A non-negative integer in this range.
+    Unsigned(std::ops::RangeInclusive<u64>),
     /// An integer.
     Signed,
     /// A number.
@@ -243,12 +238,10 @@ fn flag(f: &'static Flag) -> Arg {
         .value_name(f.value_name)
         .required(f.required)
         .help(f.help);
-    let arg = match f.kind {
+    let arg = match &f.kind {
         Kind::Text => arg.value_parser(clap::value_parser!(String)),
         Kind::Choice(values) => arg.value_parser(values.to_vec()),
-        Kind::Unsigned { min, max } => arg.value_parser(
-            clap::value_parser!(u64).range(min.unwrap_or(0)..=max.unwrap_or(u64::MAX)),
-        ),
+        Kind::Unsigned(range) => arg.value_parser(clap::value_parser!(u64).range(range.clone())),
         Kind::Signed => arg.value_parser(clap::value_parser!(i64)),
         Kind::Number => arg.value_parser(clap::value_parser!(f64)),
         Kind::Boolean => arg.value_parser(clap::value_parser!(bool)),
@@ -343,7 +336,7 @@ fn body<T: DeserializeOwned + Serialize>(
     for f in op.flags.iter().filter(|f| f.location == Location::Body) {
         let v = match f.kind {
             Kind::Text | Kind::Choice(_) => value::<String>(m, f.flag).map(Value::from),
-            Kind::Unsigned { .. } => value::<u64>(m, f.flag).map(Value::from),
+            Kind::Unsigned(_) => value::<u64>(m, f.flag).map(Value::from),
             Kind::Signed => value::<i64>(m, f.flag).map(Value::from),
             Kind::Number => value::<f64>(m, f.flag).map(Value::from),
             Kind::Boolean => value::<bool>(m, f.flag).map(Value::from),
