@@ -527,7 +527,8 @@ pub(crate) fn source(
                 Kind::Text => quote! { super::Kind::Text },
                 Kind::Choice(values) => quote! { super::Kind::Choice(&[#(#values),*]) },
                 Kind::Unsigned { min, max } => {
-                    let (min, max) = (min.unwrap_or(0), max.unwrap_or(u64::MAX));
+                    let min = min.unwrap_or(0);
+                    let max = max.map_or_else(|| quote! { u64::MAX }, |m| quote! { #m });
                     quote! { super::Kind::Unsigned(#min..=#max) }
                 }
                 Kind::Signed => quote! { super::Kind::Signed },
