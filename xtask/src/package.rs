@@ -20,11 +20,15 @@ pub const PUBLISHED: [&str; 5] = [
     "heymilo-cli",
 ];
 
+/// The published crates whose build script generates code from the specs.
+pub const SPEC_BUILDERS: [&str; 2] = ["heymilo-gen", "heymilo-cli"];
+
 /// Root files copied into packages, as (source, copy) relative to the root.
 ///
 /// Cargo packages only what is inside a crate's directory, so each published
-/// crate carries its own licence files and heymilo-gen its own specs; the
-/// root stays the one place they are edited.
+/// crate carries its own licence files, and heymilo-gen (the clients) and
+/// heymilo-cli (the `api` commands) their own specs; the root stays the one
+/// place they are edited.
 pub fn mirrors() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for krate in PUBLISHED {
@@ -32,8 +36,10 @@ pub fn mirrors() -> Vec<(String, String)> {
             out.push((licence.to_owned(), format!("crates/{krate}/{licence}")));
         }
     }
-    for (_, rel) in SPECS {
-        out.push(((*rel).to_owned(), format!("crates/heymilo-gen/{rel}")));
+    for krate in SPEC_BUILDERS {
+        for (_, rel) in SPECS {
+            out.push(((*rel).to_owned(), format!("crates/{krate}/{rel}")));
+        }
     }
     out
 }

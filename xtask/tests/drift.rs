@@ -28,6 +28,7 @@ fn check_after(file: &str, edit: impl Fn(&str) -> String) -> (bool, String) {
         "tests/snapshots",
         "Cargo.lock",
         "crates/heymilo-gen/openapi",
+        "crates/heymilo-cli/openapi",
     ];
     copied.extend(["crates/heymilo/src", "crates/heymilo/public-api.txt"]);
     let crates = [

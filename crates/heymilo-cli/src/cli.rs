@@ -41,7 +41,8 @@ Exit codes:
   130  interrupted (Ctrl-C)
 
 Learn more:
-  Use `heymilo <command> --help` for more about a command.";
+  Use `heymilo <command> --help` for more about a command.
+  Every other operation of both generations is a `heymilo api v1|v2 <operation>` command.";
 
 /// Work with the HeyMilo recruiting API (v1 and v2) from the command line.
 #[derive(Debug, Parser)]
@@ -157,6 +158,8 @@ pub enum Command {
     /// Run a local HeyMilo (heymilo-mock), or move its interviews on
     #[command(long_about = MOCK_LONG, after_help = MOCK_EXAMPLES)]
     Mock(MockCmd),
+    /// Call any operation of either generation: `heymilo api v2 --help` lists them
+    Api(crate::api::ApiArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {

@@ -4,6 +4,7 @@
 //! Run `heymilo --help`; the exit codes are listed in [`error`].
 #![forbid(unsafe_code)]
 
+mod api;
 mod cli;
 mod commands;
 mod error;

@@ -15,6 +15,9 @@ use serde_json::{Value, json};
 /// The seed's first posting, for fault routes set before the mock starts.
 const P: &str = "2838DAF6";
 
+#[path = "api/mod.rs"]
+mod api;
+
 /// A mock serving on its own runtime while the test thread runs the binary.
 struct Mock {
     server: MockServer,

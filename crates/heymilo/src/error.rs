@@ -482,6 +482,30 @@ impl FieldsAndMessage {
 from_generated!(v1);
 from_generated!(v2);
 
+/// An operation that documents no error body (v2's schema discovery) fails
+/// with `Error<()>`; it reads like the others, from status and headers, so
+/// `?` works on every generated `send()`.
+impl From<progenitor_client::Error<()>> for Error {
+    fn from(err: progenitor_client::Error<()>) -> Self {
+        use progenitor_client::{Error as G, ResponseValue};
+        let err: G<v2::types::ErrorBody> = match err {
+            G::ErrorResponse(v) => G::ErrorResponse(ResponseValue::new(
+                v2::types::ErrorBody::default(),
+                v.status(),
+                v.headers().clone(),
+            )),
+            G::InvalidRequest(m) => G::InvalidRequest(m),
+            G::CommunicationError(e) => G::CommunicationError(e),
+            G::InvalidUpgrade(e) => G::InvalidUpgrade(e),
+            G::ResponseBodyError(e) => G::ResponseBodyError(e),
+            G::InvalidResponsePayload(body, e) => G::InvalidResponsePayload(body, e),
+            G::UnexpectedResponse(r) => G::UnexpectedResponse(r),
+            G::Custom(m) => G::Custom(m),
+        };
+        err.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

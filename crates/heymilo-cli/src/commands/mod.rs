@@ -97,6 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ingest(args) => ingest::run(&Ctx::new(&global)?, args).await,
         Command::Export(args) => export::run(&Ctx::new(&global)?, args).await,
         Command::Health => health::run(&Ctx::new(&global)?).await,
+        Command::Api(args) => crate::api::run(&Ctx::new(&global)?, global.format, args).await,
     }
 }
 
