@@ -109,6 +109,12 @@ pub fn people(n: usize, tag: &str) -> Vec<Candidate> {
         .collect()
 }
 
+/// A loopback address nothing listens on (a listener bound, then dropped).
+pub fn free_addr() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("a free port")
+}
+
 /// Serves `app` on an ephemeral loopback port; its base URL.
 pub async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

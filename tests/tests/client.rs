@@ -10,7 +10,7 @@ use heymilo::config::{ENV_API_KEY, ENV_REDIS_URL, ENV_V1_URL, ENV_V2_URL};
 use heymilo::prelude::*;
 use heymilo::v1::types::WebhookEventType::InterviewStarted;
 use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest};
-use heymilo_tests::{Counting, KEY, Recorded, Recorder, Reply, builder, client, within};
+use heymilo_tests::{Counting, KEY, Recorded, Recorder, Reply, builder, client, free_addr, within};
 use serde_json::json;
 
 fn health() -> Reply {
@@ -64,12 +64,6 @@ async fn call(c: &Client, call: Call) -> Result<(), Error> {
 type Check = fn(&Result<(), Error>, &[Recorded]) -> bool;
 /// (case, call, script, fallback, requests sent, check).
 type Case = (&'static str, Call, Vec<Reply>, Reply, usize, Check);
-
-/// An address nothing listens on: a listener bound, then dropped.
-fn dead_addr() -> std::net::SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr")
-}
 
 fn gap(r: &[Recorded], i: usize) -> Duration {
     r[i + 1].at - r[i].at
@@ -162,7 +156,7 @@ async fn per_request_overrides_and_timeouts() {
 
 #[tokio::test]
 async fn connection_failures_are_typed() {
-    let err = call(&client(&format!("http://{}", dead_addr())), Call::Health).await;
+    let err = call(&client(&format!("http://{}", free_addr())), Call::Health).await;
     let typed = matches!(&err, Err(e @ Error::Connection { .. }) if e.is_retryable());
     assert!(typed, "{err:?}");
 }
@@ -267,7 +261,7 @@ async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environmen
         return call(&c, Call::Candidates).await.expect("v2");
     }
     // A Redis where nothing listens: the client falls back to its own limiter.
-    let dead = format!("redis://{}", dead_addr());
+    let dead = format!("redis://{}", free_addr());
     for (mode, redis) in [
         ("builder", ""),
         ("env", dead.as_str()),
