@@ -133,6 +133,14 @@ pub async fn health_error(c: &Client) -> heymilo::Error {
     }
 }
 
+/// Whether a call succeeded, as the SDK's error.
+pub async fn done<T, E>(sent: impl Future<Output = Result<T, E>>) -> heymilo::Result<()>
+where
+    E: Into<heymilo::Error>,
+{
+    sent.await.map(drop).map_err(Into::into)
+}
+
 /// Whether `f` panics: a test of a test runs a check against a broken SDK
 /// (e.g. behind [`Recorder::proxy`] re-sending every POST) to show it fails.
 pub async fn panics(f: impl Future) -> bool {

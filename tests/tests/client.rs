@@ -10,7 +10,9 @@ use heymilo::config::{ENV_API_KEY, ENV_REDIS_URL, ENV_V1_URL, ENV_V2_URL};
 use heymilo::prelude::*;
 use heymilo::v1::types::WebhookEventType::InterviewStarted;
 use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest};
-use heymilo_tests::{Counting, KEY, Recorded, Recorder, Reply, builder, client, free_addr, within};
+use heymilo_tests::{
+    Counting, KEY, Recorded, Recorder, Reply, builder, client, done, free_addr, within,
+};
 use serde_json::json;
 
 fn health() -> Reply {
@@ -36,11 +38,6 @@ enum Call {
     Ingest { retake: bool },
     Interview,
     Candidates,
-}
-
-/// Whether a call succeeded, as the SDK's error.
-async fn done<T, E: Into<Error>>(sent: impl Future<Output = Result<T, E>>) -> Result<(), Error> {
-    sent.await.map(drop).map_err(Into::into)
 }
 
 async fn call(c: &Client, call: Call) -> Result<(), Error> {
