@@ -61,13 +61,8 @@ pub async fn mock_with(config: Config) -> MockServer {
 /// POSTs `body` to the mock's control route `path` (e.g. `/_mock/faults`); the answer's status.
 pub async fn control(mock: &MockServer, path: &str, body: serde_json::Value) -> u16 {
     let url = format!("{}{path}", mock.base_url());
-    let r = reqwest::Client::new()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .expect("control");
-    r.status().as_u16()
+    let r = reqwest::Client::new().post(url).json(&body).send().await;
+    r.expect("control").status().as_u16()
 }
 
 /// Adds a fault rule to the mock, or each rule of a JSON array.
@@ -77,22 +72,16 @@ pub async fn add_fault(mock: &MockServer, rules: serde_json::Value) {
         one => vec![one],
     };
     for rule in rules {
-        assert_eq!(
-            control(mock, "/_mock/faults", rule).await,
-            201,
-            "fault rule accepted"
-        );
+        let status = control(mock, "/_mock/faults", rule).await;
+        assert_eq!(status, 201, "fault rule accepted");
     }
 }
 
 /// Removes every fault rule.
 pub async fn clear_faults(mock: &MockServer) {
     let url = format!("{}/_mock/faults", mock.base_url());
-    reqwest::Client::new()
-        .delete(url)
-        .send()
-        .await
-        .expect("clear");
+    let cleared = reqwest::Client::new().delete(url).send().await;
+    cleared.expect("clear");
 }
 
 /// Moves an interview through the mock's lifecycle.
@@ -104,9 +93,8 @@ pub async fn advance(mock: &MockServer, interview: &str, to: &str) {
 /// `n` valid rows `tag.i@example.com`, each with a `row` metadata entry.
 pub fn people(n: usize, tag: &str) -> Vec<Candidate> {
     let row = |i: usize| Candidate::new(format!("P {i}"), format!("{tag}.{i}@example.com"));
-    (0..n)
-        .map(|i| row(i).metadata("row", i.to_string()))
-        .collect()
+    let rows = (0..n).map(|i| row(i).metadata("row", i.to_string()));
+    rows.collect()
 }
 
 /// A loopback address nothing listens on (a listener bound, then dropped).
@@ -461,12 +449,8 @@ async fn answer(shared: &Shared, request: Request) -> Response {
 async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
     static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let http = HTTP.get_or_init(reqwest::Client::new);
-    let query = r
-        .query
-        .as_ref()
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
-    let url = format!("{upstream}{}{query}", r.path);
+    let query = r.query.as_ref().map(|q| format!("?{q}"));
+    let url = format!("{upstream}{}{}", r.path, query.unwrap_or_default());
     let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
     let send = || {
         let mut headers = r.headers.clone();
