@@ -129,10 +129,8 @@ async fn ten_thousand_v2_rows_through_faults_send_each_chunk_once() {
         RowErrorKind::MaybeIngested(_) => i % 1_000 != 0,
         _ => false,
     });
-    let maybe = report
-        .errors()
-        .filter(|e| e.may_have_been_ingested())
-        .count();
+    let maybe = report.errors().filter(|e| e.may_have_been_ingested());
+    let maybe = maybe.count();
     assert!(maybe > 0, "faults were injected");
     assert_eq!(ok.len() + maybe + 10, 10_000);
     let bulk = format!("/api/v2/postings/{}/candidates/bulk", postings[0].0);
@@ -141,10 +139,8 @@ async fn ten_thousand_v2_rows_through_faults_send_each_chunk_once() {
 
     // SingleIngests: every row ends with its interview; each chunk still goes once.
     let c = c.with_max_retries(15);
-    let bulk = c
-        .ingest()
-        .v2(&postings[1].0)
-        .v2_recovery(V2Recovery::SingleIngests);
+    let bulk = c.ingest().v2(&postings[1].0);
+    let bulk = bulk.v2_recovery(V2Recovery::SingleIngests);
     let report = bulk.run(rows.clone()).await;
     let ok2 = interviews_by_email(&report, &rows, |i, kind| {
         i % 1_000 == 0 && matches!(kind, RowErrorKind::Invalid(_))
@@ -254,10 +250,8 @@ impl Fake {
     fn ingest(&self, email: &str) -> String {
         let mut interviews = lock(&self.interviews);
         let next = format!("IV{:05}", interviews.len());
-        interviews
-            .entry(email.to_lowercase())
-            .or_insert(next)
-            .clone()
+        let id = interviews.entry(email.to_lowercase()).or_insert(next);
+        id.clone()
     }
 
     /// Answers `body`, or (when failing) a 500 or a body that breaks off, after the work is done.
@@ -280,12 +274,8 @@ impl Fake {
 
     /// Records a bulk request's emails; refuses a row starting `reject`; else the interviews.
     fn bulk(&self, field: &str, rows: &Value) -> Result<(usize, Vec<String>), Box<Response>> {
-        let emails: Vec<String> = rows
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| r["email"].as_str().unwrap_or("").to_owned())
-            .collect();
+        let email = |r: &Value| r["email"].as_str().unwrap_or("").to_owned();
+        let emails: Vec<String> = rows.as_array().into_iter().flatten().map(email).collect();
         lock(&self.received).extend(emails.iter().cloned());
         if let Some(i) = emails.iter().position(|e| e.starts_with("reject")) {
             let detail = json!({"detail": [{"loc": ["body", field, i, "email"], "msg": "refused", "type": "value_error"}]});
@@ -356,11 +346,7 @@ async fn fake_export(
 
 const SMALL: &[u8] = br#"[{"interview_id": "IV00000"}]"#;
 
-async fn fake_file(
-    State(s): State<Shared>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn fake_file(State(s): State<Shared>, name: String, headers: HeaderMap) -> Response {
     lock(&s.file_requests).push((name.clone(), headers.contains_key("x-api-key")));
     let files = lock(&s.file_base).clone();
     match name.as_str() {
@@ -399,25 +385,13 @@ async fn start_fake(fail_after_processing: bool) -> (Shared, String) {
         ..Fake::default()
     });
     let file = |prefix: &'static str| {
-        get(
-            move |s: State<Shared>, Path(n): Path<String>, h: HeaderMap| {
-                fake_file(s, Path(format!("{prefix}/{n}")), h)
-            },
-        )
+        get(move |s, Path(n): Path<String>, h| fake_file(s, format!("{prefix}/{n}"), h))
     };
+    let v2 = "/api/v2/postings/{posting_id}/candidates";
     let api = Router::new()
-        .route(
-            "/api/v2/postings/{posting_id}/candidates/bulk",
-            post(fake_v2_bulk),
-        )
-        .route(
-            "/api/v2/postings/{posting_id}/candidates",
-            post(fake_v2_single).get(fake_list_candidates),
-        )
-        .route(
-            "/api/v2/interviews/{interview_id}/data",
-            get(fake_interview_data),
-        )
+        .route(&format!("{v2}/bulk"), post(fake_v2_bulk))
+        .route(v2, post(fake_v2_single).get(fake_list_candidates))
+        .route("/api/v2/interviews/{id}/data", get(fake_interview_data))
         .route("/ingest/x/bulk/{url_key}", post(fake_v1_bulk))
         .route("/interviews/export/json", get(fake_export))
         .route("/files/{name}", file("api"))
@@ -567,10 +541,8 @@ async fn a_v1_export_streams_to_a_writer_and_to_a_file() {
             .len()
     };
     let (mut out, mut seen) = (Vec::new(), Vec::<ExportProgress>::new());
-    let export = c
-        .export()
-        .interviews(&posting)
-        .on_progress(|p| seen.push(p));
+    let export = c.export().interviews(&posting);
+    let export = export.on_progress(|p| seen.push(p));
     let done = export.to_writer(&mut out).await.expect("export");
     let size = out.len() as u64;
     assert_eq!((rows(&out), done.bytes), (40, size));
@@ -665,10 +637,8 @@ async fn v2_exports_are_json_lines() {
             .collect()
     };
     let size = out.len() as u64;
-    let ids: HashSet<Value> = lines(out)
-        .into_iter()
-        .map(|v| v["interview_id"].clone())
-        .collect();
+    let ids = lines(out).into_iter().map(|v| v["interview_id"].clone());
+    let ids: HashSet<Value> = ids.collect();
     assert_eq!((ids.len(), done.records, done.bytes), (230, 230, size));
     assert_eq!((last.records, last.total_records), (230, Some(230)));
 
@@ -709,7 +679,7 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
         .route("/fn", heymilo::webhooks::receiver_fn(on_event))
         .route(
             "/extract",
-            post(|event: Event| async move { event.event_type().to_owned() }),
+            post(|e: Event| async move { e.event_type().to_owned() }),
         );
     let receiver = serve(app).await;
 
@@ -761,10 +731,8 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let [Event::InterviewStarted(start), Event::ReportAvailable(done)] = &got else {
         panic!("{got:?}")
     };
-    assert_eq!(
-        (start.interview_id.as_str(), start.posting_id.as_deref()),
-        (interview.as_str(), Some(posting.as_str()))
-    );
+    let ids = (start.interview_id.as_str(), start.posting_id.as_deref());
+    assert_eq!(ids, (interview.as_str(), Some(posting.as_str())));
     assert!(start.candidate.is_none(), "GET deliveries carry no objects");
     assert_eq!(done.interview_id, interview);
     assert!(done.score.is_some(), "the report carries the score");
@@ -773,8 +741,9 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let Event::InterviewCompleted(fin) = recv(&mut fn_events).await else {
         panic!("completed")
     };
+    let ids = (fin.interview_id.as_str(), fin.webhook_id.as_deref());
     assert_eq!(
-        (fin.interview_id.as_str(), fin.webhook_id.as_deref()),
+        ids,
         (interview.as_str(), Some(completed.webhook_id.as_str()))
     );
 
@@ -792,10 +761,8 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let Event::ReportAvailable(last) = recv(&mut last_events).await else {
         panic!("report")
     };
-    assert_eq!(
-        (last.interview_id.as_str(), last.webhook_id.as_deref()),
-        (other.as_str(), Some(marker.webhook_id.as_str()))
-    );
+    let ids = (last.interview_id.as_str(), last.webhook_id.as_deref());
+    assert_eq!(ids, (other.as_str(), Some(marker.webhook_id.as_str())));
     let quiet = events.try_recv().is_err() && fn_events.try_recv().is_err();
     assert!(quiet, "a deactivated hook delivered");
     let expected = |d: &heymilo_mock::Delivery| {
