@@ -105,9 +105,8 @@ pub fn free_addr() -> std::net::SocketAddr {
 
 /// Serves `app` on an ephemeral loopback port; its base URL.
 pub async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await;
+    let listener = listener.expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await.ok() });
     url
@@ -386,9 +385,8 @@ impl Recorder {
     /// How many requests with this method had a path starting with `prefix`.
     pub fn count(&self, method: &str, prefix: &str) -> usize {
         let all = self.shared.requests.lock().expect("lock");
-        all.iter()
-            .filter(|r| r.method == method && r.path.starts_with(prefix))
-            .count()
+        let matches = |r: &&Recorded| r.method == method && r.path.starts_with(prefix);
+        all.iter().filter(matches).count()
     }
 
     /// The most requests that were being answered at once.

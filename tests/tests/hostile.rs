@@ -12,6 +12,7 @@ use std::time::Duration;
 use heymilo::ingest::{Candidate, RowErrorKind};
 use heymilo::prelude::*;
 use heymilo::rate_limit::{BoxFuture, RateLimiter};
+use heymilo::v1::types::{CreateWebhookRequest, WebhookEventType::InterviewStarted};
 use heymilo::{Disposition, ExportError, RetryPolicy};
 use heymilo_tests::hostile::{Act, Hostile, Seen};
 use heymilo_tests::{Counting, KEY, health_error, within};
@@ -260,10 +261,8 @@ async fn a_body_cut_short_is_a_connection_error_retried_only_for_idempotent_call
     assert!(hidden, "{shown}");
 
     let server = Hostile::always(cut_short()).await;
-    let hook = heymilo::v1::types::CreateWebhookRequest::builder()
-        .posting_id("p1")
-        .url("https://h");
-    let hook = hook.event_type(heymilo::v1::types::WebhookEventType::InterviewStarted);
+    let hook = CreateWebhookRequest::builder().url("https://h");
+    let hook = hook.posting_id("p1").event_type(InterviewStarted);
     let c = capped_client(&server);
     let sent = c.v1().create_webhook().body(hook).send().await;
     let err = Error::from(sent.expect_err("cut"));
@@ -404,11 +403,8 @@ async fn ingest_rows_are_never_misreported_or_resent() {
 
     // A v2 chunk that may have been processed is sent once.
     let server = Hostile::always(Act::json(503, &json!({"detail": "busy"}))).await;
-    let report = capped_client(&server)
-        .ingest()
-        .v2("P")
-        .run(vec![ada()])
-        .await;
+    let c = capped_client(&server);
+    let report = c.ingest().v2("P").run(vec![ada()]).await;
     let error = report.errors().next().expect("one error");
     assert!(error.may_have_been_ingested());
     assert_eq!(server.count(), 1, "v2 bulk ingest is not idempotent");
@@ -417,10 +413,9 @@ async fn ingest_rows_are_never_misreported_or_resent() {
 #[tokio::test]
 async fn a_silent_server_is_bounded_by_the_timeout() {
     let server = Hostile::always(Act::Silent).await;
-    let c = capped(&server)
-        .no_rate_limit()
-        .timeout(Duration::from_millis(150));
-    let err = health_error(&c.build().expect("client")).await;
+    let c = capped(&server).no_rate_limit();
+    let c = c.timeout(Duration::from_millis(150)).build();
+    let err = health_error(&c.expect("client")).await;
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     let retried = "an idempotent call is retried after a timeout";
     assert_eq!(server.count(), 3, "{retried}");

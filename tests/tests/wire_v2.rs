@@ -316,10 +316,8 @@ async fn every_published_answer_decodes_in_every_shape() {
     let (ours, cases) = (Spec::new(spec("v2.yaml")).operations(), cases());
     for inst in &instances {
         let at = (inst.path.as_str(), inst.method.as_str());
-        let id = ours
-            .iter()
-            .find(|o| (o.path, o.method) == at)
-            .and_then(|o| o.id);
+        let op = ours.iter().find(|o| (o.path, o.method) == at);
+        let id = op.and_then(|o| o.id);
         let id = id.unwrap_or_else(|| panic!("{}: not in v2.yaml", inst.operation));
         let case = cases.iter().find(|c| c.op == id);
         let case = case.unwrap_or_else(|| panic!("{id}: no case"));
