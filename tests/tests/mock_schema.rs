@@ -146,10 +146,8 @@ impl Run {
         };
         let answer = self.json(method, collection, body).await;
         let item = answer["data"].get(0).unwrap_or(&answer["data"]);
-        let id = item
-            .get(name)
-            .or_else(|| item.get("id"))
-            .and_then(Value::as_str);
+        let id = item.get(name).or_else(|| item.get("id"));
+        let id = id.and_then(Value::as_str);
         let id = id.unwrap_or_else(|| panic!("no item in {collection} for {name}: {answer}"));
         id.to_owned()
     }

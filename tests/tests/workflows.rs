@@ -536,9 +536,8 @@ async fn a_v1_export_streams_to_a_writer_and_to_a_file() {
     let c = client(mock.base_url());
     let posting = mock.postings()[0].0.clone();
     let rows = |bytes: &[u8]| {
-        serde_json::from_slice::<Vec<Value>>(bytes)
-            .expect("JSON")
-            .len()
+        let rows: Vec<Value> = serde_json::from_slice(bytes).expect("JSON");
+        rows.len()
     };
     let (mut out, mut seen) = (Vec::new(), Vec::<ExportProgress>::new());
     let export = c.export().interviews(&posting);
@@ -607,10 +606,8 @@ async fn the_api_key_never_reaches_another_origin() {
         done.expect(posting);
         assert_eq!(out, SMALL, "{posting}");
     }
-    let requests: Vec<_> = lock(&fake.file_requests)
-        .iter()
-        .map(|(p, k)| format!("{p} {k}"))
-        .collect();
+    let requests = lock(&fake.file_requests).clone();
+    let requests: Vec<_> = requests.iter().map(|(p, k)| format!("{p} {k}")).collect();
     // The redirect leads to another origin: followed, without the key.
     let expected = [
         "api/small true",
