@@ -200,10 +200,9 @@ impl RateLimiter for Counting {
     }
 
     fn pause_for(&self, wait: Duration) {
-        self.pauses
-            .lock()
-            .expect("lock")
-            .push((Instant::now(), wait));
+        let mut pauses = self.pauses.lock().expect("lock");
+        pauses.push((Instant::now(), wait));
+        drop(pauses);
         self.inner.pause_for(wait);
     }
 }
@@ -250,13 +249,9 @@ impl Recorded {
         if self.query.is_some() {
             out.push_str(&format!("query: {}\n", self.sorted_query()));
         }
-        for name in [
-            "x-api-key",
-            "api-version",
-            "accept",
-            "content-type",
-            "x-workspace-id",
-        ] {
+        #[rustfmt::skip]
+        let names = ["x-api-key", "api-version", "accept", "content-type", "x-workspace-id"];
+        for name in names {
             if let Some(v) = self.header(name) {
                 out.push_str(&format!("{name}: {v}\n"));
             }
@@ -412,9 +407,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 async fn answer(shared: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 16 << 20)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, 16 << 20).await;
+    let body = body.unwrap_or_default();
     let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -469,10 +463,8 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
     };
     let mut out = Response::builder().status(answer.status().as_u16());
     for (name, value) in answer.headers() {
-        if !matches!(
-            name.as_str(),
-            "content-length" | "transfer-encoding" | "connection"
-        ) {
+        let hop = ["content-length", "transfer-encoding", "connection"];
+        if !hop.contains(&name.as_str()) {
             out = out.header(name.as_str(), value.as_bytes());
         }
     }
