@@ -202,16 +202,12 @@ async fn identifiers_are_strict_per_generation() {
         let (status, answer) = call(&base, method.clone(), &path, body).await;
         let msg = answer["error"]["message"].as_str().unwrap_or_default();
         let named = status == 404 && msg.contains(expected);
-        assert!(
-            named,
-            "{method} {path}: {answer} (a {expected} was expected)"
-        );
+        assert!(named, "{method} {path}: {answer} (wanted a {expected})");
     }
     // The right identifier works on each.
     let v1 = post(&base, &format!("/ingest/x/{url_key}"), &s).await.0;
-    let v2 = post(&base, &format!("/api/v2/postings/{posting}/candidates"), &s)
-        .await
-        .0;
+    let v2 = format!("/api/v2/postings/{posting}/candidates");
+    let v2 = post(&base, &v2, &s).await.0;
     assert_eq!((v1.as_u16(), v2.as_u16()), (200, 201));
 }
 
