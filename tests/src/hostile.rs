@@ -114,9 +114,8 @@ impl Hostile {
     /// Starts a server that answers request number `n` (from 0) with
     /// `script(n, &request)`.
     pub async fn start(script: impl FnMut(usize, &Seen) -> Act + Send + 'static) -> Hostile {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0").await;
+        let listener = listener.expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let script: Arc<Mutex<Script>> = Arc::new(Mutex::new(Box::new(script)));
@@ -180,32 +179,25 @@ async fn serve(
     match act {
         Act::Answer { headers, body, .. } => {
             head.push_str(&format!("content-length: {}\r\n", body.len()));
-            if !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-            {
+            let is_type = |(k, _): &(String, String)| k.eq_ignore_ascii_case("content-type");
+            if !headers.iter().any(is_type) {
                 head.push_str("content-type: application/json\r\n");
             }
             for (k, v) in headers {
                 head.push_str(&format!("{k}: {v}\r\n"));
             }
-            stream
-                .write_all(format!("{head}connection: close\r\n\r\n").as_bytes())
-                .await?;
+            head.push_str("connection: close\r\n\r\n");
+            stream.write_all(head.as_bytes()).await?;
             stream.write_all(&body).await?;
             stream.shutdown().await?;
         }
         Act::Endless { .. } => {
             head.push_str("content-type: application/json\r\ntransfer-encoding: chunked\r\n");
-            stream
-                .write_all(format!("{head}connection: close\r\n\r\n").as_bytes())
-                .await?;
-            let frame = [
-                format!("{:x}\r\n", 64 * 1024).into_bytes(),
-                vec![b' '; 64 * 1024],
-                b"\r\n".to_vec(),
-            ]
-            .concat();
+            head.push_str("connection: close\r\n\r\n");
+            stream.write_all(head.as_bytes()).await?;
+            let mut frame = format!("{:x}\r\n", 64 * 1024).into_bytes();
+            frame.extend([b' '; 64 * 1024]);
+            frame.extend(b"\r\n");
             // Until the client hangs up: the write then fails and ends this task.
             loop {
                 stream.write_all(&frame).await?;
@@ -257,11 +249,8 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Seen>> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
+    let length = headers.iter().find(|(k, _)| k == "content-length");
+    let length: usize = length.and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let mut body = buf[head_end + 4..].to_vec();
     while body.len() < length {
         let n = stream.read(&mut byte).await?;

@@ -61,13 +61,8 @@ pub async fn mock_with(config: Config) -> MockServer {
 /// POSTs `body` to the mock's control route `path` (e.g. `/_mock/faults`); the answer's status.
 pub async fn control(mock: &MockServer, path: &str, body: serde_json::Value) -> u16 {
     let url = format!("{}{path}", mock.base_url());
-    let r = reqwest::Client::new()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .expect("control");
-    r.status().as_u16()
+    let r = reqwest::Client::new().post(url).json(&body).send().await;
+    r.expect("control").status().as_u16()
 }
 
 /// Adds a fault rule to the mock, or each rule of a JSON array.
@@ -77,22 +72,16 @@ pub async fn add_fault(mock: &MockServer, rules: serde_json::Value) {
         one => vec![one],
     };
     for rule in rules {
-        assert_eq!(
-            control(mock, "/_mock/faults", rule).await,
-            201,
-            "fault rule accepted"
-        );
+        let status = control(mock, "/_mock/faults", rule).await;
+        assert_eq!(status, 201, "fault rule accepted");
     }
 }
 
 /// Removes every fault rule.
 pub async fn clear_faults(mock: &MockServer) {
     let url = format!("{}/_mock/faults", mock.base_url());
-    reqwest::Client::new()
-        .delete(url)
-        .send()
-        .await
-        .expect("clear");
+    let cleared = reqwest::Client::new().delete(url).send().await;
+    cleared.expect("clear");
 }
 
 /// Moves an interview through the mock's lifecycle.
@@ -104,16 +93,20 @@ pub async fn advance(mock: &MockServer, interview: &str, to: &str) {
 /// `n` valid rows `tag.i@example.com`, each with a `row` metadata entry.
 pub fn people(n: usize, tag: &str) -> Vec<Candidate> {
     let row = |i: usize| Candidate::new(format!("P {i}"), format!("{tag}.{i}@example.com"));
-    (0..n)
-        .map(|i| row(i).metadata("row", i.to_string()))
-        .collect()
+    let rows = (0..n).map(|i| row(i).metadata("row", i.to_string()));
+    rows.collect()
+}
+
+/// A loopback address nothing listens on (a listener bound, then dropped).
+pub fn free_addr() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("a free port")
 }
 
 /// Serves `app` on an ephemeral loopback port; its base URL.
 pub async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await;
+    let listener = listener.expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await.ok() });
     url
@@ -125,6 +118,14 @@ pub async fn health_error(c: &Client) -> heymilo::Error {
         Ok(ok) => panic!("expected an error, got {ok:?}"),
         Err(e) => e.into(),
     }
+}
+
+/// Whether a call succeeded, as the SDK's error.
+pub async fn done<T, E>(sent: impl Future<Output = Result<T, E>>) -> heymilo::Result<()>
+where
+    E: Into<heymilo::Error>,
+{
+    sent.await.map(drop).map_err(Into::into)
 }
 
 /// Whether `f` panics: a test of a test runs a check against a broken SDK
@@ -199,10 +200,9 @@ impl RateLimiter for Counting {
     }
 
     fn pause_for(&self, wait: Duration) {
-        self.pauses
-            .lock()
-            .expect("lock")
-            .push((Instant::now(), wait));
+        let mut pauses = self.pauses.lock().expect("lock");
+        pauses.push((Instant::now(), wait));
+        drop(pauses);
         self.inner.pause_for(wait);
     }
 }
@@ -249,13 +249,9 @@ impl Recorded {
         if self.query.is_some() {
             out.push_str(&format!("query: {}\n", self.sorted_query()));
         }
-        for name in [
-            "x-api-key",
-            "api-version",
-            "accept",
-            "content-type",
-            "x-workspace-id",
-        ] {
+        #[rustfmt::skip]
+        let names = ["x-api-key", "api-version", "accept", "content-type", "x-workspace-id"];
+        for name in names {
             if let Some(v) = self.header(name) {
                 out.push_str(&format!("{name}: {v}\n"));
             }
@@ -384,9 +380,8 @@ impl Recorder {
     /// How many requests with this method had a path starting with `prefix`.
     pub fn count(&self, method: &str, prefix: &str) -> usize {
         let all = self.shared.requests.lock().expect("lock");
-        all.iter()
-            .filter(|r| r.method == method && r.path.starts_with(prefix))
-            .count()
+        let matches = |r: &&Recorded| r.method == method && r.path.starts_with(prefix);
+        all.iter().filter(matches).count()
     }
 
     /// The most requests that were being answered at once.
@@ -412,9 +407,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 async fn answer(shared: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 16 << 20)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, 16 << 20).await;
+    let body = body.unwrap_or_default();
     let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -447,12 +441,8 @@ async fn answer(shared: &Shared, request: Request) -> Response {
 async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
     static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let http = HTTP.get_or_init(reqwest::Client::new);
-    let query = r
-        .query
-        .as_ref()
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
-    let url = format!("{upstream}{}{query}", r.path);
+    let query = r.query.as_ref().map(|q| format!("?{q}"));
+    let url = format!("{upstream}{}{}", r.path, query.unwrap_or_default());
     let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
     let send = || {
         let mut headers = r.headers.clone();
@@ -473,10 +463,8 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
     };
     let mut out = Response::builder().status(answer.status().as_u16());
     for (name, value) in answer.headers() {
-        if !matches!(
-            name.as_str(),
-            "content-length" | "transfer-encoding" | "connection"
-        ) {
+        let hop = ["content-length", "transfer-encoding", "connection"];
+        if !hop.contains(&name.as_str()) {
             out = out.header(name.as_str(), value.as_bytes());
         }
     }

@@ -70,10 +70,8 @@ pub fn spec(name: &str) -> &'static Value {
     static SPECS: OnceLock<[Value; 2]> = OnceLock::new();
     let [v1, v2] = SPECS.get_or_init(|| {
         ["v1.yaml", "v2.yaml"].map(|file| {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../openapi")
-                .join(file);
-            spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
+            spec::load(&dir.join(file)).unwrap_or_else(|e| panic!("{e}"))
         })
     });
     if name == "v1.yaml" { v1 } else { v2 }
@@ -231,47 +229,32 @@ pub async fn run<C>(
     let version = doc["info"]["version"].as_str().expect("info.version");
     // Requests carry exactly what the caller set (issue 14): a body with a
     // defaulted optional field needs a case with only the required ones.
-    let labelled: BTreeSet<&str> = cases
+    let labelled = cases.iter().filter(|c| !c.label.is_empty());
+    let labelled: BTreeSet<&str> = labelled.map(|c| c.op).collect();
+    let ops = Spec::new(doc).operations();
+    let optional = |s: &Value| has_optional_default(doc, s);
+    let defaulted = ops
         .iter()
-        .filter(|c| !c.label.is_empty())
-        .map(|c| c.op)
-        .collect();
-    let defaulted: BTreeSet<&str> = (Spec::new(doc).operations().iter())
-        .filter(|op| {
-            op.request_schema()
-                .is_some_and(|s| has_optional_default(doc, s))
-        })
-        .filter_map(|op| op.id)
-        .collect();
-    assert!(
-        !defaulted.is_empty(),
-        "the spec scan found nothing to trust"
-    );
-    assert!(
-        defaulted.is_subset(&labelled),
-        "no required-only case: {defaulted:?}"
-    );
+        .filter(|op| op.request_schema().is_some_and(optional));
+    let defaulted: BTreeSet<&str> = defaulted.filter_map(|op| op.id).collect();
+    assert!(!defaulted.is_empty(), "spec scan found nothing to trust");
+    let covered = defaulted.is_subset(&labelled);
+    assert!(covered, "no required-only case: {defaulted:?}");
     for case in cases {
         let name = format!("{} {}", case.op, case.label).trim_end().to_owned();
         let (status, body, _) = example(doc, case.op).expect("a JSON success response");
         let server = Recorder::start(Reply::json(status, body.clone())).await;
-        let (got, decoded) = (case.call)(client(&server))
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let answer = (case.call)(client(&server)).await;
+        let (got, decoded) = answer.unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(got, status, "{name}: status");
-        assert!(
-            holds(&decoded, &body),
-            "{name}: decoded {decoded}\nexample {body}"
-        );
+        let held = holds(&decoded, &body);
+        assert!(held, "{name}: decoded {decoded}\nexample {body}");
         let req = server.single();
         let line = format!("{} {}", req.method, req.path);
         let (want_line, want_query) = case.wire.split_once('?').unwrap_or((case.wire, ""));
         let query = pairs(req.query.as_deref().unwrap_or_default());
-        assert_eq!(
-            (line.as_str(), query),
-            (want_line, pairs(want_query)),
-            "{name}"
-        );
+        let want = (want_line, pairs(want_query));
+        assert_eq!((line.as_str(), query), want, "{name}");
         assert_eq!(req.header("x-api-key"), Some(key), "{name}");
         assert_eq!(req.header("api-version"), Some(version), "{name}");
         let has_workspace = Spec::new(doc)

@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 
 use heymilo::config::{ENV_API_KEY, ENV_REDIS_URL, ENV_V1_URL, ENV_V2_URL};
 use heymilo::prelude::*;
-use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest, WebhookEventType};
-use heymilo_tests::{Counting, KEY, Recorded, Recorder, Reply, builder, client, within};
+use heymilo::v1::types::WebhookEventType::InterviewStarted;
+use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest};
+use heymilo_tests::{
+    Counting, KEY, Recorded, Recorder, Reply, builder, client, done, free_addr, within,
+};
 use serde_json::json;
 
 fn health() -> Reply {
@@ -17,17 +20,14 @@ fn health() -> Reply {
 }
 
 fn webhook() -> Reply {
-    Reply::json(
-        200,
-        json!({"webhook_id": "w1", "posting_id": "p1", "url": "https://h", "event_type": "interview_started"}),
-    )
+    let hook = json!({"webhook_id": "w1", "posting_id": "p1", "url": "https://h", "event_type": "interview_started"});
+    Reply::json(200, hook)
 }
 
 fn error(status: u16, code: &str) -> Reply {
-    Reply::json(
-        status,
-        json!({"error": {"type": "api_error", "code": code, "message": format!("failed with {status}")}}),
-    )
+    let message = format!("failed with {status}");
+    let body = json!({"error": {"type": "api_error", "code": code, "message": message}});
+    Reply::json(status, body)
 }
 
 /// The calls the table makes.
@@ -40,31 +40,17 @@ enum Call {
     Candidates,
 }
 
-/// Whether a call succeeded, as the SDK's error.
-async fn done<T, E: Into<Error>>(sent: impl Future<Output = Result<T, E>>) -> Result<(), Error> {
-    sent.await.map(drop).map_err(Into::into)
-}
-
 async fn call(c: &Client, call: Call) -> Result<(), Error> {
     match call {
         Call::Health => done(c.v1().get_health().send()).await,
         Call::Create => {
-            let hook = CreateWebhookRequest::builder()
-                .posting_id("p1")
-                .url("https://h");
-            done(
-                c.v1()
-                    .create_webhook()
-                    .body(hook.event_type(WebhookEventType::InterviewStarted))
-                    .send(),
-            )
-            .await
+            let hook = CreateWebhookRequest::builder().url("https://h");
+            let hook = hook.posting_id("p1").event_type(InterviewStarted);
+            done(c.v1().create_webhook().body(hook).send()).await
         }
         Call::Ingest { retake } => {
-            let row = IngestCandidateRequest::builder()
-                .name("A")
-                .email("a@x.io")
-                .retake(retake);
+            let row = IngestCandidateRequest::builder().name("A").retake(retake);
+            let row = row.email("a@x.io");
             done(c.v1().ingest_candidate().url_key("k").body(row).send()).await
         }
         Call::Interview => done(c.v1().get_interview().interview_id("x").send()).await,
@@ -80,45 +66,29 @@ fn gap(r: &[Recorded], i: usize) -> Duration {
     r[i + 1].at - r[i].at
 }
 
+/// The 5xx rows: an idempotent call is retried, a create never re-sent.
+#[rustfmt::skip]
+fn server_errors() -> Vec<Case> {
+    let mut table: Vec<Case> = Vec::new();
+    for s in [500, 502, 503, 504, 408] {
+        table.push(("an idempotent call retries", Call::Health, vec![error(s, "x"), error(s, "x")], health(), 3, |r, _| r.is_ok()));
+        if s != 408 {
+            table.push(("a create may have happened: never re-sent", Call::Create, vec![error(s, "x")], webhook(), 1,
+                |r, _| r.as_ref().err().and_then(Error::status).is_some_and(|s| (500..=504).contains(&s))));
+        }
+    }
+    table
+}
+
 #[tokio::test]
 async fn each_answer_gets_its_retries_and_its_typed_error() {
-    let ingested = Reply::json(
-        200,
-        json!({"ingestion_id": "i", "interview_details": [{"interview_id": "a", "interview_link": "l"}]}),
-    );
-    let long = format!(
-        "{{\"message\": 5, \"status\": \"{}\"}}",
-        "candidate-data ".repeat(200)
-    );
+    let ingested = json!({"ingestion_id": "i", "interview_details": [{"interview_id": "a", "interview_link": "l"}]});
+    let ingested = Reply::json(200, ingested);
+    let long = json!({"message": 5, "status": "candidate-data ".repeat(200)});
     let invalid = json!({"error": {"type": "invalid_request_error", "code": "invalid_date_range", "message": "m", "param": "created_before",
         "errors": [{"code": "invalid_param", "message": "must not be earlier", "param": "created_before"}]}});
     let detail = json!({"detail": [{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 100", "type": "less_than_equal"}]});
-    let mut table: Vec<Case> = Vec::new();
-    for s in [500, 502, 503, 504, 408] {
-        table.push((
-            "an idempotent call retries",
-            Call::Health,
-            vec![error(s, "x"), error(s, "x")],
-            health(),
-            3,
-            |r, _| r.is_ok(),
-        ));
-        if s != 408 {
-            table.push((
-                "a create may have happened: never re-sent",
-                Call::Create,
-                vec![error(s, "x")],
-                webhook(),
-                1,
-                |r, _| {
-                    r.as_ref()
-                        .err()
-                        .and_then(Error::status)
-                        .is_some_and(|s| (500..=504).contains(&s))
-                },
-            ));
-        }
-    }
+    let mut table = server_errors();
     #[rustfmt::skip]
     table.extend([
         ("retries stop at max_retries, with growing waits", Call::Health, vec![], error(503, "unavailable"), 3, (|r, q| {
@@ -145,7 +115,7 @@ async fn each_answer_gets_its_retries_and_its_typed_error() {
                 && e.to_string().contains("retry after 120.0s"))),
         ("a same-origin redirect is followed with the key", Call::Health, vec![Reply::json(307, json!({})).header("location", "/health")], health(), 2,
             |r, q| r.is_ok() && q[1].header("x-api-key") == Some(KEY)),
-        ("a body off the spec is a decode error with a short snippet", Call::Health, vec![], Reply::raw(200, &long), 1,
+        ("a body off the spec is a decode error with a short snippet", Call::Health, vec![], Reply::json(200, long), 1,
             |r, _| matches!(r, Err(e @ Error::Decode { snippet, .. }) if snippet.chars().count() <= 121 && format!("{e:?}").len() < 1000)),
     ]);
     for (case, c, script, fallback, sent, check) in table {
@@ -164,57 +134,35 @@ async fn per_request_overrides_and_timeouts() {
     let _ = c.with_max_retries(0).v1().get_health().send().await;
     assert_eq!(server.requests().len(), 1);
     let _ = c.v1().get_health().send().await;
-    assert_eq!(
-        server.requests().len(),
-        4,
-        "the original handle keeps its 2 retries"
-    );
+    let sent = server.requests().len();
+    assert_eq!(sent, 4, "the original handle keeps its 2 retries");
 
     for (c, sent) in [(Call::Health, 2), (Call::Create, 1)] {
         let server = Recorder::start(health().delayed(Duration::from_millis(400))).await;
         let client = client(&server.url());
-        let err = call(
-            &client
-                .with_timeout(Duration::from_millis(100))
-                .with_max_retries(1),
-            c,
-        )
-        .await;
+        let short = client.with_timeout(Duration::from_millis(100));
+        let err = call(&short.with_max_retries(1), c).await;
         assert!(matches!(err, Err(Error::Timeout { .. })), "{err:?}");
         // Any re-send happens before the error is returned.
-        assert_eq!(
-            server.requests().len(),
-            sent,
-            "{c:?}: a timed-out GET is retried, a create is not"
-        );
-        assert!(
-            client.v1().get_health().send().await.is_ok(),
-            "the default timeout is long enough"
-        );
+        let got = server.requests().len();
+        assert_eq!(got, sent, "{c:?}: a timed-out GET is retried, not a create");
+        let ok = client.v1().get_health().send().await.is_ok();
+        assert!(ok, "the default timeout is long enough");
     }
 }
 
 #[tokio::test]
 async fn connection_failures_are_typed() {
-    // Bind then drop a listener: nothing listens on that port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let err = call(&client(&format!("http://127.0.0.1:{port}")), Call::Health).await;
-    assert!(
-        matches!(&err, Err(e @ Error::Connection { .. }) if e.is_retryable()),
-        "{err:?}"
-    );
+    let err = call(&client(&format!("http://{}", free_addr())), Call::Health).await;
+    let typed = matches!(&err, Err(e @ Error::Connection { .. }) if e.is_retryable());
+    assert!(typed, "{err:?}");
 }
 
 #[tokio::test]
 async fn clones_share_the_rate_limiter() {
     let server = Recorder::start(health()).await;
-    let c = builder(&server.url())
-        .rate_limit_per_minute(60)
-        .build()
-        .expect("client");
+    let c = builder(&server.url()).rate_limit_per_minute(60).build();
+    let c = c.expect("client");
     let start = Instant::now();
     // Half the requests through a clone, half through a derived handle.
     let handles = (0..8).map(|i| {
@@ -231,11 +179,8 @@ async fn clones_share_the_rate_limiter() {
         t.await.expect("join").expect("ok");
     }
     // 60/min: a burst of 6, then one every 60/54 s.
-    assert!(
-        start.elapsed() >= Duration::from_secs(2),
-        "{:?}",
-        start.elapsed()
-    );
+    let took = start.elapsed();
+    assert!(took >= Duration::from_secs(2), "{took:?}");
 }
 
 #[tokio::test]
@@ -243,10 +188,8 @@ async fn a_429_pauses_every_task() {
     let script = vec![error(429, "x").header("retry-after-ms", "600")];
     let server = Recorder::scripted(script, health().delayed(Duration::from_millis(10))).await;
     let limiter = Arc::new(Counting::default());
-    let c = builder(&server.url())
-        .rate_limiter(limiter.clone())
-        .build()
-        .expect("client");
+    let c = builder(&server.url()).rate_limiter(limiter.clone()).build();
+    let c = c.expect("client");
     let a = tokio::spawn({
         let c = c.clone();
         async move { call(&c, Call::Health).await }
@@ -261,15 +204,10 @@ async fn a_429_pauses_every_task() {
     call(&c, Call::Health).await.expect("b ok");
     a.await.expect("join").expect("a ok");
     let pauses = limiter.pauses.lock().expect("lock").clone();
-    assert_eq!(
-        pauses.iter().map(|p| p.1).collect::<Vec<_>>(),
-        [Duration::from_millis(600)]
-    );
-    assert_eq!(
-        limiter.granted_during_a_pause(),
-        [],
-        "a request went during the pause"
-    );
+    let waits: Vec<_> = pauses.iter().map(|p| p.1).collect();
+    assert_eq!(waits, [Duration::from_millis(600)]);
+    let during = limiter.granted_during_a_pause();
+    assert_eq!(during, [], "a request went during the pause");
 }
 
 #[tokio::test]
@@ -277,15 +215,12 @@ async fn the_key_never_follows_a_redirect_to_another_origin() {
     let elsewhere = Recorder::start(health()).await;
     let to = format!("{}/health", elsewhere.url());
     let server = Recorder::start(Reply::json(302, json!({})).header("location", &to)).await;
-    let err = call(&client(&server.url()), Call::Health)
-        .await
-        .expect_err("not followed");
+    let err = call(&client(&server.url()), Call::Health).await;
+    let err = err.expect_err("not followed");
     assert_eq!(err.status(), Some(302));
     assert!(err.to_string().contains(&elsewhere.url()), "{err}");
-    assert!(
-        elsewhere.requests().is_empty(),
-        "nothing, and so no key, went to the other origin"
-    );
+    let none = elsewhere.requests().is_empty();
+    assert!(none, "nothing, and so no key, went to the other origin");
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -300,16 +235,10 @@ async fn out_of_range_parameters_are_refused_before_sending() {
         done(c.v1().list_postings().limit(500).send()).await,
     ];
     let says = |m: &str| m.contains("limit=101 is outside 1..=100");
-    assert!(
-        matches!(&refused[0], Err(Error::InvalidRequest { message }) if says(message)),
-        "{refused:?}"
-    );
-    assert!(
-        refused
-            .iter()
-            .all(|r| matches!(r, Err(Error::InvalidRequest { .. }))),
-        "{refused:?}"
-    );
+    let first = matches!(&refused[0], Err(Error::InvalidRequest { message }) if says(message));
+    assert!(first, "{refused:?}");
+    let invalid = |r: &Result<(), Error>| matches!(r, Err(Error::InvalidRequest { .. }));
+    assert!(refused.iter().all(invalid), "{refused:?}");
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 
@@ -321,62 +250,39 @@ async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environmen
     if let Ok(mode) = std::env::var("HEYMILO_TESTS_CHILD") {
         let c = Client::from_env();
         if mode == "bad-redis" {
-            return assert!(
-                matches!(c, Err(Error::Config { .. })),
-                "{ENV_REDIS_URL} is read"
-            );
+            let refused = matches!(c, Err(Error::Config { .. }));
+            return assert!(refused, "{ENV_REDIS_URL} is read");
         }
         let c = c.expect("from_env");
         call(&c, Call::Health).await.expect("v1");
         return call(&c, Call::Candidates).await.expect("v2");
     }
     // A Redis where nothing listens: the client falls back to its own limiter.
-    let dead = format!(
-        "redis://{}",
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("port")
-    );
-    for mode in ["builder", "env", "bad-redis"] {
-        let (v1, v2) = (
-            Recorder::start(health()).await,
-            Recorder::start(candidates.clone()).await,
-        );
+    let dead = format!("redis://{}", free_addr());
+    for (mode, redis) in [
+        ("builder", ""),
+        ("env", dead.as_str()),
+        ("bad-redis", "not a url"),
+    ] {
+        let v1 = Recorder::start(health()).await;
+        let v2 = Recorder::start(candidates.clone()).await;
         if mode == "builder" {
-            let c = Client::builder()
-                .api_key(KEY)
-                .v1_base_url(v1.url())
-                .v2_base_url(v2.url())
-                .build()
-                .expect("client");
+            let c = Client::builder().api_key(KEY).v1_base_url(v1.url());
+            let c = c.v2_base_url(v2.url()).build().expect("client");
             call(&c, Call::Health).await.expect("v1");
             call(&c, Call::Candidates).await.expect("v2");
         } else {
-            let redis = if mode == "env" {
-                dead.clone()
-            } else {
-                "not a url".to_owned()
-            };
             let me = std::env::current_exe().expect("own path");
             let mut child = std::process::Command::new(me);
-            child.args([
-                "--exact",
-                "each_generation_reaches_its_own_host_from_the_builder_or_the_environment",
-            ]);
-            child
-                .env("HEYMILO_TESTS_CHILD", mode)
-                .env(ENV_API_KEY, KEY)
-                .env(ENV_V1_URL, v1.url())
-                .env(ENV_V2_URL, v2.url());
-            let out = tokio::task::spawn_blocking(move || child.env(ENV_REDIS_URL, redis).output())
-                .await
-                .expect("join");
-            let out = out.expect("child runs");
+            let test = "each_generation_reaches_its_own_host_from_the_builder_or_the_environment";
+            child.args(["--exact", test]).env(ENV_REDIS_URL, redis);
+            child.env("HEYMILO_TESTS_CHILD", mode).env(ENV_API_KEY, KEY);
+            child.env(ENV_V1_URL, v1.url()).env(ENV_V2_URL, v2.url());
+            let out = tokio::task::spawn_blocking(move || child.output()).await;
+            let out = out.expect("join").expect("child runs");
             let text = String::from_utf8_lossy(&out.stdout);
-            assert!(
-                out.status.success() && text.contains("1 passed"),
-                "{mode}: {text}"
-            );
+            let passed = out.status.success() && text.contains("1 passed");
+            assert!(passed, "{mode}: {text}");
         }
         let want = usize::from(mode != "bad-redis");
         for (r, path) in [(&v1, "/health"), (&v2, "/api/v2/postings/p/candidates")] {
@@ -393,9 +299,5 @@ async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environmen
 fn client_is_send_sync_and_cheap_to_clone() {
     fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
     assert_send_sync::<Client>();
-    assert_eq!(
-        std::mem::size_of::<Client>(),
-        std::mem::size_of::<usize>(),
-        "one Arc"
-    );
+    assert_eq!(size_of::<Client>(), size_of::<usize>(), "one Arc");
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use heymilo::ingest::{Candidate, RowErrorKind};
 use heymilo::prelude::*;
 use heymilo::rate_limit::{BoxFuture, RateLimiter};
+use heymilo::v1::types::{CreateWebhookRequest, WebhookEventType::InterviewStarted};
 use heymilo::{Disposition, ExportError, RetryPolicy};
 use heymilo_tests::hostile::{Act, Hostile, Seen};
 use heymilo_tests::{Counting, KEY, health_error, within};
@@ -35,13 +36,8 @@ fn capped_client(server: &Hostile) -> Client {
 /// A client whose limiter records the pauses asked of it.
 fn counted(server: &Hostile) -> (Client, Arc<Counting>) {
     let limiter = Arc::new(Counting::default());
-    (
-        capped(server)
-            .rate_limiter(limiter.clone())
-            .build()
-            .expect("client"),
-        limiter,
-    )
+    let c = capped(server).rate_limiter(limiter.clone()).build();
+    (c.expect("client"), limiter)
 }
 
 fn health() -> Act {
@@ -69,35 +65,21 @@ const HOSTILE_WAITS: &[(&str, &str)] = &[
 #[tokio::test]
 async fn any_wait_is_ignored_on_a_success_and_capped_on_a_429() {
     for (name, value) in HOSTILE_WAITS {
+        let case = format!("{name}: {value}");
         let server = Hostile::always(health().with_header(name, value)).await;
         let out = capped_client(&server).v1().get_health().send().await;
-        assert!(
-            out.is_ok() && server.count() == 1,
-            "{name}: {value}: {out:?}"
-        );
+        assert!(out.is_ok() && server.count() == 1, "{case}: {out:?}");
 
         let server = Hostile::always(too_many().with_header(name, value)).await;
         let (c, limiter) = counted(&server);
         let err = health_error(&c).await;
-        assert!(
-            matches!(err, Error::RateLimited { .. }),
-            "{name}: {value}: {err:?}"
-        );
-        assert!(
-            server.count() <= 3,
-            "{name}: {value}: {} requests",
-            server.count()
-        );
+        let sent = server.count();
+        assert!(matches!(err, Error::RateLimited { .. }), "{case}: {err:?}");
+        assert!(sent <= 3, "{case}: {sent} requests");
         let pauses = limiter.pauses.lock().expect("lock").clone();
-        assert!(
-            pauses.iter().all(|p| p.1 <= CAP),
-            "{name}: {value}: {pauses:?}"
-        );
+        assert!(pauses.iter().all(|p| p.1 <= CAP), "{case}: {pauses:?}");
         let day = Duration::from_secs(24 * 3600);
-        assert!(
-            err.retry_after().is_none_or(|w| w <= day),
-            "{name}: {value}"
-        );
+        assert!(err.retry_after().is_none_or(|w| w <= day), "{case}");
     }
 }
 
@@ -117,17 +99,11 @@ async fn a_far_future_429_returns_at_once_and_pauses_others_only_to_the_cap() {
             matches!(health_error(&c).await, Error::RateLimited { .. }),
             "{wait}: returned, not waited"
         );
-        within(c.clone().v1().get_health().send())
-            .await
-            .expect("the next call goes through");
-        let pauses: Vec<Duration> = limiter
-            .pauses
-            .lock()
-            .expect("lock")
-            .iter()
-            .map(|p| p.1)
-            .collect();
-        assert_eq!(pauses, [CAP], "{wait}");
+        let next = within(c.clone().v1().get_health().send()).await;
+        next.expect("the next call goes through");
+        let pauses = limiter.pauses.lock().expect("lock").clone();
+        let waits: Vec<Duration> = pauses.iter().map(|p| p.1).collect();
+        assert_eq!(waits, [CAP], "{wait}");
         assert_eq!(server.count(), 2, "{wait}");
     }
 }
@@ -164,11 +140,8 @@ fn granting(server: &Hostile, n: usize, then_fail: bool) -> heymilo::ClientBuild
 async fn waiting_for_a_permit_is_bounded_by_the_timeout() {
     let server = Hostile::always(health()).await;
     let timeout = Duration::from_millis(200);
-    let c = granting(&server, 0, false)
-        .timeout(timeout)
-        .build()
-        .expect("client");
-    let err = health_error(&c).await;
+    let c = granting(&server, 0, false).timeout(timeout).build();
+    let err = health_error(&c.expect("client")).await;
     assert!(
         matches!(err, Error::LimiterTimeout { waited } if waited == timeout),
         "{err:?}"
@@ -197,17 +170,12 @@ async fn misbehaving_pages_end_in_a_pagination_error() {
     // A -> B -> A -> B ...: the third page hands back a cursor already followed.
     type Next = Box<dyn Fn(Option<&str>) -> (Vec<String>, bool) + Send>;
     let cycle: Next = Box::new(|cursor| {
-        (
-            vec![
-                if matches!(cursor, None | Some("B")) {
-                    "A"
-                } else {
-                    "B"
-                }
-                .into(),
-            ],
-            true,
-        )
+        let next = if matches!(cursor, None | Some("B")) {
+            "A"
+        } else {
+            "B"
+        };
+        (vec![next.into()], true)
     });
     let long: Next = Box::new(|_| (vec!["x".repeat(10_000)], true));
     for (case, next, items, sent, says) in [
@@ -216,20 +184,11 @@ async fn misbehaving_pages_end_in_a_pagination_error() {
     ] {
         let server = Hostile::start(cursor_server(next)).await;
         let c = capped_client(&server);
-        let got: Vec<_> = within(
-            c.v2()
-                .list_candidates()
-                .posting_id("P")
-                .limit(1)
-                .stream()
-                .collect::<Vec<_>>(),
-        )
-        .await;
+        let list = c.v2().list_candidates().posting_id("P").limit(1);
+        let got: Vec<_> = within(list.stream().collect::<Vec<_>>()).await;
         let (last, ok) = got.split_last().expect("items");
-        assert!(
-            ok.iter().all(Result::is_ok) && ok.len() == items,
-            "{case}: {got:?}"
-        );
+        let all_ok = ok.iter().all(Result::is_ok) && ok.len() == items;
+        assert!(all_ok, "{case}: {got:?}");
         let right = matches!(last, Err(Error::Pagination { operation: "list_candidates", message }) if message.contains(says));
         assert!(right && server.count() == sent, "{case}: {last:?}");
     }
@@ -239,15 +198,8 @@ async fn misbehaving_pages_end_in_a_pagination_error() {
             "total": 2_000_000_000_000u64, "page": n + 1, "limit": 2, "total_pages": 1_000_000_000_000u64}))
     })
     .await;
-    let got: Vec<_> = within(
-        capped_client(&server)
-            .v1()
-            .list_postings()
-            .limit(2)
-            .stream()
-            .collect::<Vec<_>>(),
-    )
-    .await;
+    let c = capped_client(&server);
+    let got: Vec<_> = within(c.v1().list_postings().limit(2).stream().collect::<Vec<_>>()).await;
     assert_eq!(got.len(), 3, "two items, then the error: {got:?}");
     let says = |m: &str| m.contains("page 2");
     assert!(
@@ -265,19 +217,23 @@ async fn bodies_past_the_size_cap_are_refused_and_not_retried() {
     };
     for act in [Act::Endless { status: 200 }, declared] {
         let server = Hostile::always(act).await;
-        let c = capped(&server)
-            .no_rate_limit()
-            .max_response_bytes(1 << 20)
-            .build()
-            .expect("client");
-        let err = health_error(&c).await;
-        assert!(
-            matches!(err, Error::ResponseTooLarge { limit } if limit == 1 << 20),
-            "{err:?}"
-        );
+        let c = capped(&server).no_rate_limit().max_response_bytes(1 << 20);
+        let err = health_error(&c.build().expect("client")).await;
+        let right = matches!(err, Error::ResponseTooLarge { limit } if limit == 1 << 20);
+        assert!(right, "{err:?}");
         assert_eq!(server.count(), 1, "a body too large is final, not retried");
         assert!(!err.is_retryable());
     }
+}
+
+/// A v2 `list_candidates` call (limit 7) that must fail; its error.
+async fn list_error(c: &Client) -> Error {
+    let list = c.v2().list_candidates().posting_id("P").limit(7);
+    Error::from(list.send().await.expect_err("an error"))
+}
+
+fn ada() -> Candidate {
+    Candidate::new("Ada", "ada@x.io")
 }
 
 fn cut_short() -> Act {
@@ -291,55 +247,29 @@ fn cut_short() -> Act {
 #[tokio::test]
 async fn a_body_cut_short_is_a_connection_error_retried_only_for_idempotent_calls() {
     let server = Hostile::start(|n, _| if n == 0 { cut_short() } else { health() }).await;
-    capped_client(&server)
-        .v1()
-        .get_health()
-        .send()
-        .await
-        .expect("retried, then fine");
+    let out = capped_client(&server).v1().get_health().send().await;
+    out.expect("retried, then fine");
     assert_eq!(server.count(), 2);
 
     // Always cut: after the retries, a typed connection error without the URL.
     let server = Hostile::always(cut_short()).await;
-    let err = capped_client(&server)
-        .v2()
-        .list_candidates()
-        .posting_id("P")
-        .limit(7)
-        .send()
-        .await
-        .map_err(Error::from);
-    let err = err.expect_err("cut");
-    assert!(
-        matches!(err, Error::Connection { .. }) && server.count() == 3,
-        "{err:?}"
-    );
+    let err = list_error(&capped_client(&server)).await;
+    let cut = matches!(err, Error::Connection { .. }) && server.count() == 3;
+    assert!(cut, "{err:?}");
     let shown = format!("{err} {err:?}");
-    assert!(
-        !shown.contains("127.0.0.1") && !shown.contains("limit=7"),
-        "{shown}"
-    );
+    let hidden = !shown.contains("127.0.0.1") && !shown.contains("limit=7");
+    assert!(hidden, "{shown}");
 
     let server = Hostile::always(cut_short()).await;
-    let hook = heymilo::v1::types::CreateWebhookRequest::builder()
-        .posting_id("p1")
-        .url("https://h");
-    let hook = hook.event_type(heymilo::v1::types::WebhookEventType::InterviewStarted);
-    let err = capped_client(&server)
-        .v1()
-        .create_webhook()
-        .body(hook)
-        .send()
-        .await
-        .map_err(Error::from)
-        .expect_err("cut");
+    let hook = CreateWebhookRequest::builder().url("https://h");
+    let hook = hook.posting_id("p1").event_type(InterviewStarted);
+    let c = capped_client(&server);
+    let sent = c.v1().create_webhook().body(hook).send().await;
+    let err = Error::from(sent.expect_err("cut"));
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert_eq!(err.disposition(), Disposition::MaybeProcessed);
-    assert_eq!(
-        server.count(),
-        1,
-        "a create that may have happened is sent once"
-    );
+    let once = "a create that may have happened is sent once";
+    assert_eq!(server.count(), 1, "{once}");
 }
 
 #[tokio::test]
@@ -364,46 +294,31 @@ async fn server_text_is_cut_escaped_and_never_repeats_the_key() {
     ];
     for (status, body) in cases {
         let server = Hostile::always(Act::json(status, &body)).await;
-        let c = capped_client(&server).with_max_retries(0);
-        let err = c
-            .v2()
-            .list_candidates()
-            .posting_id("P")
-            .send()
-            .await
-            .map_err(Error::from)
-            .expect_err("error");
+        let err = list_error(&capped_client(&server).with_max_retries(0)).await;
         let shown = err.to_string();
         assert!(shown.len() < 16 * 1024, "{status}: {} bytes", shown.len());
-        assert!(
-            !shown.chars().any(|c| c.is_control()),
-            "{status}: control characters: {shown:?}"
-        );
-        assert!(
-            !shown.contains(KEY) && !format!("{err:?}").contains(KEY),
-            "{status}: {shown}"
-        );
+        let control = shown.chars().any(|c| c.is_control());
+        assert!(!control, "{status}: control characters: {shown:?}");
+        let keyless = !shown.contains(KEY) && !format!("{err:?}").contains(KEY);
+        assert!(keyless, "{status}: {shown}");
         assert_eq!(err.status(), Some(status));
     }
 }
 
 #[tokio::test]
 async fn errors_and_the_engine_agree_on_what_may_be_retried() {
-    for (status, retried) in [
+    let cases = [
         (501, false),
         (505, false),
         (503, true),
         (408, true),
         (404, false),
-    ] {
+    ];
+    for (status, retried) in cases {
         let server = Hostile::always(Act::json(status, &json!({"detail": "x"}))).await;
         let err = health_error(&capped_client(&server)).await;
-        assert_eq!(
-            server.count() > 1,
-            retried,
-            "{status}: {} requests",
-            server.count()
-        );
+        let sent = server.count();
+        assert_eq!(sent > 1, retried, "{status}: {sent} requests");
         assert_eq!(err.is_retryable(), retried, "{status}: is_retryable");
     }
 }
@@ -433,22 +348,13 @@ async fn a_download_cut_short_fails_and_leaves_neither_file_nor_part() {
         })
         .await;
         let path = dir.path().join("export.json");
-        let err = within(
-            capped_client(&server)
-                .export()
-                .interviews("P")
-                .to_path(&path),
-        )
-        .await
-        .expect_err("cut short");
-        assert!(
-            matches!(err, ExportError::Api(Error::Connection { .. })),
-            "{sent} of 400 bytes: {err:?}"
-        );
-        assert!(
-            std::fs::read_dir(dir.path()).expect("dir").next().is_none(),
-            "{sent} of 400 bytes: something left behind"
-        );
+        let c = capped_client(&server);
+        let err = within(c.export().interviews("P").to_path(&path)).await;
+        let err = err.expect_err("cut short");
+        let cut = matches!(err, ExportError::Api(Error::Connection { .. }));
+        assert!(cut, "{sent} of 400 bytes: {err:?}");
+        let left = std::fs::read_dir(dir.path()).expect("dir").next();
+        assert!(left.is_none(), "{sent} of 400 bytes: something left behind");
     }
 }
 
@@ -466,27 +372,19 @@ async fn an_export_download_is_retried_by_the_engine_and_obeys_the_limiter() {
     let done = within(c.export().interviews("P").to_writer(&mut out)).await;
     let done = done.expect("exported");
     assert_eq!((out.as_slice(), done.bytes), (br#"["row"]"#.as_slice(), 7));
-    assert_eq!(
-        server
-            .seen()
-            .iter()
-            .filter(|s| s.path().starts_with("/files/"))
-            .count(),
-        2
-    );
+    let files = server
+        .seen()
+        .iter()
+        .filter(|s| s.path().starts_with("/files/"))
+        .count();
+    assert_eq!(files, 2);
 
     let server = export_server(|_| Act::json(200, &json!([]))).await;
     let c = granting(&server, 1, true).build().expect("client");
-    let err = c
-        .export()
-        .interviews("P")
-        .to_writer(Vec::new())
-        .await
-        .expect_err("the download is refused");
-    assert!(
-        matches!(err, ExportError::Api(Error::RateLimiterUnavailable { .. })),
-        "{err:?}"
-    );
+    let err = c.export().interviews("P").to_writer(Vec::new()).await;
+    let err = err.expect_err("the download is refused");
+    let refused = matches!(err, ExportError::Api(Error::RateLimiterUnavailable { .. }));
+    assert!(refused, "{err:?}");
     assert_eq!(server.count(), 1, "the file is never requested");
 }
 
@@ -495,14 +393,8 @@ async fn ingest_rows_are_never_misreported_or_resent() {
     // Refused by the limiter: not ingested, not rejected by the server.
     let server = Hostile::always(Act::json(200, &json!({"data": []}))).await;
     let c = granting(&server, 0, true).build().expect("client");
-    let report = c
-        .ingest()
-        .v2("P")
-        .run(vec![
-            Candidate::new("Ada", "ada@x.io"),
-            Candidate::new("Bob", "bob@x.io"),
-        ])
-        .await;
+    let rows = vec![ada(), Candidate::new("Bob", "bob@x.io")];
+    let report = c.ingest().v2("P").run(rows).await;
     assert_eq!(report.failed(), 2);
     let not_ingested = |e: &heymilo::ingest::RowError| {
         matches!(e.kind, RowErrorKind::NotIngested(_)) && !e.may_have_been_ingested()
@@ -511,34 +403,20 @@ async fn ingest_rows_are_never_misreported_or_resent() {
 
     // A v2 chunk that may have been processed is sent once.
     let server = Hostile::always(Act::json(503, &json!({"detail": "busy"}))).await;
-    let report = capped_client(&server)
-        .ingest()
-        .v2("P")
-        .run(vec![Candidate::new("Ada", "ada@x.io")])
-        .await;
-    assert!(
-        report
-            .errors()
-            .next()
-            .expect("one error")
-            .may_have_been_ingested()
-    );
+    let c = capped_client(&server);
+    let report = c.ingest().v2("P").run(vec![ada()]).await;
+    let error = report.errors().next().expect("one error");
+    assert!(error.may_have_been_ingested());
     assert_eq!(server.count(), 1, "v2 bulk ingest is not idempotent");
 }
 
 #[tokio::test]
 async fn a_silent_server_is_bounded_by_the_timeout() {
     let server = Hostile::always(Act::Silent).await;
-    let c = capped(&server)
-        .no_rate_limit()
-        .timeout(Duration::from_millis(150))
-        .build()
-        .expect("client");
-    let err = health_error(&c).await;
+    let c = capped(&server).no_rate_limit();
+    let c = c.timeout(Duration::from_millis(150)).build();
+    let err = health_error(&c.expect("client")).await;
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert_eq!(
-        server.count(),
-        3,
-        "an idempotent call is retried after a timeout"
-    );
+    let retried = "an idempotent call is retried after a timeout";
+    assert_eq!(server.count(), 3, "{retried}");
 }

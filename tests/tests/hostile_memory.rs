@@ -28,17 +28,13 @@ fn main() {
     if let [_, flag, name] = args.as_slice()
         && flag == "--child"
     {
-        let check = CHECKS
-            .iter()
-            .find(|(n, _)| n == name)
-            .expect("a known check");
-        return check.1();
+        let check = CHECKS.iter().find(|(n, _)| n == name);
+        return check.expect("a known check").1();
     }
     let me = std::env::current_exe().expect("own path");
     for (name, _) in CHECKS {
-        let status = std::process::Command::new(&me)
-            .args(["--child", name])
-            .status();
+        let mut child = std::process::Command::new(&me);
+        let status = child.args(["--child", name]).status();
         assert!(status.expect("the check runs").success(), "{name} failed");
         println!("test {name} ... ok");
     }
@@ -47,16 +43,9 @@ fn main() {
 /// Peak resident memory of this process, in bytes (Linux; panics elsewhere).
 fn peak_rss() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .expect("VmHWM");
-    line.trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse::<u64>()
-        .expect("a number")
-        * 1024
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"));
+    let kb = line.expect("VmHWM").trim().trim_end_matches("kB").trim();
+    kb.parse::<u64>().expect("a number") * 1024
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -71,22 +60,16 @@ fn endless_body() {
     const CAP: usize = 16 << 20;
     runtime().block_on(async {
         let server = Hostile::always(Act::Endless { status: 200 }).await;
-        let c = builder(&server.url())
-            .no_rate_limit()
-            .max_response_bytes(CAP)
-            .build()
-            .expect("client");
+        let c = builder(&server.url()).no_rate_limit();
+        let c = c.max_response_bytes(CAP).build().expect("client");
         let before = peak_rss();
         for _ in 0..3 {
             let err = health_error(&c).await;
             assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
         }
         let grew = peak_rss().saturating_sub(before);
-        assert!(
-            grew < 2 * CAP as u64 + (16 << 20),
-            "peak RSS grew {} MiB with a 16 MiB cap",
-            grew >> 20
-        );
+        let (bound, mib) = (2 * CAP as u64 + (16 << 20), grew >> 20);
+        assert!(grew < bound, "peak RSS grew {mib} MiB with a 16 MiB cap");
         assert_eq!(server.count(), 3);
     });
 }
@@ -111,17 +94,10 @@ fn big_export() {
         let files = serve(axum::Router::new().route("/big", file)).await;
         let job =
             json!({"job_id": "exp_big", "status": "success", "file_url": format!("{files}/big")});
-        let api = serve(axum::Router::new().route(
-            "/interviews/export/json",
-            get(move || std::future::ready(axum::Json(job.clone()))),
-        ))
-        .await;
-        let counted = Arc::new(AtomicU64::new(0));
-        let mut sink = Sink {
-            bytes: counted.clone(),
-            largest_write: 0,
-            writes: 0,
-        };
+        let answer = get(move || std::future::ready(axum::Json(job.clone())));
+        let api = serve(axum::Router::new().route("/interviews/export/json", answer)).await;
+        let mut sink = Sink::default();
+        let counted = sink.bytes.clone();
         let before = peak_rss();
         let mut lag = 0;
         let export = client(&api).export().interviews("big").on_progress(|p| {
@@ -131,28 +107,19 @@ fn big_export() {
         });
         let done = export.to_writer(&mut sink).await.expect("export");
         let grew = peak_rss().saturating_sub(before);
-        assert_eq!(
-            (done.bytes, counted.load(Ordering::SeqCst), lag),
-            (BIG, BIG, 0)
-        );
-        assert!(
-            sink.largest_write <= 1 << 20,
-            "chunk by chunk: {}",
-            sink.largest_write
-        );
+        let written = counted.load(Ordering::SeqCst);
+        assert_eq!((done.bytes, written, lag), (BIG, BIG, 0));
+        let largest = sink.largest_write;
+        assert!(largest <= 1 << 20, "chunk by chunk: {largest}");
         assert!(sink.writes >= 200, "{} writes", sink.writes);
-        assert!(
-            grew < 50_000_000,
-            "peak RSS grew {grew} bytes for a 200 MB export"
-        );
-        assert!(
-            !key_seen.load(Ordering::SeqCst),
-            "the file host never saw the key"
-        );
+        assert!(grew < 50_000_000, "peak RSS grew {grew} B, 200 MB export");
+        let key = key_seen.load(Ordering::SeqCst);
+        assert!(!key, "the file host never saw the key");
     });
 }
 
 /// A writer that counts, remembers its largest single write and keeps nothing.
+#[derive(Default)]
 struct Sink {
     bytes: Arc<AtomicU64>,
     largest_write: usize,

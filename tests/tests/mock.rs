@@ -7,25 +7,20 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use heymilo::prelude::*;
-use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest, WebhookEventType};
+use heymilo::v1::types::WebhookEventType::InterviewStarted;
+use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest};
+use heymilo::v2::types::CandidateIngestRequest;
 use heymilo_mock::Config;
-use heymilo_tests::{Recorder, add_fault, client, control, health_error, mock, mock_with};
+use heymilo_tests::{
+    Recorded, Recorder, add_fault, client, control, done, health_error, mock, mock_with,
+};
 use serde_json::json;
 
 /// A v1 ingest of `name <email>` (retake as given) through `url_key`.
 async fn ingest(c: &Client, url_key: &str, email: String, retake: bool) -> Result<(), Error> {
-    let row = IngestCandidateRequest::builder()
-        .name("P")
-        .email(email)
-        .retake(retake);
-    let sent = c
-        .v1()
-        .ingest_candidate()
-        .url_key(url_key)
-        .body(row)
-        .send()
-        .await;
-    sent.map(drop).map_err(Into::into)
+    let row = IngestCandidateRequest::builder().name("P").retake(retake);
+    let row = row.email(email);
+    done(c.v1().ingest_candidate().url_key(url_key).body(row).send()).await
 }
 
 #[tokio::test]
@@ -33,12 +28,8 @@ async fn cursor_pages_stay_stable_while_candidates_arrive() {
     let mock = mock(95).await;
     let c = client(mock.base_url());
     let (posting, url_key) = mock.postings()[0].clone();
-    let mut pages = c
-        .v2()
-        .list_candidates()
-        .posting_id(&posting)
-        .limit(10)
-        .pages();
+    let list = c.v2().list_candidates().posting_id(&posting).limit(10);
+    let mut pages = list.pages();
     let mut seen = Vec::new();
     while let Some(page) = pages.try_next().await.expect("page") {
         seen.extend(page.items.into_iter().map(|c| c.interview_id));
@@ -59,23 +50,12 @@ async fn every_candidate_is_listed_despite_503s_and_429s() {
     ]);
     add_fault(&mock, faults).await;
     let c = client(mock.base_url()).with_max_retries(8);
-    let list = c
-        .v2()
-        .list_candidates()
-        .posting_id(&mock.postings()[1].0)
-        .limit(25);
-    let all: Vec<_> = list
-        .stream()
-        .try_collect()
-        .await
-        .expect("listed through faults");
-    assert_eq!(
-        all.iter()
-            .map(|c| &c.interview_id)
-            .collect::<HashSet<_>>()
-            .len(),
-        130
-    );
+    let posting = mock.postings()[1].0.clone();
+    let list = c.v2().list_candidates().posting_id(&posting).limit(25);
+    let all: Result<Vec<_>, _> = list.stream().try_collect().await;
+    let all = all.expect("listed through faults");
+    let ids: HashSet<_> = all.iter().map(|c| &c.interview_id).collect();
+    assert_eq!(ids.len(), 130);
 }
 
 /// Faults before and after the mock's handler ran; the POSTs the mock
@@ -100,42 +80,26 @@ async fn faults_make_the_sdk_resend_only_what_it_may(resend: bool) {
         ok[usize::from(retake)] += usize::from(sent.is_ok());
     }
     for _ in 0..10 {
-        let hook = CreateWebhookRequest::builder()
-            .posting_id(posting.clone())
-            .url("http://127.0.0.1:9/h");
-        let hook = hook.event_type(WebhookEventType::InterviewStarted);
+        let hook = CreateWebhookRequest::builder().posting_id(&posting);
+        let hook = hook
+            .url("http://127.0.0.1:9/h")
+            .event_type(InterviewStarted);
         let _ = c.v1().create_webhook().body(hook).send().await;
     }
     let ingests = |retake: bool| {
-        let all = counter.requests();
-        all.iter()
-            .filter(|r| r.path.starts_with("/ingest") && r.json()["retake"] == retake)
-            .count()
+        let sent = |r: &&Recorded| r.path.starts_with("/ingest") && r.json()["retake"] == retake;
+        counter.requests().iter().filter(sent).count()
     };
+    let (once, retried) = (ingests(true), ingests(false));
     // retake=false is idempotent: retried through the faults until it succeeds.
-    assert!(
-        ok[0] >= 18 && ingests(false) > 20,
-        "{ok:?}: {} sent",
-        ingests(false)
-    );
-    assert_eq!(
-        ingests(true),
-        20,
-        "a retake=true ingest is sent once per call"
-    );
+    assert!(ok[0] >= 18 && retried > 20, "{ok:?}: {retried} sent");
+    assert_eq!(once, 20, "a retake=true ingest is sent once per call");
     // A 429 refused the create unprocessed: sent again; a 5xx or a cut answer never.
-    assert_eq!(
-        counter.count("POST", "/create"),
-        12,
-        "10 creates, 2 of them re-sent after 429"
-    );
+    let creates = counter.count("POST", "/create");
+    assert_eq!(creates, 12, "10 creates, 2 of them re-sent after 429");
     let hooks = c.v1().list_webhooks().posting_id(&posting).send();
-    let hooks = hooks.await.expect("hooks");
-    assert_eq!(
-        hooks.into_inner().into_webhooks().len(),
-        10,
-        "every create made one webhook"
-    );
+    let hooks = hooks.await.expect("hooks").into_inner().into_webhooks();
+    assert_eq!(hooks.len(), 10, "every create made one webhook");
 }
 
 heymilo_tests::check_and_its_test!(faults_make_the_sdk_resend_only_what_it_may: faults_never_make_the_sdk_resend_a_post_it_must_not, that_check_fails_against_an_sdk_that_resends_every_post);
@@ -154,10 +118,8 @@ async fn the_mock_rate_limits_per_key_with_retry_after() {
     let err = health_error(&c).await;
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
     let wait = err.retry_after().expect("Retry-After");
-    assert!(
-        wait > Duration::ZERO && wait <= Duration::from_secs(60),
-        "{wait:?}"
-    );
+    let bounded = wait > Duration::ZERO && wait <= Duration::from_secs(60);
+    assert!(bounded, "{wait:?}");
     assert_eq!(mock.rate_limited_count(), 1);
 }
 
@@ -167,55 +129,30 @@ async fn bad_input_gets_documented_4xx() {
     let c = client(mock.base_url());
     let (posting, url_key) = mock.postings()[0].clone();
     let list = c.v2().list_candidates().posting_id(&posting);
-    let list = list
-        .created_after("2026-03-02T00:00:00Z")
-        .created_before("2026-03-01T00:00:00Z");
+    let list = list.created_after("2026-03-02T00:00:00Z");
+    let list = list.created_before("2026-03-01T00:00:00Z");
     let err: Error = list.send().await.expect_err("inverted range").into();
     let code = Some("invalid_date_range");
-    assert!(
-        matches!(&err, Error::Validation(e) if e.status == 400 && e.code.as_deref() == code),
-        "{err:?}"
-    );
-    let err: Error = c
-        .v2()
-        .list_candidates()
-        .posting_id("NOPE")
-        .send()
-        .await
-        .expect_err("404")
-        .into();
-    assert!(matches!(err, Error::NotFound(_)));
-    let row = IngestCandidateRequest::builder()
-        .name("A")
-        .email("a@x.io")
-        .phone_number(Some("12345".to_owned()));
-    let err = c
-        .v1()
-        .ingest_candidate()
-        .url_key(&url_key)
-        .body(row)
-        .send()
-        .await
-        .expect_err("phone");
-    let Error::Validation(e) = Error::from(err) else {
+    let right =
+        matches!(&err, Error::Validation(e) if e.status == 400 && e.code.as_deref() == code);
+    assert!(right, "{err:?}");
+    let err = done(c.v2().list_candidates().posting_id("NOPE").send()).await;
+    assert!(matches!(err, Err(Error::NotFound(_))));
+    let row = IngestCandidateRequest::builder().name("A").email("a@x.io");
+    let row = row.phone_number(Some("12345".to_owned()));
+    let sent = c.v1().ingest_candidate().url_key(&url_key).body(row).send();
+    let Err(Error::Validation(e)) = done(sent).await else {
         panic!("a validation error")
     };
-    assert_eq!(
-        (e.status, e.fields[0].field.as_str()),
-        (422, "body.phone_number")
-    );
-    let bad_key = Client::builder()
-        .api_key("wrong")
+    let field = e.fields[0].field.as_str();
+    assert_eq!((e.status, field), (422, "body.phone_number"));
+    let bad_key = Client::builder().api_key("wrong");
+    let bad_key = bad_key
         .v1_base_url(mock.base_url())
-        .build();
-    let err = bad_key
-        .expect("client")
-        .v1()
-        .list_postings()
-        .send()
-        .await
-        .expect_err("401");
-    assert!(matches!(Error::from(err), Error::Unauthorized(_)));
+        .build()
+        .expect("client");
+    let err = done(bad_key.v1().list_postings().send()).await;
+    assert!(matches!(err, Err(Error::Unauthorized(_))));
 }
 
 #[tokio::test]
@@ -228,24 +165,11 @@ async fn concurrent_clients_never_see_a_server_error() {
             let (c, posting, url_key) = (c.clone(), posting.clone(), url_key.clone());
             tokio::spawn(async move {
                 for i in 0..25 {
-                    let r: Result<(), Error> = match i % 3 {
-                        0 => c
-                            .v2()
-                            .list_candidates()
-                            .posting_id(&posting)
-                            .limit(7)
-                            .send()
-                            .await
-                            .map(drop)
-                            .map_err(Into::into),
+                    let list = c.v2().list_candidates().posting_id(&posting).limit(7);
+                    let r = match i % 3 {
+                        0 => done(list.send()).await,
                         1 => ingest(&c, &url_key, format!("c{t}-{i}@x.io"), false).await,
-                        _ => c
-                            .v1()
-                            .list_postings()
-                            .send()
-                            .await
-                            .map(drop)
-                            .map_err(Into::into),
+                        _ => done(c.v1().list_postings().send()).await,
                     };
                     r.expect("no failure under concurrency");
                 }
@@ -263,26 +187,15 @@ async fn v2_ingest_respects_max_retakes() {
     let c = client(mock.base_url());
     let posting = mock.postings()[0].0.clone();
     let ingest = || async {
-        let row = heymilo::v2::types::CandidateIngestRequest::builder()
-            .name("R")
-            .email("r@x.io");
-        let sent = c
-            .v2()
-            .ingest_candidate()
-            .posting_id(&posting)
-            .body(row)
-            .send()
-            .await;
-        sent.expect("ingest").into_inner().data.interview_id
+        let row = CandidateIngestRequest::builder().name("R").email("r@x.io");
+        let sent = c.v2().ingest_candidate().posting_id(&posting).body(row);
+        let sent = sent.send().await.expect("ingest");
+        sent.into_inner().data.interview_id
     };
     let a = ingest().await;
     assert_eq!(ingest().await, a, "no retakes allowed: same interview");
-    control(
-        &mock,
-        &format!("/_mock/postings/{posting}"),
-        json!({"max_retakes": 1}),
-    )
-    .await;
+    let path = format!("/_mock/postings/{posting}");
+    control(&mock, &path, json!({"max_retakes": 1})).await;
     let b = ingest().await;
     assert_ne!(b, a, "one retake allowed");
     assert_eq!(ingest().await, b, "and only one");

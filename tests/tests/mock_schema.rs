@@ -42,13 +42,9 @@ fn to_json_schema(v: &Value) -> Value {
             "properties" => Value::Object(map(v)),
             "items" | "not" => to_json_schema(v),
             "additionalProperties" if v.is_object() => to_json_schema(v),
-            "allOf" | "anyOf" | "oneOf" => Value::Array(
-                v.as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(to_json_schema)
-                    .collect(),
-            ),
+            "allOf" | "anyOf" | "oneOf" => {
+                Value::from_iter(v.as_array().into_iter().flatten().map(to_json_schema))
+            }
             _ => v.clone(),
         };
         out.insert(k.clone(), converted);
@@ -150,10 +146,8 @@ impl Run {
         };
         let answer = self.json(method, collection, body).await;
         let item = answer["data"].get(0).unwrap_or(&answer["data"]);
-        let id = item
-            .get(name)
-            .or_else(|| item.get("id"))
-            .and_then(Value::as_str);
+        let id = item.get(name).or_else(|| item.get("id"));
+        let id = id.and_then(Value::as_str);
         let id = id.unwrap_or_else(|| panic!("no item in {collection} for {name}: {answer}"));
         id.to_owned()
     }
@@ -216,13 +210,10 @@ impl Run {
         if !(200..300).contains(&status) {
             return Err(format!("{label} answered {status}: {text}"));
         }
-        let documented = op
-            .response(status)
-            .ok_or(format!("{label}: {status} undocumented"))?;
-        let content = documented["content"]
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
+        let undocumented = format!("{label}: {status} undocumented");
+        let documented = op.response(status).ok_or(undocumented)?;
+        let content = documented["content"].as_object().cloned();
+        let content = content.unwrap_or_default();
         let Some(schema) = content.get("application/json").map(|c| &c["schema"]) else {
             // Not JSON (the voice preview's audio): the media type has to match.
             let media = content.keys().next().cloned().unwrap_or_default();
@@ -265,26 +256,20 @@ async fn every_operation_of_both_specs_answers_as_its_schema_says() {
     };
     let path = format!("/api/v2/postings/{posting}/candidates?limit=1");
     let first = run.json("GET", &path, None).await;
-    let interview = first["data"][0]["interview_id"]
-        .as_str()
-        .expect("a candidate");
+    let interview = first["data"][0]["interview_id"].as_str();
     run.ids
-        .extend([("interview_id", interview.into()), ("step_id", "1".into())]);
+        .insert("interview_id", interview.expect("a candidate").into());
+    run.ids.insert("step_id", "1".into());
 
     let (v1, v2) = (spec("v1.yaml"), spec("v2.yaml"));
     let (v1_ops, mut v2_ops) = (Spec::new(v1).operations(), Spec::new(v2).operations());
-    assert_eq!(
-        (v1_ops.len(), v2_ops.len()),
-        (11, 56),
-        "operations per spec"
-    );
+    assert_eq!((v1_ops.len(), v2_ops.len()), (11, 56), "ops per spec");
     // Destructive operations last, so that the others see live data.
     let archive = |id: Option<&str>| id.is_some_and(|id| id.starts_with("archive_"));
     v2_ops.sort_by_key(|o| o.method == "delete" || archive(o.id));
     let v1_ops = v1_ops.into_iter().map(|op| (v1, op));
-    let ops: Vec<_> = v1_ops
-        .chain(v2_ops.into_iter().map(|op| (v2, op)))
-        .collect();
+    let v2_ops = v2_ops.into_iter().map(|op| (v2, op));
+    let ops: Vec<_> = v1_ops.chain(v2_ops).collect();
 
     let mut failures = Vec::new();
     let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
@@ -297,11 +282,8 @@ async fn every_operation_of_both_specs_answers_as_its_schema_says() {
     mock.stop().await;
     println!("{} operations, statuses {statuses:?}", ops.len());
     let (n, all) = (failures.len(), ops.len());
-    assert!(
-        failures.is_empty(),
-        "{n} of {all} failed:\n{}",
-        failures.join("\n\n")
-    );
+    let failed = failures.join("\n\n");
+    assert!(failures.is_empty(), "{n} of {all} failed:\n{failed}");
 }
 
 #[test]

@@ -24,10 +24,8 @@ async fn call(base: &str, method: Method, path: &str, body: Option<&Value>) -> (
     }
     let r = req.send().await.expect("the mock answers");
     let status = r.status();
-    (
-        status,
-        serde_json::from_str(&r.text().await.expect("body")).unwrap_or(Value::Null),
-    )
+    let text = r.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 async fn get(base: &str, path: &str) -> Value {
@@ -63,19 +61,14 @@ async fn budgeted(room: usize) -> MockServer {
 async fn interview_ids(base: &str, posting: &str) -> Vec<String> {
     let (mut ids, mut after) = (Vec::new(), String::new());
     loop {
-        let page = get(
-            base,
-            &format!("/api/v2/postings/{posting}/candidates?limit=100&starting_after={after}"),
-        )
-        .await;
+        let path =
+            format!("/api/v2/postings/{posting}/candidates?limit=100&starting_after={after}");
+        let page = get(base, &path).await;
         let data = page["data"].as_array().cloned().unwrap_or_default();
-        ids.extend(
-            data.iter()
-                .filter_map(|c| c["interview_id"].as_str().map(str::to_owned)),
-        );
+        ids.extend(data.iter().filter_map(|c| text(&c["interview_id"])));
         match data.last() {
             Some(last) if page["pagination"]["has_more"] == true => {
-                after = last["interview_id"].as_str().unwrap_or_default().to_owned()
+                after = text(&last["interview_id"]).unwrap_or_default()
             }
             _ => return ids,
         }
@@ -88,15 +81,9 @@ async fn snapshot(mock: &MockServer) -> Value {
     let stats = get(base, "/_mock/stats").await;
     let mut postings = Vec::new();
     for (id, _) in mock.postings() {
-        let (posting, questions) = (
-            format!("/api/v2/postings/{id}"),
-            format!("/api/v2/postings/{id}/questions?limit=100"),
-        );
-        postings.push(json!([
-            get(base, &posting).await,
-            interview_ids(base, &id).await,
-            get(base, &questions).await
-        ]));
+        let posting = get(base, &format!("/api/v2/postings/{id}")).await;
+        let questions = get(base, &format!("/api/v2/postings/{id}/questions?limit=100")).await;
+        postings.push(json!([posting, interview_ids(base, &id).await, questions]));
     }
     json!([
         stats["candidates"],
@@ -149,11 +136,8 @@ async fn no_request_that_answered_4xx_changed_the_store() {
         let (status, answer) = call(&base, method.clone(), path, body.as_ref()).await;
         assert_eq!(status.as_u16(), *want, "{method} {path}: {answer}");
     }
-    assert_eq!(
-        before,
-        snapshot(&mock).await,
-        "a refused request changed the store"
-    );
+    let after = snapshot(&mock).await;
+    assert_eq!(before, after, "a refused request changed the store");
 }
 
 #[tokio::test]
@@ -165,34 +149,25 @@ async fn a_bulk_past_the_budget_is_refused_whole_on_both_generations() {
     let big = |i: usize| json!({"name": "Bulk Row", "email": format!("b{i}@example.com"), "data": {"note": "x".repeat(1000)}});
     let rows: Vec<Value> = (0..100).map(big).collect();
     let v2 = format!("/api/v2/postings/{posting}/candidates/bulk");
+    #[rustfmt::skip]
     let bulks = [
-        (
-            format!("/ingest/x/bulk/{url_key}"),
-            json!({"candidates": rows}),
-        ),
+        (format!("/ingest/x/bulk/{url_key}"), json!({"candidates": rows})),
         (v2.clone(), json!({"data": rows})),
         (format!("{v2}/async"), json!({"data": rows})),
     ];
     for (path, body) in bulks {
         let (status, answer) = post(&base, &path, &body).await;
         let msg = answer["detail"][0]["msg"].as_str().unwrap_or_default();
-        assert!(
-            status == 422 && msg.contains("max-store-bytes"),
-            "{path}: HeyMilo's 422 names the budget: {answer}"
-        );
-        assert!(
-            interview_ids(&base, &posting).await.is_empty(),
-            "{path} stored a row"
-        );
+        let named = status == 422 && msg.contains("max-store-bytes");
+        assert!(named, "{path}: HeyMilo's 422 names the budget: {answer}");
+        let stored = interview_ids(&base, &posting).await;
+        assert!(stored.is_empty(), "{path} stored a row");
     }
     // Writes go on until the budget is reached, then stop; it is never passed.
     let mut stored = 0;
     while stored < 200 {
-        match post(&base, &format!("/ingest/x/{url_key}"), &big(stored))
-            .await
-            .0
-            .as_u16()
-        {
+        let (status, _) = post(&base, &format!("/ingest/x/{url_key}"), &big(stored)).await;
+        match status.as_u16() {
             200 => stored += 1,
             status => {
                 assert_eq!(status, 422);
@@ -201,10 +176,8 @@ async fn a_bulk_past_the_budget_is_refused_whole_on_both_generations() {
         }
     }
     let (bytes, max) = mock.store_bytes();
-    assert!(
-        (20..200).contains(&stored) && bytes <= max,
-        "{stored} stored, {bytes} of {max} bytes"
-    );
+    let held = (20..200).contains(&stored) && bytes <= max;
+    assert!(held, "{stored} stored, {bytes} of {max} bytes");
     assert_eq!(interview_ids(&base, &posting).await.len(), stored);
 }
 
@@ -228,22 +201,14 @@ async fn identifiers_are_strict_per_generation() {
     for (method, path, body, expected) in table {
         let (status, answer) = call(&base, method.clone(), &path, body).await;
         let msg = answer["error"]["message"].as_str().unwrap_or_default();
-        assert!(
-            status == 404 && msg.contains(expected),
-            "{method} {path}: {answer} (a {expected} was expected)"
-        );
+        let named = status == 404 && msg.contains(expected);
+        assert!(named, "{method} {path}: {answer} (wanted a {expected})");
     }
     // The right identifier works on each.
-    assert_eq!(
-        post(&base, &format!("/ingest/x/{url_key}"), &s).await.0,
-        200
-    );
-    assert_eq!(
-        post(&base, &format!("/api/v2/postings/{posting}/candidates"), &s)
-            .await
-            .0,
-        201
-    );
+    let v1 = post(&base, &format!("/ingest/x/{url_key}"), &s).await.0;
+    let v2 = format!("/api/v2/postings/{posting}/candidates");
+    let v2 = post(&base, &v2, &s).await.0;
+    assert_eq!((v1.as_u16(), v2.as_u16()), (200, 201));
 }
 
 /// The ingestion's log entry once it is no longer queued.
@@ -261,10 +226,12 @@ async fn settled(base: &str, id: &str) -> Value {
 }
 
 fn ids(list: &Value) -> impl Iterator<Item = String> + '_ {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
+    list.as_array().into_iter().flatten().filter_map(text)
+}
+
+/// A JSON string's text.
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_owned)
 }
 
 #[tokio::test]
@@ -273,31 +240,18 @@ async fn async_ingestions_are_logged_and_their_rows_listed() {
     let base = mock.base_url().to_owned();
     let posting = mock.postings()[0].0.clone();
     let body = json!({"data": [row("q1@example.com"), row("q2@example.com")]});
-    let (s, ack) = post(
-        &base,
-        &format!("/api/v2/postings/{posting}/candidates/bulk/async"),
-        &body,
-    )
-    .await;
+    let path = format!("/api/v2/postings/{posting}/candidates/bulk/async");
+    let (s, ack) = post(&base, &path, &body).await;
     assert_eq!(s, 202, "{ack}");
-    let entry = settled(
-        &base,
-        ack["data"]["ingestion_id"].as_str().expect("ingestion id"),
-    )
-    .await;
+    let id = ack["data"]["ingestion_id"].as_str().expect("ingestion id");
+    let entry = settled(&base, id).await;
     assert_eq!(entry["status"], "completed", "{entry}");
     let listed: HashSet<String> = interview_ids(&base, &posting).await.into_iter().collect();
     let logged: Vec<String> = ids(&entry["interview_ids"]).collect();
-    assert!(
-        logged.len() == 2 && logged.iter().all(|id| listed.contains(id)),
-        "{entry}"
-    );
-    assert_eq!(
-        call(&base, Method::GET, "/_mock/ingestions/intake_nope", None)
-            .await
-            .0,
-        404
-    );
+    let all = logged.len() == 2 && logged.iter().all(|id| listed.contains(id));
+    assert!(all, "{entry}");
+    let nope = call(&base, Method::GET, "/_mock/ingestions/intake_nope", None).await;
+    assert_eq!(nope.0, 404);
 }
 
 /// 8 workers, 25 mixed writes each, against a budget some of them pass:
@@ -325,13 +279,9 @@ async fn every_acknowledged_write_is_listed_after_a_concurrent_run() {
                 let (status, answer) = post(&base, &path, &body).await;
                 let details = answer["interview_details"].as_array().into_iter().flatten();
                 match status.as_u16() {
-                    200 => acked.extend(
-                        details.filter_map(|d| d["interview_id"].as_str().map(str::to_owned)),
-                    ),
-                    201 => acked.extend(answer["data"]["interview_id"].as_str().map(str::to_owned)),
-                    202 => {
-                        intakes.extend(answer["data"]["ingestion_id"].as_str().map(str::to_owned))
-                    }
+                    200 => acked.extend(details.filter_map(|d| text(&d["interview_id"]))),
+                    201 => acked.extend(text(&answer["data"]["interview_id"])),
+                    202 => intakes.extend(text(&answer["data"]["ingestion_id"])),
                     422 => refused += 1,
                     other => panic!("{path}: {other} {answer}"),
                 }
@@ -352,19 +302,10 @@ async fn every_acknowledged_write_is_listed_after_a_concurrent_run() {
     }
     let listed: HashSet<String> = interview_ids(&base, &posting).await.into_iter().collect();
     let missing: Vec<&String> = acked.iter().filter(|id| !listed.contains(*id)).collect();
-    assert!(
-        missing.is_empty(),
-        "acknowledged but not listed: {missing:?}"
-    );
-    assert_eq!(
-        listed.len(),
-        acked.iter().collect::<HashSet<_>>().len(),
-        "nothing unacknowledged stored"
-    );
-    assert!(
-        refused > 0,
-        "the budget was reached (the run tests refusals too)"
-    );
+    assert!(missing.is_empty(), "acked but not listed: {missing:?}");
+    let acked: HashSet<_> = acked.iter().collect();
+    assert_eq!(listed.len(), acked.len(), "nothing unacknowledged stored");
+    assert!(refused > 0, "the budget was reached (refusals tested too)");
     let (bytes, max) = mock.store_bytes();
     assert!(bytes <= max, "{bytes} > {max}");
 }
@@ -384,10 +325,8 @@ async fn v1_interview_pages_copy_one_page_at_200k_candidates() {
     .await;
     let base = mock.base_url().to_owned();
     let posting = mock.postings()[0].0.clone();
-    let (v1, v2) = (
-        format!("/interviews/{posting}?page=1000&limit=100"),
-        format!("/api/v2/postings/{posting}/candidates?limit=100"),
-    );
+    let v1 = format!("/interviews/{posting}?page=1000&limit=100");
+    let v2 = format!("/api/v2/postings/{posting}/candidates?limit=100");
     let time = |path: &str| {
         let (base, path) = (base.clone(), path.to_owned());
         async move {
@@ -405,13 +344,8 @@ async fn v1_interview_pages_copy_one_page_at_200k_candidates() {
     let (v1, v2) = (time(&v1).await, time(&v2).await);
     assert!(v1 <= v2 * 2, "v1 page {v1:?} vs v2 page {v2:?}");
     let page = get(&base, &format!("/interviews/{posting}?page=2000&limit=100")).await;
-    assert_eq!(
-        (
-            page["total"].clone(),
-            page["candidates"].as_array().map(Vec::len)
-        ),
-        (json!(200_000), Some(100))
-    );
+    let rows = page["candidates"].as_array().map(Vec::len);
+    assert_eq!((&page["total"], rows), (&json!(200_000), Some(100)));
 }
 
 #[tokio::test]
@@ -423,27 +357,14 @@ async fn v1_on_its_own_port_answers_as_v1() {
     .await;
     let v1 = mock.v1_base_url().expect("v1 port").to_owned();
     let anonymous = reqwest::get(format!("{v1}/health")).await.expect("answers");
-    assert_eq!(
-        anonymous.status(),
-        401,
-        "v1's /health needs a key, as its spec says"
-    );
-    assert_eq!(
-        get(&v1, "/health").await,
-        json!({"message": "API Gateway is healthy", "status": 200})
-    );
-    assert_eq!(
-        call(&v1, Method::GET, "/api/v2/postings", None).await.0,
-        404,
-        "v2 is not served on v1's port"
-    );
+    let status = anonymous.status();
+    assert_eq!(status, 401, "v1's /health needs a key, as its spec says");
+    let healthy = json!({"message": "API Gateway is healthy", "status": 200});
+    assert_eq!(get(&v1, "/health").await, healthy);
+    let v2 = call(&v1, Method::GET, "/api/v2/postings", None).await.0;
+    assert_eq!(v2, 404, "v2 is not served on v1's port");
     assert_eq!(get(&v1, "/postings").await["total"], 3);
     // The one-port server keeps its convenience: v2's /health without a key.
-    assert_eq!(
-        reqwest::get(format!("{}/health", mock.base_url()))
-            .await
-            .expect("answers")
-            .status(),
-        200
-    );
+    let v2 = reqwest::get(format!("{}/health", mock.base_url())).await;
+    assert_eq!(v2.expect("answers").status(), 200);
 }

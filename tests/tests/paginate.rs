@@ -17,24 +17,14 @@ where
     B::Error: Into<Error>,
     B::Item: Serialize,
 {
-    let json = |items: Vec<B::Item>| {
-        items
-            .iter()
-            .map(|i| serde_json::to_value(i).expect("JSON"))
-            .collect::<Vec<_>>()
-    };
+    let json = |items: Vec<B::Item>| serde_json::to_value(items).expect("JSON");
     let pages: Vec<_> = small.pages().try_collect().await.expect(op);
     let all: Vec<_> = large.stream().try_collect().await.expect(op);
-    assert!(
-        pages.iter().all(|p| p.items.len() == 1),
-        "{op}: one item a page"
-    );
+    let ones = pages.iter().all(|p| p.items.len() == 1);
+    assert!(ones, "{op}: one item a page");
     let count = pages.len();
-    assert_eq!(
-        json(pages.into_iter().flat_map(|p| p.items).collect()),
-        json(all),
-        "{op}"
-    );
+    let paged = pages.into_iter().flat_map(|p| p.items).collect();
+    assert_eq!(json(paged), json(all), "{op}");
     count
 }
 
@@ -58,15 +48,10 @@ async fn every_paginated_operation_streams_three_pages_and_more() {
     let c = client(mock.base_url());
     let posting = mock.postings()[0].0.clone();
     for i in 0..3 {
-        let hook = NewSubscription::new(
-            &posting,
-            format!("https://h.example/{i}"),
-            EventType::InterviewCompleted,
-        );
-        c.webhooks()
-            .create(heymilo::Generation::V2, &hook)
-            .await
-            .expect("a webhook");
+        let url = format!("https://h.example/{i}");
+        let hook = NewSubscription::new(&posting, url, EventType::InterviewCompleted);
+        let made = c.webhooks().create(heymilo::Generation::V2, &hook).await;
+        made.expect("a webhook");
     }
     let pages = each_list!(c;
         v1.list_postings(), v1.list_interviews(posting_id = &posting),
@@ -77,36 +62,35 @@ async fn every_paginated_operation_streams_three_pages_and_more() {
         v2.list_questions(posting_id = &posting),
     );
     // The mock seeds two of these (and has no route that adds one): two pages.
-    let two = [
-        "v2 list_email_template_groups",
-        "v2 list_design_template_groups",
-        "v2 list_domains",
-        "v2 list_sender_emails",
-    ];
+    #[rustfmt::skip]
+    let two = ["v2 list_email_template_groups", "v2 list_design_template_groups", "v2 list_domains",
+        "v2 list_sender_emails"];
     for (op, n) in pages {
-        assert!(
-            if two.contains(&op) { n == 2 } else { n >= 3 },
-            "{op}: {n} pages"
-        );
+        let enough = if two.contains(&op) { n == 2 } else { n >= 3 };
+        assert!(enough, "{op}: {n} pages");
     }
 }
 
 fn candidates(ids: &[&str], has_more: bool) -> Reply {
     let data: Vec<_> = ids.iter().map(|id| json!({"interview_id": id, "posting_id": "P", "name": "N", "email": "e@x.io", "status": "pending"})).collect();
-    Reply::json(
-        200,
-        json!({"data": data, "pagination": {"has_more": has_more, "total_count": 5}}),
-    )
+    let page = json!({"data": data, "pagination": {"has_more": has_more, "total_count": 5}});
+    Reply::json(200, page)
 }
 
 fn postings(page: u64, total_pages: u64, n: usize) -> Reply {
     let items: Vec<_> = (0..n)
         .map(|i| json!({"posting_id": format!("p{page}-{i}"), "title": "T"}))
         .collect();
-    Reply::json(
-        200,
-        json!({"postings": items, "total": 5, "page": page, "limit": 2, "total_pages": total_pages}),
-    )
+    let body = json!({"postings": items, "total": 5, "page": page, "limit": 2, "total_pages": total_pages});
+    Reply::json(200, body)
+}
+
+/// The operation a pagination error names.
+fn paging(e: &Error) -> Option<&'static str> {
+    match e {
+        Error::Pagination { operation, .. } => Some(operation),
+        _ => None,
+    }
 }
 
 fn queries(server: &Recorder) -> Vec<String> {
@@ -123,43 +107,22 @@ async fn pages_are_followed_with_filters_on_every_page() {
     let server = Recorder::scripted(script, Reply::json(500, json!({}))).await;
     let c = client(&server.url());
     let list = c.v2().list_candidates().posting_id("P").limit(2);
-    let all: Vec<_> = list
-        .created_after("2026-01-01T00:00:00Z")
-        .stream()
-        .try_collect()
-        .await
-        .expect("all pages");
-    assert_eq!(
-        all.iter()
-            .map(|c| c.interview_id.as_str())
-            .collect::<Vec<_>>(),
-        ["a", "b", "c", "d", "e"]
-    );
+    let list = list.created_after("2026-01-01T00:00:00Z");
+    let all: Vec<_> = list.stream().try_collect().await.expect("all pages");
+    let ids: Vec<_> = all.iter().map(|c| c.interview_id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
     let after = "created_after=2026-01-01T00%3A00%3A00Z&limit=2";
-    assert_eq!(
-        queries(&server),
-        [
-            after.to_owned(),
-            format!("{after}&starting_after=b"),
-            format!("{after}&starting_after=d")
-        ]
-    );
+    let next = |id: &str| format!("{after}&starting_after={id}");
+    assert_eq!(queries(&server), [after.to_owned(), next("b"), next("d")]);
 
     let script = vec![postings(1, 3, 2), postings(2, 3, 2), postings(3, 3, 1)];
     let server = Recorder::scripted(script, postings(4, 3, 2)).await;
-    let all: Vec<_> = client(&server.url())
-        .v1()
-        .list_postings()
-        .limit(2)
-        .stream()
-        .try_collect()
-        .await
-        .expect("all");
+    let c = client(&server.url());
+    let list = c.v1().list_postings().limit(2);
+    let all: Vec<_> = list.stream().try_collect().await.expect("all");
     assert_eq!(all.len(), 5, "numbered pages run to total_pages");
-    assert_eq!(
-        queries(&server),
-        ["limit=2", "limit=2&page=2", "limit=2&page=3"]
-    );
+    let pages = ["limit=2", "limit=2&page=2", "limit=2&page=3"];
+    assert_eq!(queries(&server), pages);
 }
 
 #[tokio::test]
@@ -169,10 +132,8 @@ async fn pages_expose_totals_and_the_next_is_requested_while_the_caller_works() 
     let c = client(&server.url());
     let mut pages = c.v2().list_candidates().posting_id("P").pages();
     let first = pages.try_next().await.expect("page").expect("some");
-    assert_eq!(
-        (first.items.len(), first.total, first.has_more),
-        (1, Some(5), Some(true))
-    );
+    let shown = (first.items.len(), first.total, first.has_more);
+    assert_eq!(shown, (1, Some(5), Some(true)));
     // The caller "works" without polling the stream: page 2 goes on the wire anyway.
     within(async {
         while server.requests().len() < 2 {
@@ -187,29 +148,14 @@ async fn pages_expose_totals_and_the_next_is_requested_while_the_caller_works() 
 
 #[tokio::test]
 async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
-    let not_found = Reply::json(
-        404,
-        json!({"error": {"type": "t", "code": "gone", "message": "m"}}),
-    );
+    let gone = json!({"error": {"type": "t", "code": "gone", "message": "m"}});
+    let not_found = Reply::json(404, gone);
+    #[rustfmt::skip]
     let cases = [
-        (
-            "an empty page that says more follow",
-            vec![candidates(&["a"], true), candidates(&[], true)],
-            candidates(&["z"], true),
-            "empty",
-        ),
-        (
-            "a cursor that does not advance",
-            vec![],
-            candidates(&["same"], true),
-            "list_candidates",
-        ),
-        (
-            "an error mid-list",
-            vec![candidates(&["a"], true), not_found],
-            Reply::json(500, json!({})),
-            "404",
-        ),
+        ("an empty page that says more follow", vec![candidates(&["a"], true), candidates(&[], true)],
+            candidates(&["z"], true), "empty"),
+        ("a cursor that does not advance", vec![], candidates(&["same"], true), "list_candidates"),
+        ("an error mid-list", vec![candidates(&["a"], true), not_found], Reply::json(500, json!({})), "404"),
     ];
     for (case, script, fallback, says) in cases {
         let server = Recorder::scripted(script, fallback).await;
@@ -219,43 +165,18 @@ async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
         assert_eq!(got.len(), 2, "{case}: one item, then the error: {got:?}");
         assert!(got[0].is_ok(), "{case}");
         let err = got[1].as_ref().expect_err(case);
-        let typed = matches!(
-            err,
-            Error::Pagination {
-                operation: "list_candidates",
-                ..
-            } | Error::NotFound(_)
-        );
-        assert!(
-            typed && format!("{err} {err:?}").contains(says),
-            "{case}: {err:?}"
-        );
+        let typed = paging(err) == Some("list_candidates") || matches!(err, Error::NotFound(_));
+        let right = typed && format!("{err} {err:?}").contains(says);
+        assert!(right, "{case}: {err:?}");
         assert_eq!(server.requests().len(), 2, "{case}");
     }
     // Numbered pages that go backwards.
     let server = Recorder::scripted(vec![postings(1, 9, 2)], postings(1, 9, 2)).await;
-    let got: Vec<_> = within(
-        client(&server.url())
-            .v1()
-            .list_postings()
-            .stream()
-            .collect::<Vec<_>>(),
-    )
-    .await;
-    assert!(
-        got.len() == 3 && got[..2].iter().all(Result::is_ok),
-        "two items, then the error: {got:?}"
-    );
-    assert!(
-        matches!(
-            got[2],
-            Err(Error::Pagination {
-                operation: "list_postings",
-                ..
-            })
-        ),
-        "{:?}",
-        got[2]
-    );
+    let c = client(&server.url());
+    let got: Vec<_> = within(c.v1().list_postings().stream().collect::<Vec<_>>()).await;
+    let shape = got.len() == 3 && got[..2].iter().all(Result::is_ok);
+    assert!(shape, "two items, then the error: {got:?}");
+    let last = got[2].as_ref().err().and_then(paging);
+    assert_eq!(last, Some("list_postings"), "{:?}", got[2]);
     assert_eq!(server.requests().len(), 2);
 }

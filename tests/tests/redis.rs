@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use heymilo::rate_limit::{OnRedisFailure, RateLimiter, RedisRateLimiter};
 use heymilo::{Client, Error};
 use heymilo_mock::Config;
-use heymilo_tests::{KEY, Recorder, Reply, builder, health_error, mock_with, within};
+use heymilo_tests::{KEY, Recorder, Reply, builder, free_addr, health_error, mock_with, within};
 use secrecy::SecretString;
 
 /// A redis-server on a free loopback port, stopped when dropped.
@@ -22,32 +22,25 @@ impl Drop for RedisServer {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+impl RedisServer {
+    /// A connection to it.
+    fn connect(&self) -> redis::RedisResult<redis::Connection> {
+        redis::Client::open(self.1.as_str())?.get_connection()
+    }
+}
+
+fn health() -> Reply {
+    Reply::json(200, serde_json::json!({"message": "ok", "status": 200}))
 }
 
 /// Starts redis-server, or explains why not: required in CI (the test
 /// tooling installs it), skipped with a note elsewhere.
 fn redis_server() -> Option<RedisServer> {
-    let port = free_port().to_string();
-    let args = [
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-    ];
-    let child = match Command::new("redis-server")
-        .args(args)
-        .stdout(Stdio::null())
-        .spawn()
-    {
+    let port = free_addr().port().to_string();
+    #[rustfmt::skip]
+    let args = ["--bind", "127.0.0.1", "--port", &port, "--save", "", "--appendonly", "no"];
+    let mut command = Command::new("redis-server");
+    let child = match command.args(args).stdout(Stdio::null()).spawn() {
         Ok(c) => c,
         Err(e) if std::env::var_os("CI").is_none() => {
             eprintln!(
@@ -58,13 +51,9 @@ fn redis_server() -> Option<RedisServer> {
         Err(e) => panic!("redis-server must be installed in CI: {e}"),
     };
     let server = RedisServer(child, format!("redis://127.0.0.1:{port}"));
-    let client = redis::Client::open(server.1.as_str()).expect("url");
+    let ping = |mut c: redis::Connection| redis::cmd("PING").query::<String>(&mut c);
     for _ in 0..100 {
-        if client
-            .get_connection()
-            .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
-            .is_ok()
-        {
+        if server.connect().and_then(ping).is_ok() {
             return Some(server);
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -80,36 +69,24 @@ async fn workers(
     seconds: u32,
     workers: usize,
 ) -> Vec<u32> {
-    let args = [
-        base,
-        KEY,
-        redis,
-        &per_minute.to_string(),
-        &seconds.to_string(),
-    ]
-    .map(str::to_owned);
+    let (per_minute, seconds) = (per_minute.to_string(), seconds.to_string());
+    let args = [base, KEY, redis, &per_minute, &seconds];
     let spawn = |_| {
-        Command::new(env!("CARGO_BIN_EXE_redis_worker"))
-            .args(&args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("worker starts")
+        let mut worker = Command::new(env!("CARGO_BIN_EXE_redis_worker"));
+        let worker = worker.args(args).stdout(Stdio::piped()).spawn();
+        worker.expect("worker starts")
     };
     let mut counts = Vec::new();
     for w in (0..workers).map(spawn).collect::<Vec<_>>() {
-        let out = tokio::task::spawn_blocking(move || w.wait_with_output())
-            .await
-            .expect("join")
-            .expect("ran");
+        let out = tokio::task::spawn_blocking(move || w.wait_with_output()).await;
+        let out = out.expect("join").expect("ran");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let field = |name: &str| {
             text.split_whitespace()
                 .find_map(|kv| kv.strip_prefix(&format!("{name}="))?.parse::<u32>().ok())
         };
-        assert!(
-            out.status.success() && (field("limited"), field("errors")) == (Some(0), Some(0)),
-            "{text}"
-        );
+        let clean = (field("limited"), field("errors")) == (Some(0), Some(0));
+        assert!(out.status.success() && clean, "{text}");
         counts.push(field("ok").expect("a count"));
     }
     counts
@@ -125,30 +102,24 @@ async fn processes_sharing_a_key_stay_under_the_limit_together() {
     })
     .await;
     let started = Instant::now();
-    let total: u32 = workers(mock.base_url(), &redis.1, per_minute, seconds, 3)
-        .await
-        .iter()
-        .sum();
+    let counts = workers(mock.base_url(), &redis.1, per_minute, seconds, 3).await;
+    let total: u32 = counts.iter().sum();
     let elapsed = started.elapsed().as_secs_f64();
-    assert_eq!(
-        mock.rate_limited_count(),
-        0,
-        "the mock never had to refuse a request"
-    );
+    let refused = mock.rate_limited_count();
+    assert_eq!(refused, 0, "the mock never had to refuse a request");
     // Counted against the budget: a burst of a tenth, then the rate, over
     // however long the run took. From below, generously: a loaded runner
     // may start the workers late, but three of them must not starve.
     let most = f64::from(per_minute) / 10.0 + f64::from(per_minute) * elapsed / 60.0 + 1.0;
+    let under = f64::from(total) <= most;
     assert!(
-        f64::from(total) <= most,
+        under,
         "{total} requests in {elapsed:.1}s, at most {most:.0}"
     );
     assert!(total >= per_minute / 2, "{total} requests in {elapsed:.1}s");
 
     // Redis holds a hash of the key, never the key.
-    let mut conn = redis::Client::open(redis.1.as_str())
-        .and_then(|c| c.get_connection())
-        .expect("conn");
+    let mut conn = redis.connect().expect("conn");
     let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut conn).expect("keys");
     assert!(!keys.is_empty());
     for k in &keys {
@@ -162,85 +133,52 @@ async fn processes_sharing_a_key_stay_under_the_limit_together() {
 async fn a_429_seen_in_one_process_pauses_the_others() {
     let Some(redis) = redis_server() else { return };
     let per_minute = std::num::NonZeroU32::new(600).expect("nonzero");
-    let here = RedisRateLimiter::new(
-        &redis.1,
-        &SecretString::from(KEY),
-        per_minute,
-        OnRedisFailure::FailClosed,
-    )
-    .expect("limiter");
+    let secret = SecretString::from(KEY);
+    let here = RedisRateLimiter::new(&redis.1, &secret, per_minute, OnRedisFailure::FailClosed);
+    let here = here.expect("limiter");
     here.acquire().await.expect("connects");
     let (paused_at, pause) = (Instant::now(), Duration::from_millis(800));
     here.pause_for(pause);
     // The pause is written in the background: wait until Redis holds it.
-    let mut conn = redis::Client::open(redis.1.as_str())
-        .and_then(|c| c.get_connection())
-        .expect("conn");
+    let mut conn = redis.connect().expect("conn");
     let key = format!("{}:pause", here.budget_key());
+    let exists = redis::cmd("EXISTS").arg(&key).clone();
     within(async {
-        while !redis::cmd("EXISTS")
-            .arg(&key)
-            .query::<bool>(&mut conn)
-            .expect("exists")
-        {
+        while !exists.query::<bool>(&mut conn).expect("exists") {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     })
     .await;
-    let server = Recorder::start(Reply::json(
-        200,
-        serde_json::json!({"message": "ok", "status": 200}),
-    ))
-    .await;
+    let server = Recorder::start(health()).await;
     let sent = workers(&server.url(), &redis.1, 600, 2, 1).await;
     let arrived = server.requests();
     assert!(sent[0] > 0 && arrived.len() == sent[0] as usize, "{sent:?}");
     // Redis's clock and ours may differ by a little.
     let resume = paused_at + pause - Duration::from_millis(50);
-    assert!(
-        arrived.iter().all(|r| r.at >= resume),
-        "the other process sent during the pause"
-    );
+    let after = arrived.iter().all(|r| r.at >= resume);
+    assert!(after, "the other process sent during the pause");
 }
 
 #[tokio::test]
 async fn an_unreachable_redis_fails_closed_when_asked_to_or_falls_back() {
-    let server = Recorder::start(Reply::json(
-        200,
-        serde_json::json!({"message": "ok", "status": 200}),
-    ))
-    .await;
-    let dead = format!("redis://127.0.0.1:{}", free_port());
-    let closed = builder(&server.url())
-        .redis_rate_limit(&dead)
-        .on_redis_failure(OnRedisFailure::FailClosed)
-        .build()
-        .expect("client");
-    let err = health_error(&closed).await;
-    assert!(
-        matches!(err, Error::RateLimiterUnavailable { .. }),
-        "{err:?}"
-    );
+    let server = Recorder::start(health()).await;
+    let dead = format!("redis://{}", free_addr());
+    let closed = builder(&server.url()).redis_rate_limit(&dead);
+    let closed = closed.on_redis_failure(OnRedisFailure::FailClosed).build();
+    let err = health_error(&closed.expect("client")).await;
+    let refused = matches!(err, Error::RateLimiterUnavailable { .. });
+    assert!(refused, "{err:?}");
     assert!(!err.to_string().contains(KEY));
     assert!(server.requests().is_empty(), "nothing was sent");
-    let open = builder(&server.url())
-        .redis_rate_limit(dead)
-        .build()
-        .expect("client");
-    open.v1()
-        .get_health()
-        .send()
-        .await
-        .expect("sent through the local limiter by default");
+    let open = builder(&server.url()).redis_rate_limit(dead).build();
+    let sent = open.expect("client").v1().get_health().send().await;
+    sent.expect("sent through the local limiter by default");
     assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
 fn a_bad_redis_url_is_a_config_error() {
-    let err = Client::builder()
-        .api_key(KEY)
-        .redis_rate_limit("not a url")
-        .build()
-        .expect_err("bad url");
+    let b = Client::builder().api_key(KEY).redis_rate_limit("not a url");
+    let err = b.build().expect_err("bad url");
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
 }

@@ -15,11 +15,8 @@ fn client(server: &Recorder) -> Client {
 }
 
 fn candidate(name: &str, email: &str) -> types::IngestCandidate {
-    types::IngestCandidate::builder()
-        .name(name)
-        .email(email)
-        .try_into()
-        .expect("valid")
+    let b = types::IngestCandidate::builder().name(name).email(email);
+    b.try_into().expect("valid")
 }
 
 // A table: one entry per line group, kept as written.
@@ -78,10 +75,8 @@ async fn every_operation_sends_what_it_should_and_decodes_its_example() {
 /// `null`, and with only the fields the spec requires, decodes.
 #[tokio::test]
 async fn every_answer_decodes_with_nulls_and_with_only_required_fields() {
-    let instances: Vec<_> = synth::instances(spec("v1.yaml"))
-        .into_iter()
-        .filter(|i| i.shape != Shape::ExtraKeys)
-        .collect();
+    let instances = synth::instances(spec("v1.yaml")).into_iter();
+    let instances: Vec<_> = instances.filter(|i| i.shape != Shape::ExtraKeys).collect();
     let cases = cases();
     for inst in &instances {
         let status: u16 = inst.status.parse().expect("numeric status");
@@ -91,11 +86,10 @@ async fn every_answer_decodes_with_nulls_and_with_only_required_fields() {
             .find(|c| c.op == inst.operation)
             .expect("a case");
         let decoded = (case.call)(client(&server)).await;
-        let (op, shape) = (&inst.operation, inst.shape.name());
+        let (op, shape, body) = (&inst.operation, inst.shape.name(), &inst.body);
         assert!(
             decoded.is_ok(),
-            "{op} ({shape}) does not decode {}: {decoded:?}",
-            inst.body
+            "{op} ({shape}) does not decode {body}: {decoded:?}"
         );
     }
     let ops: std::collections::BTreeSet<&str> =
@@ -105,10 +99,8 @@ async fn every_answer_decodes_with_nulls_and_with_only_required_fields() {
     let page = instances
         .iter()
         .find(|i| i.operation == "list_postings" && i.shape == Shape::AllNull);
-    assert_eq!(
-        page.expect("list_postings").body["postings"][0]["title"],
-        Value::Null
-    );
+    let title = &page.expect("list_postings").body["postings"][0]["title"];
+    assert_eq!(title, &Value::Null);
 }
 
 #[tokio::test]
@@ -118,24 +110,19 @@ async fn errors_decode_in_both_shapes() {
     let not_found = json!({"error": {"type": "invalid_request_error", "code": "resource_not_found", "message": "Interview not found."}});
     for (status, body) in [(422, validation), (404, not_found)] {
         let server = Recorder::start(Reply::json(status, body)).await;
-        let err = client(&server)
-            .get_interview()
-            .interview_id("x")
-            .send()
-            .await
-            .expect_err("an error");
+        let c = client(&server);
+        let err = c.get_interview().interview_id("x").send().await;
+        let err = err.expect_err("an error");
         let heymilo_gen::v1::Error::ErrorResponse(body) = err else {
             panic!("typed error expected: {err:?}")
         };
         assert_eq!(body.status().as_u16(), status);
+        let code = body.error.as_ref().map(|e| e.code.as_str());
         match status {
             422 => assert!(
                 matches!(body.detail, Some(types::ErrorDetail::Array(ref v)) if v[0].msg == "Field required")
             ),
-            _ => assert_eq!(
-                body.error.as_ref().map(|e| e.code.as_str()),
-                Some("resource_not_found")
-            ),
+            _ => assert_eq!(code, Some("resource_not_found")),
         }
     }
 }
@@ -145,25 +132,15 @@ async fn webhooks_decode_as_a_bare_or_wrapped_list_and_with_either_url_key() {
     let v1 = json!({"webhook_id": "W1", "url": "https://hooks.example.com/heymilo", "event_type": "interview_completed"});
     let v2 = json!({"webhook_id": "W2", "webhook_url": "https://hooks.example.com/v2"});
     let bare = json!([v1, v2]);
-    for body in [
-        bare.clone(),
-        json!({"data": bare.clone()}),
-        json!({"webhooks": bare.clone()}),
-    ] {
+    let want = [v1["url"].as_str(), v2["webhook_url"].as_str()];
+    #[rustfmt::skip]
+    let bodies = [bare.clone(), json!({"data": bare.clone()}), json!({"webhooks": bare.clone()})];
+    for body in bodies {
         let server = Recorder::start(Reply::json(200, body.clone())).await;
         let hooks = client(&server).list_webhooks().send().await;
-        let hooks = hooks
-            .unwrap_or_else(|e| panic!("{body}: {e}"))
-            .into_inner()
-            .into_webhooks();
+        let hooks = hooks.unwrap_or_else(|e| panic!("{body}: {e}"));
+        let hooks = hooks.into_inner().into_webhooks();
         let urls: Vec<Option<&str>> = hooks.iter().map(types::Webhook::target_url).collect();
-        assert_eq!(
-            urls,
-            [
-                Some("https://hooks.example.com/heymilo"),
-                Some("https://hooks.example.com/v2")
-            ],
-            "{body}"
-        );
+        assert_eq!(urls, want, "{body}");
     }
 }

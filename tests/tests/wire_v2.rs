@@ -22,10 +22,7 @@ fn client(server: &Recorder) -> Client {
 }
 
 fn strings(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).into(), (*v).into()))
-        .collect()
+    pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
 }
 
 fn object(value: Value) -> Map<String, Value> {
@@ -33,16 +30,12 @@ fn object(value: Value) -> Map<String, Value> {
 }
 
 fn jane() -> types::CandidateIngestRequest {
-    let data = object(
-        json!({"source": "referral", "profile": {"years_experience": 7, "skills": ["rust", "sql"]}}),
-    );
-    let b = types::CandidateIngestRequest::builder()
-        .name("Jane Doe")
-        .email("jane.doe@example.com");
-    let b = b.phone_number("+12065551234".to_owned()).data(data);
-    b.metadata(strings(&[("ats_stage", "phone_screen")]))
-        .try_into()
-        .expect("valid")
+    let data = object(jane_json()["data"].clone());
+    let b = types::CandidateIngestRequest::builder().name("Jane Doe");
+    let b = b.email("jane.doe@example.com").data(data);
+    let b = b.phone_number("+12065551234".to_owned());
+    let b = b.metadata(strings(&[("ats_stage", "phone_screen")]));
+    b.try_into().expect("valid")
 }
 
 fn jane_json() -> Value {
@@ -53,10 +46,9 @@ fn jane_json() -> Value {
 
 fn posting_workflow() -> Vec<types::CreatePostingRequestWorkflowItem> {
     let b = types::CreateQuestion::builder().modality("voice");
-    let b = b
-        .text("How would you design a rate limiter?")
-        .score_weight(3_i64);
-    let question = types::CreateQuestion::try_from(b.max_follow_ups(2_i64)).expect("valid");
+    let b = b.text("How would you design a rate limiter?");
+    let b = b.score_weight(3_i64).max_follow_ups(2_i64);
+    let question = types::CreateQuestion::try_from(b).expect("valid");
     let cheat = object(json!({"enabled": true, "threshold": 70, "types": ["tab_switching"]}));
     let config = types::WebInterviewConfig {
         video: Some(true),
@@ -76,14 +68,11 @@ fn posting_workflow() -> Vec<types::CreatePostingRequestWorkflowItem> {
         num_criteria_questions: Some(3),
         ..Default::default()
     };
-    vec![
-        web.into(),
-        types::ResumeStep {
-            config: Some(config),
-            ..Default::default()
-        }
-        .into(),
-    ]
+    let resume = types::ResumeStep {
+        config: Some(config),
+        ..Default::default()
+    };
+    vec![web.into(), resume.into()]
 }
 
 fn step_config() -> Value {
@@ -302,11 +291,7 @@ async fn every_operation_sends_what_it_should_and_decodes_its_example() {
     let ops: BTreeSet<&str> = cases.iter().map(|c| c.op).collect();
     let generated: BTreeSet<&str> = heymilo_gen::v2::OPERATIONS.iter().map(|o| o.id).collect();
     let missing: Vec<_> = generated.difference(&ops).collect();
-    assert_eq!(
-        missing,
-        [&"get_voice_preview"],
-        "operations without a wire case"
-    );
+    assert_eq!(missing, [&"get_voice_preview"], "ops without a wire case");
     wire::run("v2", client, KEY, WS, cases).await;
 }
 
@@ -330,16 +315,12 @@ async fn every_published_answer_decodes_in_every_shape() {
     let instances = synth::instances(&published);
     let (ours, cases) = (Spec::new(spec("v2.yaml")).operations(), cases());
     for inst in &instances {
-        let op = ours
-            .iter()
-            .find(|o| (o.path, o.method) == (inst.path.as_str(), inst.method.as_str()));
-        let id = op
-            .and_then(|o| o.id)
-            .unwrap_or_else(|| panic!("{}: not in v2.yaml", inst.operation));
-        let case = cases
-            .iter()
-            .find(|c| c.op == id)
-            .unwrap_or_else(|| panic!("{id}: no case"));
+        let at = (inst.path.as_str(), inst.method.as_str());
+        let op = ours.iter().find(|o| (o.path, o.method) == at);
+        let id = op.and_then(|o| o.id);
+        let id = id.unwrap_or_else(|| panic!("{}: not in v2.yaml", inst.operation));
+        let case = cases.iter().find(|c| c.op == id);
+        let case = case.unwrap_or_else(|| panic!("{id}: no case"));
         let status = inst.status.parse().expect("a status");
         let server = Recorder::start(Reply::json(status, inst.body.clone())).await;
         let decoded = (case.call)(client(&server)).await;
@@ -357,11 +338,8 @@ async fn every_published_answer_decodes_in_every_shape() {
         .find(|i| i.operation == "listCandidates" && i.shape == Shape::AllNull);
     let candidate = &page.expect("listCandidates has a body").body["data"][0];
     for key in ["workflow", "agent_summary", "metadata"] {
-        assert_eq!(
-            candidate.get(key),
-            Some(&Value::Null),
-            "{key} in {candidate}"
-        );
+        let value = candidate.get(key);
+        assert_eq!(value, Some(&Value::Null), "{key} in {candidate}");
     }
 }
 
@@ -369,29 +347,18 @@ async fn every_published_answer_decodes_in_every_shape() {
 /// a byte stream, and asks for no media type (reqwest's `Accept: */*`).
 #[tokio::test]
 async fn get_voice_preview() {
-    let op = Spec::new(spec("v2.yaml"))
-        .operation("get_voice_preview")
-        .expect("operation");
+    let v2 = Spec::new(spec("v2.yaml"));
+    let op = v2.operation("get_voice_preview").expect("operation");
     let (status, response) = op.success().expect("a 2xx response");
     assert_eq!(status, "200");
     assert!(response["content"].get("audio/mpeg").is_some());
     let audio = "ID3\u{4}\0\0\0\0\0\0\u{7f}fake mpeg frame";
     let server = Recorder::start(Reply::raw(200, audio).header("content-type", "audio/mpeg")).await;
     let c = client(&server);
-    let res = c
-        .get_voice_preview()
-        .voice_id("wrv-abc123")
-        .x_workspace_id(WS)
-        .send()
-        .await
-        .expect("streams");
-    assert_eq!(
-        (
-            res.status().as_u16(),
-            res.headers()["content-type"].to_str().ok()
-        ),
-        (200, Some("audio/mpeg"))
-    );
+    let preview = c.get_voice_preview().voice_id("wrv-abc123");
+    let res = preview.x_workspace_id(WS).send().await.expect("streams");
+    let kind = res.headers()["content-type"].to_str().ok();
+    assert_eq!((res.status().as_u16(), kind), (200, Some("audio/mpeg")));
     let mut stream = res.into_inner().into_inner();
     let mut body = Vec::new();
     while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
@@ -399,10 +366,8 @@ async fn get_voice_preview() {
     }
     assert_eq!(body, audio.as_bytes());
     let req = server.single();
-    assert_eq!(
-        (req.path.as_str(), req.header("accept")),
-        ("/api/v2/voices/wrv-abc123/preview", Some("*/*"))
-    );
+    let want = ("/api/v2/voices/wrv-abc123/preview", Some("*/*"));
+    assert_eq!((req.path.as_str(), req.header("accept")), want);
     insta::assert_snapshot!("get_voice_preview", req.wire());
 }
 
@@ -418,10 +383,7 @@ fn documented_examples_cover_every_success_response_schema() {
     assert_eq!(ops.len(), 56, "v2 operations in the spec");
     let documented: BTreeSet<&str> = ops.iter().filter_map(|op| op.id).collect();
     let generated: BTreeSet<&str> = heymilo_gen::v2::OPERATIONS.iter().map(|o| o.id).collect();
-    assert_eq!(
-        documented, generated,
-        "the generated client has every operation"
-    );
+    assert_eq!(documented, generated, "every operation is generated");
     let (mut visited, mut reachable, mut elsewhere) =
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     for op in &ops {
@@ -438,10 +400,7 @@ fn documented_examples_cover_every_success_response_schema() {
             spec.reachable(body, &mut elsewhere);
         }
         let Some((_, example, seen)) = example(doc, id) else {
-            assert_eq!(
-                id, "get_voice_preview",
-                "only the voice preview is not JSON"
-            );
+            assert_eq!(id, "get_voice_preview", "only the preview is not JSON");
             continue;
         };
         let schema =
@@ -457,21 +416,12 @@ fn documented_examples_cover_every_success_response_schema() {
     }
     assert_eq!(visited, reachable, "schemas no example passes through");
     let all: BTreeSet<&String> = spec.schemas().expect("schemas").keys().collect();
-    let unused: Vec<_> = all
-        .iter()
-        .filter(|n| !reachable.contains(**n) && !elsewhere.contains(**n))
-        .collect();
-    assert_eq!(
-        unused,
-        [&"APIErrorResponse", &"HTTPValidationError"],
-        "schemas nothing refers to"
-    );
-    assert!(
-        reachable.len() > all.len() / 2,
-        "{} of {}",
-        reachable.len(),
-        all.len()
-    );
+    let used = |n: &&&String| reachable.contains(**n) || elsewhere.contains(**n);
+    let unused: Vec<_> = all.iter().filter(|n| !used(n)).collect();
+    let errors = [&"APIErrorResponse", &"HTTPValidationError"];
+    assert_eq!(unused, errors, "schemas nothing refers to");
+    let (used, all) = (reachable.len(), all.len());
+    assert!(used > all / 2, "{used} of {all}");
 }
 
 #[tokio::test]
@@ -490,28 +440,19 @@ async fn health_status_is_a_string_or_an_integer() {
             .unwrap_or_else(|e| panic!("{body}: {e}"))
             .into_inner();
         assert_eq!(health.status, status, "{body}");
-        assert_eq!(
-            health.status.map(|s| s.to_string()).unwrap_or_default(),
-            shown,
-            "{body}"
-        );
+        let text = health.status.map(|s| s.to_string()).unwrap_or_default();
+        assert_eq!(text, shown, "{body}");
     }
 }
 
 #[tokio::test]
 async fn list_candidates_rejects_a_zero_limit_before_sending() {
     let server = Recorder::start(Reply::json(200, json!({}))).await;
-    let err = client(&server)
-        .list_candidates()
-        .posting_id("p")
-        .limit(0)
-        .send()
-        .await;
+    let c = client(&server);
+    let err = c.list_candidates().posting_id("p").limit(0).send().await;
     let err = err.expect_err("invalid");
-    assert!(
-        matches!(err, heymilo_gen::v2::Error::InvalidRequest(_)),
-        "{err:?}"
-    );
+    let invalid = matches!(err, heymilo_gen::v2::Error::InvalidRequest(_));
+    assert!(invalid, "{err:?}");
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
 
