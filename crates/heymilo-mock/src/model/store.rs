@@ -621,11 +621,24 @@ pub fn candidate_size(c: &Candidate) -> usize {
     c.interview_id.len()
         + c.candidate_id.len()
         + c.posting_id.len()
-        + c.name.len()
-        + c.email.len()
-        + c.phone.as_ref().map_or(0, String::len)
-        + json_size(&c.metadata)
-        + json_size(&c.data)
+        + person_size(&c.name, &c.email, c.phone.as_deref(), &c.metadata, &c.data)
+}
+
+/// The estimated bytes of what an ingest row brings (name, email, phone,
+/// labels and data), plus the per-record overhead: a candidate's size
+/// without its ids.
+pub fn person_size(
+    name: &str,
+    email: &str,
+    phone: Option<&str>,
+    metadata: &impl serde::Serialize,
+    data: &impl serde::Serialize,
+) -> usize {
+    name.len()
+        + email.len()
+        + phone.map_or(0, str::len)
+        + json_size(metadata)
+        + json_size(data)
         + RECORD_OVERHEAD
 }
 

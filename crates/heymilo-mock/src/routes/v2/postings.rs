@@ -807,7 +807,6 @@ async fn list_posting_summaries(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let limit = params::int(&q, "limit", 20, 1, 100)? as usize;
     let store = s.store();
     let all: Vec<&Posting> = store
         .postings
@@ -815,8 +814,8 @@ async fn list_posting_summaries(
         .rev()
         .filter(|p| pagination::matches_search(&q, &p.title))
         .collect();
-    let (page, has_more) =
-        pagination::cursor_page(&all, |p| p.id.as_str(), q.get("starting_after"), limit)?;
+    let (page, pagination) =
+        pagination::paginate(&all, |p| p.id.as_str(), &q, "/api/v2/postings/list")?;
     let data = page
         .iter()
         .map(|p| t::PostingSummary {
@@ -828,9 +827,6 @@ async fn list_posting_summaries(
         .collect();
     Ok(json(
         200,
-        &t::ListResponsePostingSummary {
-            data,
-            pagination: pagination::page_meta(has_more, all.len(), "/api/v2/postings/list".into()),
-        },
+        &t::ListResponsePostingSummary { data, pagination },
     ))
 }
