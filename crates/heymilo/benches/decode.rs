@@ -11,9 +11,8 @@ mod common;
 
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::time::Duration;
 
-use criterion::{Criterion, Throughput};
+use criterion::Throughput;
 use heymilo_gen::v2::types::ListResponseCandidateResponse;
 use serde::Deserialize;
 
@@ -158,11 +157,7 @@ fn main() {
     let original: serde_json::Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(round_trip, original);
 
-    let mut c = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
+    let mut c = common::criterion(20);
     {
         let mut group = c.benchmark_group("decode_100");
         group.throughput(Throughput::Bytes(body.len() as u64));

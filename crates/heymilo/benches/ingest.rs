@@ -13,10 +13,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::Server;
-use criterion::{BatchSize, Criterion, SamplingMode};
+use criterion::{BatchSize, SamplingMode};
 use heymilo::Client;
 use heymilo::ingest::Candidate;
 
@@ -58,11 +58,7 @@ fn main() {
     let rows = candidates();
     rt.block_on(ingest(&client, 0, 4, rows.clone()));
 
-    let mut c = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
+    let mut c = common::criterion(10);
     {
         let mut group = c.benchmark_group("ingest_10k");
         group.sampling_mode(SamplingMode::Flat);

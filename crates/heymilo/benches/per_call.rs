@@ -14,10 +14,9 @@
 mod common;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::{API_KEY, FIXED20, Server};
-use criterion::Criterion;
 use heymilo_gen::v2::types::ListResponseCandidateResponse;
 
 /// Calls per side in one round of the paired measurement.
@@ -89,11 +88,7 @@ fn main() {
     assert_eq!(check.0, check.1);
     assert_eq!(check.0, check.2);
 
-    let mut c = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
+    let mut c = common::criterion(20);
     {
         let mut group = c.benchmark_group("per_call");
         group.bench_function("raw", |b| {

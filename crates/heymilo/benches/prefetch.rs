@@ -19,7 +19,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use common::Server;
-use criterion::{Criterion, SamplingMode};
+use criterion::SamplingMode;
 use heymilo::prelude::*;
 
 /// 2,000 candidates, 5 ms of server latency per page.
@@ -105,11 +105,7 @@ fn main() {
     assert_eq!(rt.block_on(sequential(&client, Work::None)), 2_000);
     assert_eq!(rt.block_on(prefetch(&client, Work::None)), 2_000);
 
-    let mut c = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
+    let mut c = common::criterion(10);
     {
         let mut group = c.benchmark_group("paging_2000_5ms");
         group.sampling_mode(SamplingMode::Flat);

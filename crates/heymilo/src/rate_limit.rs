@@ -14,21 +14,19 @@ use crate::Result;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use crate::rate_limit_redis::RedisRateLimiter;
 
-/// What a Redis-backed limiter does when Redis cannot be reached.
-#[cfg(feature = "redis")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use crate::rate_limit_redis::OnRedisFailure;
-
-/// What a Redis-backed limiter does when Redis cannot be reached (the
-/// `redis` feature is off: only the policy type exists).
-#[cfg(not(feature = "redis"))]
+/// What a Redis-backed limiter does when Redis cannot be reached (without
+/// the `redis` feature only the policy type exists).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum OnRedisFailure {
-    /// Fall back to this process's limiter, with a warning (the default).
+    /// Fall back to this process's own limiter, with a warning (the default):
+    /// calls go on, at the risk of the fleet exceeding the shared budget
+    /// until Redis is back.
     #[default]
     FallBackToLocal,
-    /// Refuse to send until Redis is back.
+    /// Refuse to send: every call fails with
+    /// [`Error::RateLimiterUnavailable`](crate::Error::RateLimiterUnavailable)
+    /// until Redis is back.
     FailClosed,
 }
 

@@ -17,22 +17,10 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-use crate::rate_limit::{LocalRateLimiter, RateLimiter, ServerBudget, Shape, WINDOW};
+use crate::rate_limit::{
+    LocalRateLimiter, OnRedisFailure, RateLimiter, ServerBudget, Shape, WINDOW,
+};
 use crate::{Error, Result};
-
-/// What the limiter does when Redis cannot be reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum OnRedisFailure {
-    /// Fall back to this process's own limiter, with a warning (the default):
-    /// calls go on, at the risk of the fleet exceeding the shared budget
-    /// until Redis is back.
-    #[default]
-    FallBackToLocal,
-    /// Refuse to send: every call fails with
-    /// [`Error::RateLimiterUnavailable`] until Redis is back.
-    FailClosed,
-}
 
 /// What every script starts with: Redis's clock in milliseconds, and `num(i)`,
 /// ARGV[i] as a number.

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::model::error::ModelError;
 use crate::model::ingestions::Ingestion;
-use crate::model::store::{Candidate, RECORD_OVERHEAD, Store, json_size};
+use crate::model::store::{Candidate, Store, person_size};
 
 /// Most candidates in one bulk request.
 pub const MAX_BULK: usize = 1_000;
@@ -70,12 +70,13 @@ fn row_size(posting_id: &str, row: &NewCandidate) -> usize {
     16 + "cand_".len()
         + 16
         + posting_id.len()
-        + row.name.len()
-        + row.email.len()
-        + row.phone.as_ref().map_or(0, String::len)
-        + json_size(&row.metadata)
-        + json_size(&row.data)
-        + RECORD_OVERHEAD
+        + person_size(
+            &row.name,
+            &row.email,
+            row.phone.as_deref(),
+            &row.metadata,
+            &row.data,
+        )
 }
 
 /// How many rows of a batch would make a new interview, and their bytes.

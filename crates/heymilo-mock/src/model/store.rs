@@ -398,32 +398,27 @@ impl Store {
     /// A posting by id, or a 404 that says a posting id was expected (and
     /// that `id` is a url key, when it is one).
     pub fn posting_by_id(&self, id: &str) -> Result<&Posting, ModelError> {
-        self.posting(id).ok_or_else(|| {
-            let was_key = self.postings.iter().any(|p| p.url_key == id);
-            ModelError::not_found_hint(
-                "Posting",
-                if was_key {
-                    "a posting id was expected; that is an ingestion url key (v1 ingestion takes those)"
-                } else {
-                    "a posting id (8 hex digits) was expected"
-                },
-            )
-        })
+        self.posting_or_hint(|p| p.id == id, |p| p.url_key == id, ID_HINTS)
     }
 
     /// A posting by its ingestion url key (v1 ingestion), or a 404 that says
     /// a url key was expected (and that `key` is a posting id, when it is one).
     pub fn posting_by_key(&self, key: &str) -> Result<&Posting, ModelError> {
-        self.postings.iter().find(|p| p.url_key == key).ok_or_else(|| {
-            let was_id = self.postings.iter().any(|p| p.id == key);
-            ModelError::not_found_hint(
-                "Posting",
-                if was_id {
-                    "v1 ingestion takes the posting's url key; that is a posting id (v2 paths take those)"
-                } else {
-                    "v1 ingestion takes the posting's url key"
-                },
-            )
+        self.posting_or_hint(|p| p.url_key == key, |p| p.id == key, KEY_HINTS)
+    }
+
+    /// The posting that is `wanted`, or a 404 with the first hint when the
+    /// caller sent the other kind of name (`mistaken` matches a posting), the
+    /// second otherwise.
+    fn posting_or_hint(
+        &self,
+        wanted: impl Fn(&Posting) -> bool,
+        mistaken: impl Fn(&Posting) -> bool,
+        [mistaken_hint, hint]: [&str; 2],
+    ) -> Result<&Posting, ModelError> {
+        self.postings.iter().find(|p| wanted(p)).ok_or_else(|| {
+            let was_other = self.postings.iter().any(mistaken);
+            ModelError::not_found_hint("Posting", if was_other { mistaken_hint } else { hint })
         })
     }
 
@@ -604,6 +599,18 @@ impl Store {
     }
 }
 
+/// The 404 hints of [`Store::posting_by_id`]: a url key sent, anything else.
+const ID_HINTS: [&str; 2] = [
+    "a posting id was expected; that is an ingestion url key (v1 ingestion takes those)",
+    "a posting id (8 hex digits) was expected",
+];
+
+/// The 404 hints of [`Store::posting_by_key`]: a posting id sent, anything else.
+const KEY_HINTS: [&str; 2] = [
+    "v1 ingestion takes the posting's url key; that is a posting id (v2 paths take those)",
+    "v1 ingestion takes the posting's url key",
+];
+
 /// Fixed cost charged per stored record on top of its serialized size: the
 /// struct, its strings' headers and the indexes that point at it.
 pub const RECORD_OVERHEAD: usize = 256;
@@ -621,11 +628,24 @@ pub fn candidate_size(c: &Candidate) -> usize {
     c.interview_id.len()
         + c.candidate_id.len()
         + c.posting_id.len()
-        + c.name.len()
-        + c.email.len()
-        + c.phone.as_ref().map_or(0, String::len)
-        + json_size(&c.metadata)
-        + json_size(&c.data)
+        + person_size(&c.name, &c.email, c.phone.as_deref(), &c.metadata, &c.data)
+}
+
+/// The estimated bytes of what an ingest row brings (name, email, phone,
+/// labels and data), plus the per-record overhead: a candidate's size
+/// without its ids.
+pub fn person_size(
+    name: &str,
+    email: &str,
+    phone: Option<&str>,
+    metadata: &impl serde::Serialize,
+    data: &impl serde::Serialize,
+) -> usize {
+    name.len()
+        + email.len()
+        + phone.map_or(0, str::len)
+        + json_size(metadata)
+        + json_size(data)
         + RECORD_OVERHEAD
 }
 

@@ -335,3 +335,13 @@ pub fn ratio_wanted(name: &str) -> bool {
     let filter = args.iter().find(|a| !a.starts_with('-'));
     filter.is_none_or(|f| name.contains(f.as_str()))
 }
+
+/// The criterion settings every bench shares (1 s warm-up, 3 s measured), with
+/// its own `sample_size`, then whatever the command line asks for.
+pub fn criterion(sample_size: usize) -> criterion::Criterion {
+    criterion::Criterion::default()
+        .sample_size(sample_size)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args()
+}

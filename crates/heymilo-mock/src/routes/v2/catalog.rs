@@ -26,8 +26,6 @@ use crate::model::store::object;
 /// The catalogue and registry routes.
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
-        .route("/api/v2/schemas/agents", get(list_agent_types))
-        .route("/api/v2/schemas/question-types", get(list_question_types))
         .route("/api/v2/email-templates", get(list_email_templates))
         .route(
             "/api/v2/email-templates/{template_id}",
@@ -59,11 +57,6 @@ pub(crate) fn routes() -> Router<Shared> {
             "/api/v2/interview-templates/{template_id}",
             get(get_interview_template),
         )
-        .route("/api/v2/domains", get(list_domains))
-        .route("/api/v2/domains/{config_id}", get(get_domain))
-        .route("/api/v2/voices", get(list_voices))
-        .route("/api/v2/voices/{voice_id}", get(get_voice))
-        .route("/api/v2/voices/{voice_id}/preview", get(get_voice_preview))
         .route("/api/v2/phone-numbers", get(list_phone_numbers))
         .route("/api/v2/phone-numbers/{config_id}", get(get_phone_number))
         .route("/api/v2/sender-emails", get(list_sender_emails))
@@ -71,6 +64,13 @@ pub(crate) fn routes() -> Router<Shared> {
             "/api/v2/sender-emails/{sender_email_id}",
             get(get_sender_email),
         )
+        .route("/api/v2/domains", get(list_domains))
+        .route("/api/v2/domains/{config_id}", get(get_domain))
+        .route("/api/v2/schemas/agents", get(list_agent_types))
+        .route("/api/v2/schemas/question-types", get(list_question_types))
+        .route("/api/v2/voices", get(list_voices))
+        .route("/api/v2/voices/{voice_id}", get(get_voice))
+        .route("/api/v2/voices/{voice_id}/preview", get(get_voice_preview))
         .route("/api/v2/workspaces", get(list_workspaces))
 }
 
@@ -202,163 +202,41 @@ async fn list_question_types() -> Result<Response, ApiError> {
     Ok(json(200, &registry))
 }
 
-async fn list_email_templates(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = named(&q, &s.store().catalog.email_templates, |x| &x.name);
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/email-templates",
-        |data, pagination| t::ListResponseEmailTemplateResponse { data, pagination },
-    )
+/// For each row, `list_*` and `get_*` of one catalogue: a page of its
+/// entries (filtered by `search` on their name when the row ends in
+/// `search`), and the entry with an id or a 404 naming `what`.
+macro_rules! catalogue {
+    (@entries $q:ident, $all:expr, search) => {
+        named(&$q, &$all, |x| &x.name)
+    };
+    (@entries $q:ident, $all:expr) => {
+        $all.clone()
+    };
+    ($($list:ident, $get:ident, $field:ident, $url:literal, $what:literal, $List:ident, $Single:ident $(, $search:ident)?;)*) => {$(
+        async fn $list(
+            State(s): State<Shared>,
+            Query(q): Query<HashMap<String, String>>,
+        ) -> Result<Response, ApiError> {
+            let all = catalogue!(@entries q, s.store().catalog.$field $(, $search)?);
+            page(&q, &all, |x| &x.id, $url, |data, pagination| t::$List { data, pagination })
+        }
+
+        async fn $get(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+            one(&s.store().catalog.$field, |x| &x.id, &id, $what, |data| t::$Single { data, meta: None })
+        }
+    )*};
 }
 
-async fn get_email_template(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.email_templates,
-        |x| &x.id,
-        &id,
-        "Email template",
-        |data| t::SingleResponseEmailTemplateResponse { data, meta: None },
-    )
-}
-
-async fn list_email_template_groups(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = named(&q, &s.store().catalog.email_template_groups, |x| &x.name);
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/email-template-groups",
-        |data, pagination| t::ListResponseEmailTemplateGroupResponse { data, pagination },
-    )
-}
-
-async fn get_email_template_group(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.email_template_groups,
-        |x| &x.id,
-        &id,
-        "Email template group",
-        |data| t::SingleResponseEmailTemplateGroupResponse { data, meta: None },
-    )
-}
-
-async fn list_design_templates(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = named(&q, &s.store().catalog.design_templates, |x| &x.name);
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/design-templates",
-        |data, pagination| t::ListResponseDesignTemplateResponse { data, pagination },
-    )
-}
-
-async fn get_design_template(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.design_templates,
-        |x| &x.id,
-        &id,
-        "Design template",
-        |data| t::SingleResponseDesignTemplateResponse { data, meta: None },
-    )
-}
-
-async fn list_design_template_groups(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = named(&q, &s.store().catalog.design_template_groups, |x| &x.name);
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/design-template-groups",
-        |data, pagination| t::ListResponseDesignTemplateGroupResponse { data, pagination },
-    )
-}
-
-async fn get_design_template_group(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.design_template_groups,
-        |x| &x.id,
-        &id,
-        "Design template group",
-        |data| t::SingleResponseDesignTemplateGroupResponse { data, meta: None },
-    )
-}
-
-async fn list_interview_templates(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = named(&q, &s.store().catalog.interview_templates, |x| &x.name);
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/interview-templates",
-        |data, pagination| t::ListResponseInterviewTemplateResponse { data, pagination },
-    )
-}
-
-async fn get_interview_template(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.interview_templates,
-        |x| &x.id,
-        &id,
-        "Interview template",
-        |data| t::SingleResponseInterviewTemplateResponse { data, meta: None },
-    )
-}
-
-async fn list_domains(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = s.store().catalog.domains.clone();
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/domains",
-        |data, pagination| t::ListResponseCustomDomainResponse { data, pagination },
-    )
-}
-
-async fn get_domain(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.domains,
-        |x| &x.id,
-        &id,
-        "Domain",
-        |data| t::SingleResponseCustomDomainResponse { data, meta: None },
-    )
+// list, get, catalogue field, list path, what a 404 names, list type, single type[, search]
+catalogue! {
+    list_email_templates, get_email_template, email_templates, "/api/v2/email-templates", "Email template", ListResponseEmailTemplateResponse, SingleResponseEmailTemplateResponse, search;
+    list_email_template_groups, get_email_template_group, email_template_groups, "/api/v2/email-template-groups", "Email template group", ListResponseEmailTemplateGroupResponse, SingleResponseEmailTemplateGroupResponse, search;
+    list_design_templates, get_design_template, design_templates, "/api/v2/design-templates", "Design template", ListResponseDesignTemplateResponse, SingleResponseDesignTemplateResponse, search;
+    list_design_template_groups, get_design_template_group, design_template_groups, "/api/v2/design-template-groups", "Design template group", ListResponseDesignTemplateGroupResponse, SingleResponseDesignTemplateGroupResponse, search;
+    list_interview_templates, get_interview_template, interview_templates, "/api/v2/interview-templates", "Interview template", ListResponseInterviewTemplateResponse, SingleResponseInterviewTemplateResponse, search;
+    list_phone_numbers, get_phone_number, phone_numbers, "/api/v2/phone-numbers", "Phone number", ListResponsePhoneNumberResponse, SingleResponsePhoneNumberResponse;
+    list_sender_emails, get_sender_email, sender_emails, "/api/v2/sender-emails", "Sender email", ListResponseSenderEmailResponse, SingleResponseSenderEmailResponse;
+    list_domains, get_domain, domains, "/api/v2/domains", "Domain", ListResponseCustomDomainResponse, SingleResponseCustomDomainResponse;
 }
 
 /// The voices with their preview link on this server.
@@ -416,60 +294,6 @@ async fn get_voice_preview(
         .header("content-type", "audio/mpeg")
         .body(Body::from(silent_mp3()))
         .unwrap_or_default())
-}
-
-async fn list_phone_numbers(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = s.store().catalog.phone_numbers.clone();
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/phone-numbers",
-        |data, pagination| t::ListResponsePhoneNumberResponse { data, pagination },
-    )
-}
-
-async fn get_phone_number(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.phone_numbers,
-        |x| &x.id,
-        &id,
-        "Phone number",
-        |data| t::SingleResponsePhoneNumberResponse { data, meta: None },
-    )
-}
-
-async fn list_sender_emails(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let all = s.store().catalog.sender_emails.clone();
-    page(
-        &q,
-        &all,
-        |x| &x.id,
-        "/api/v2/sender-emails",
-        |data, pagination| t::ListResponseSenderEmailResponse { data, pagination },
-    )
-}
-
-async fn get_sender_email(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    one(
-        &s.store().catalog.sender_emails,
-        |x| &x.id,
-        &id,
-        "Sender email",
-        |data| t::SingleResponseSenderEmailResponse { data, meta: None },
-    )
 }
 
 /// An API key acts in exactly one workspace.

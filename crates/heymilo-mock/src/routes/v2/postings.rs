@@ -573,27 +573,33 @@ async fn list_postings(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
+    let (data, pagination) = posting_page(&s, &q, "/api/v2/postings", |store, p| {
+        posting_response(&s, store, p)
+    })?;
+    Ok(json(
+        200,
+        &t::ListResponsePostingResponse { data, pagination },
+    ))
+}
+
+/// One page of the postings whose title matches `search`, each shown by
+/// `view`; newest first, as every cursor list: new postings land before
+/// every cursor.
+fn posting_page<R>(
+    s: &AppState,
+    q: &HashMap<String, String>,
+    url: &str,
+    view: impl Fn(&Store, &Posting) -> R,
+) -> Result<(Vec<R>, t::PaginationMeta), ApiError> {
     let store = s.store();
-    // Newest first, as every cursor list: new postings land before every cursor.
     let all: Vec<&Posting> = store
         .postings
         .iter()
         .rev()
-        .filter(|p| pagination::matches_search(&q, &p.title))
+        .filter(|p| pagination::matches_search(q, &p.title))
         .collect();
-    match pagination::paginate(&all, |p| p.id.as_str(), &q, "/api/v2/postings") {
-        Ok((page, pagination)) => Ok(json(
-            200,
-            &t::ListResponsePostingResponse {
-                data: page
-                    .into_iter()
-                    .map(|p| posting_response(&s, &store, p))
-                    .collect(),
-                pagination,
-            },
-        )),
-        Err(e) => Err(e),
-    }
+    let (page, meta) = pagination::paginate(&all, |p| p.id.as_str(), q, url)?;
+    Ok((page.into_iter().map(|p| view(&store, p)).collect(), meta))
 }
 
 async fn get_posting(
@@ -807,30 +813,15 @@ async fn list_posting_summaries(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let limit = params::int(&q, "limit", 20, 1, 100)? as usize;
-    let store = s.store();
-    let all: Vec<&Posting> = store
-        .postings
-        .iter()
-        .rev()
-        .filter(|p| pagination::matches_search(&q, &p.title))
-        .collect();
-    let (page, has_more) =
-        pagination::cursor_page(&all, |p| p.id.as_str(), q.get("starting_after"), limit)?;
-    let data = page
-        .iter()
-        .map(|p| t::PostingSummary {
+    let (data, pagination) =
+        posting_page(&s, &q, "/api/v2/postings/list", |_, p| t::PostingSummary {
             object: "posting_summary".into(),
             id: p.id.clone(),
             title: p.title.clone(),
             name: p.name.clone(),
-        })
-        .collect();
+        })?;
     Ok(json(
         200,
-        &t::ListResponsePostingSummary {
-            data,
-            pagination: pagination::page_meta(has_more, all.len(), "/api/v2/postings/list".into()),
-        },
+        &t::ListResponsePostingSummary { data, pagination },
     ))
 }

@@ -10,7 +10,7 @@ use axum::routing::get;
 use heymilo_gen::v2::types as t;
 
 use crate::http::error::ApiError;
-use crate::http::pagination::{cursor_page, page_meta};
+use crate::http::pagination::paginate;
 use crate::http::{Shared, json, params};
 use crate::model::store::Webhook;
 use crate::model::webhooks::{self, subscribe};
@@ -53,17 +53,13 @@ async fn list_webhooks(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let limit = params::int(&q, "limit", 20, 1, 100)? as usize;
     let store = s.store();
     let all: Vec<&Webhook> = store.webhooks.iter().rev().collect();
-    let (page, has_more) = cursor_page(&all, |w| w.id.as_str(), q.get("starting_after"), limit)?;
-    let data = page.iter().map(|w| webhook_v2(w)).collect();
+    let (page, pagination) = paginate(&all, |w| w.id.as_str(), &q, "/api/v2/webhooks")?;
+    let data = page.into_iter().map(webhook_v2).collect();
     Ok(json(
         200,
-        &t::ListResponseWebhookResponse {
-            data,
-            pagination: page_meta(has_more, all.len(), "/api/v2/webhooks".into()),
-        },
+        &t::ListResponseWebhookResponse { data, pagination },
     ))
 }
 
