@@ -111,6 +111,7 @@ pub fn run(root: &Path) -> Result<()> {
         ("CARGO_PROFILE_DEV_DEBUG", "false".to_owned()),
     ];
 
+    forget_unpacked(root, &target)?;
     let started = Instant::now();
     let mut args = vec!["package"];
     for krate in PUBLISHED {
@@ -215,6 +216,59 @@ fn build_consumer(
     // tested rather than whatever crates.io has newest today.
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     command(dir, cargo, &["build", "--quiet"], env)
+}
+
+/// Removes cargo's unpacked copies of our crates from earlier runs' local
+/// registries (`$CARGO_HOME/registry/src/-<hash>/`, named after the path of
+/// `target/package/tmp-registry`). The version stays the same between
+/// releases, and cargo never unpacks a `name-version` again once its folder
+/// exists, so a second run from the same path would verify against the
+/// first run's sources. crates.io's own folder is left alone. For the same
+/// reason (a registry crate is never re-checked) the builds of those copies
+/// are forgotten too: the fingerprints of our crates in the target dir.
+fn forget_unpacked(root: &Path, target: &Path) -> Result<()> {
+    let ours: Vec<String> = versions(root)?
+        .into_iter()
+        .filter(|(name, _)| PUBLISHED.contains(&name.as_str()))
+        .map(|(name, version)| format!("{name}-{version}"))
+        .collect();
+    if let Ok(fingerprints) = std::fs::read_dir(target.join("debug/.fingerprint")) {
+        for entry in fingerprints {
+            let path = entry?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            // `heymilo-gen-<hash>`, `heymilo_gen-<hash>`: any of ours.
+            let is_ours = name.is_some_and(|n| {
+                PUBLISHED.iter().any(|k| {
+                    n.starts_with(&format!("{k}-"))
+                        || n.starts_with(&format!("{}-", k.replace('-', "_")))
+                })
+            });
+            if is_ours {
+                std::fs::remove_dir_all(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+            }
+        }
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .context("neither CARGO_HOME nor HOME is set")?;
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return Ok(()); // nothing unpacked yet
+    };
+    for registry in registries {
+        let registry = registry?.path();
+        let local = registry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('-'));
+        for unpacked in ours.iter().map(|dir| registry.join(dir)) {
+            if local && unpacked.exists() {
+                std::fs::remove_dir_all(&unpacked)
+                    .with_context(|| format!("removing {}", unpacked.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Each workspace package's (name, version).
