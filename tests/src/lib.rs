@@ -4,6 +4,7 @@
 
 pub mod hostile;
 pub mod wire;
+pub mod world;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};

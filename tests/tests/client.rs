@@ -8,26 +8,14 @@ use std::time::{Duration, Instant};
 
 use heymilo::config::{ENV_API_KEY, ENV_REDIS_URL, ENV_V1_URL, ENV_V2_URL};
 use heymilo::prelude::*;
-use heymilo::v1::types::WebhookEventType::InterviewStarted;
-use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest};
-use heymilo_tests::{
-    Counting, KEY, Recorded, Recorder, Reply, builder, client, done, free_addr, within,
-};
+use heymilo_tests::within;
+use heymilo_tests::world::{error, health, until, v1_hook, v1_ingest};
+use heymilo_tests::{Counting, KEY, Recorded, Recorder, Reply, builder, client, done, free_addr};
 use serde_json::json;
-
-fn health() -> Reply {
-    Reply::json(200, json!({"message": "ok", "status": 200}))
-}
 
 fn webhook() -> Reply {
     let hook = json!({"webhook_id": "w1", "posting_id": "p1", "url": "https://h", "event_type": "interview_started"});
     Reply::json(200, hook)
-}
-
-fn error(status: u16, code: &str) -> Reply {
-    let message = format!("failed with {status}");
-    let body = json!({"error": {"type": "api_error", "code": code, "message": message}});
-    Reply::json(status, body)
 }
 
 /// The calls the table makes.
@@ -43,16 +31,8 @@ enum Call {
 async fn call(c: &Client, call: Call) -> Result<(), Error> {
     match call {
         Call::Health => done(c.v1().get_health().send()).await,
-        Call::Create => {
-            let hook = CreateWebhookRequest::builder().url("https://h");
-            let hook = hook.posting_id("p1").event_type(InterviewStarted);
-            done(c.v1().create_webhook().body(hook).send()).await
-        }
-        Call::Ingest { retake } => {
-            let row = IngestCandidateRequest::builder().name("A").retake(retake);
-            let row = row.email("a@x.io");
-            done(c.v1().ingest_candidate().url_key("k").body(row).send()).await
-        }
+        Call::Create => v1_hook(c, "p1", "https://h").await,
+        Call::Ingest { retake } => v1_ingest(c, "k", "a@x.io", retake).await,
         Call::Interview => done(c.v1().get_interview().interview_id("x").send()).await,
         Call::Candidates => done(c.v2().list_candidates().posting_id("p").send()).await,
     }
@@ -88,6 +68,9 @@ async fn each_answer_gets_its_retries_and_its_typed_error() {
     let invalid = json!({"error": {"type": "invalid_request_error", "code": "invalid_date_range", "message": "m", "param": "created_before",
         "errors": [{"code": "invalid_param", "message": "must not be earlier", "param": "created_before"}]}});
     let detail = json!({"detail": [{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 100", "type": "less_than_equal"}]});
+    // A redirect to another origin is not followed: no key goes there.
+    let elsewhere = Recorder::start(health()).await;
+    let away = Reply::json(302, json!({})).header("location", &format!("{}/away", elsewhere.url()));
     let mut table = server_errors();
     #[rustfmt::skip]
     table.extend([
@@ -115,6 +98,8 @@ async fn each_answer_gets_its_retries_and_its_typed_error() {
                 && e.to_string().contains("retry after 120.0s"))),
         ("a same-origin redirect is followed with the key", Call::Health, vec![Reply::json(307, json!({})).header("location", "/health")], health(), 2,
             |r, q| r.is_ok() && q[1].header("x-api-key") == Some(KEY)),
+        ("a redirect to another origin is returned", Call::Health, vec![], away, 1,
+            |r, _| matches!(r, Err(e) if e.status() == Some(302) && e.to_string().contains("/away"))),
         ("a body off the spec is a decode error with a short snippet", Call::Health, vec![], Reply::json(200, long), 1,
             |r, _| matches!(r, Err(e @ Error::Decode { snippet, .. }) if snippet.chars().count() <= 121 && format!("{e:?}").len() < 1000)),
     ]);
@@ -125,10 +110,15 @@ async fn each_answer_gets_its_retries_and_its_typed_error() {
         assert_eq!(requests.len(), sent, "{case} ({c:?}): requests");
         assert!(check(&out, &requests), "{case} ({c:?}): {out:?}");
     }
+    let none = elsewhere.requests().is_empty();
+    assert!(none, "nothing, and so no key, went to the other origin");
 }
 
 #[tokio::test]
-async fn per_request_overrides_and_timeouts() {
+async fn per_request_overrides_timeouts_and_connection_failures() {
+    let err = call(&client(&format!("http://{}", free_addr())), Call::Health).await;
+    let typed = matches!(&err, Err(e @ Error::Connection { .. }) if e.is_retryable());
+    assert!(typed, "{err:?}");
     let server = Recorder::start(error(503, "x")).await;
     let c = client(&server.url());
     let _ = c.with_max_retries(0).v1().get_health().send().await;
@@ -152,30 +142,16 @@ async fn per_request_overrides_and_timeouts() {
 }
 
 #[tokio::test]
-async fn connection_failures_are_typed() {
-    let err = call(&client(&format!("http://{}", free_addr())), Call::Health).await;
-    let typed = matches!(&err, Err(e @ Error::Connection { .. }) if e.is_retryable());
-    assert!(typed, "{err:?}");
-}
-
-#[tokio::test]
 async fn clones_share_the_rate_limiter() {
     let server = Recorder::start(health()).await;
     let c = builder(&server.url()).rate_limit_per_minute(60).build();
     let c = c.expect("client");
     let start = Instant::now();
     // Half the requests through a clone, half through a derived handle.
-    let handles = (0..8).map(|i| {
-        if i % 2 == 0 {
-            c.clone()
-        } else {
-            c.with_max_retries(1)
-        }
-    });
-    let tasks: Vec<_> = handles
-        .map(|c| tokio::spawn(async move { call(&c, Call::Health).await }))
-        .collect();
-    for t in tasks {
+    let handles = [c.clone(), c.with_max_retries(1)];
+    let handle = |i: usize| handles[i % 2].clone();
+    let spawn = |c: Client| tokio::spawn(async move { call(&c, Call::Health).await });
+    for t in (0..8).map(handle).map(spawn).collect::<Vec<_>>() {
         t.await.expect("join").expect("ok");
     }
     // 60/min: a burst of 6, then one every 60/54 s.
@@ -195,12 +171,7 @@ async fn a_429_pauses_every_task() {
         async move { call(&c, Call::Health).await }
     });
     // b starts once a's 429 has paused the limiter they share.
-    within(async {
-        while limiter.pauses.lock().expect("lock").is_empty() {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await;
+    until(|| !limiter.pauses.lock().expect("lock").is_empty()).await;
     call(&c, Call::Health).await.expect("b ok");
     a.await.expect("join").expect("a ok");
     let pauses = limiter.pauses.lock().expect("lock").clone();
@@ -208,20 +179,6 @@ async fn a_429_pauses_every_task() {
     assert_eq!(waits, [Duration::from_millis(600)]);
     let during = limiter.granted_during_a_pause();
     assert_eq!(during, [], "a request went during the pause");
-}
-
-#[tokio::test]
-async fn the_key_never_follows_a_redirect_to_another_origin() {
-    let elsewhere = Recorder::start(health()).await;
-    let to = format!("{}/health", elsewhere.url());
-    let server = Recorder::start(Reply::json(302, json!({})).header("location", &to)).await;
-    let err = call(&client(&server.url()), Call::Health).await;
-    let err = err.expect_err("not followed");
-    assert_eq!(err.status(), Some(302));
-    assert!(err.to_string().contains(&elsewhere.url()), "{err}");
-    let none = elsewhere.requests().is_empty();
-    assert!(none, "nothing, and so no key, went to the other origin");
-    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]

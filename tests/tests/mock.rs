@@ -7,21 +7,13 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use heymilo::prelude::*;
-use heymilo::v1::types::WebhookEventType::InterviewStarted;
-use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest};
+use heymilo::v1::types::IngestCandidateRequest;
 use heymilo::v2::types::CandidateIngestRequest;
-use heymilo_mock::Config;
+use heymilo_tests::world::{mock_set, v1_hook, v1_ingest as ingest};
 use heymilo_tests::{
-    Recorded, Recorder, add_fault, client, control, done, health_error, mock, mock_with,
+    Recorded, Recorder, add_fault, builder, client, control, done, health_error, mock,
 };
 use serde_json::json;
-
-/// A v1 ingest of `name <email>` (retake as given) through `url_key`.
-async fn ingest(c: &Client, url_key: &str, email: String, retake: bool) -> Result<(), Error> {
-    let row = IngestCandidateRequest::builder().name("P").retake(retake);
-    let row = row.email(email);
-    done(c.v1().ingest_candidate().url_key(url_key).body(row).send()).await
-}
 
 #[tokio::test]
 async fn cursor_pages_stay_stable_while_candidates_arrive() {
@@ -35,7 +27,7 @@ async fn cursor_pages_stay_stable_while_candidates_arrive() {
         seen.extend(page.items.into_iter().map(|c| c.interview_id));
         // A new candidate arrives between every two pages.
         let email = format!("n{}@x.io", seen.len());
-        ingest(&c, &url_key, email, false).await.expect("ingest");
+        ingest(&c, &url_key, &email, false).await.expect("ingest");
     }
     assert_eq!(seen.len(), 95, "every original candidate exactly once");
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 95);
@@ -76,15 +68,11 @@ async fn faults_make_the_sdk_resend_only_what_it_may(resend: bool) {
     let mut ok = [0, 0];
     for i in 0..40 {
         let retake = i % 2 == 1;
-        let sent = ingest(&c, &url_key, format!("p{i}@x.io"), retake).await;
+        let sent = ingest(&c, &url_key, &format!("p{i}@x.io"), retake).await;
         ok[usize::from(retake)] += usize::from(sent.is_ok());
     }
     for _ in 0..10 {
-        let hook = CreateWebhookRequest::builder().posting_id(&posting);
-        let hook = hook
-            .url("http://127.0.0.1:9/h")
-            .event_type(InterviewStarted);
-        let _ = c.v1().create_webhook().body(hook).send().await;
+        let _ = v1_hook(&c, &posting, "http://127.0.0.1:9/h").await;
     }
     let ingests = |retake: bool| {
         let sent = |r: &&Recorded| r.path.starts_with("/ingest") && r.json()["retake"] == retake;
@@ -106,14 +94,12 @@ heymilo_tests::check_and_its_test!(faults_make_the_sdk_resend_only_what_it_may: 
 
 #[tokio::test]
 async fn the_mock_rate_limits_per_key_with_retry_after() {
-    let mock = mock_with(Config {
-        rate_limit: 5,
-        ..Config::default()
-    })
-    .await;
+    let mock = mock_set(|c| c.rate_limit = 5).await;
     let c = client(mock.base_url()).with_max_retries(0);
     for _ in 0..5 {
-        c.v1().get_health().send().await.expect("within the limit");
+        done(c.v1().get_health().send())
+            .await
+            .expect("within the limit");
     }
     let err = health_error(&c).await;
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
@@ -124,7 +110,7 @@ async fn the_mock_rate_limits_per_key_with_retry_after() {
 }
 
 #[tokio::test]
-async fn bad_input_gets_documented_4xx() {
+async fn bad_input_gets_documented_4xx_and_max_retakes_hold() {
     let mock = mock(3).await;
     let c = client(mock.base_url());
     let (posting, url_key) = mock.postings()[0].clone();
@@ -146,46 +132,11 @@ async fn bad_input_gets_documented_4xx() {
     };
     let field = e.fields[0].field.as_str();
     assert_eq!((e.status, field), (422, "body.phone_number"));
-    let bad_key = Client::builder().api_key("wrong");
-    let bad_key = bad_key
-        .v1_base_url(mock.base_url())
-        .build()
-        .expect("client");
-    let err = done(bad_key.v1().list_postings().send()).await;
+    let bad_key = builder(mock.base_url()).api_key("wrong").build();
+    let err = done(bad_key.expect("client").v1().list_postings().send()).await;
     assert!(matches!(err, Err(Error::Unauthorized(_))));
-}
 
-#[tokio::test]
-async fn concurrent_clients_never_see_a_server_error() {
-    let mock = mock(40).await;
-    let c = client(mock.base_url());
-    let (posting, url_key) = mock.postings()[0].clone();
-    let tasks: Vec<_> = (0..8)
-        .map(|t| {
-            let (c, posting, url_key) = (c.clone(), posting.clone(), url_key.clone());
-            tokio::spawn(async move {
-                for i in 0..25 {
-                    let list = c.v2().list_candidates().posting_id(&posting).limit(7);
-                    let r = match i % 3 {
-                        0 => done(list.send()).await,
-                        1 => ingest(&c, &url_key, format!("c{t}-{i}@x.io"), false).await,
-                        _ => done(c.v1().list_postings().send()).await,
-                    };
-                    r.expect("no failure under concurrency");
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.expect("no panic");
-    }
-}
-
-#[tokio::test]
-async fn v2_ingest_respects_max_retakes() {
-    let mock = mock(0).await;
-    let c = client(mock.base_url());
-    let posting = mock.postings()[0].0.clone();
+    // v2 ingests keep to the posting's max_retakes.
     let ingest = || async {
         let row = CandidateIngestRequest::builder().name("R").email("r@x.io");
         let sent = c.v2().ingest_candidate().posting_id(&posting).body(row);
@@ -199,4 +150,28 @@ async fn v2_ingest_respects_max_retakes() {
     let b = ingest().await;
     assert_ne!(b, a, "one retake allowed");
     assert_eq!(ingest().await, b, "and only one");
+}
+
+#[tokio::test]
+async fn concurrent_clients_never_see_a_server_error() {
+    let mock = mock(40).await;
+    let c = client(mock.base_url());
+    let (posting, url_key) = mock.postings()[0].clone();
+    let task = |t: usize| {
+        let (c, posting, url_key) = (c.clone(), posting.clone(), url_key.clone());
+        tokio::spawn(async move {
+            for i in 0..25 {
+                let list = c.v2().list_candidates().posting_id(&posting).limit(7);
+                let r = match i % 3 {
+                    0 => done(list.send()).await,
+                    1 => ingest(&c, &url_key, &format!("c{t}-{i}@x.io"), false).await,
+                    _ => done(c.v1().list_postings().send()).await,
+                };
+                r.expect("no failure under concurrency");
+            }
+        })
+    };
+    for t in (0..8).map(task).collect::<Vec<_>>() {
+        t.await.expect("no panic");
+    }
 }

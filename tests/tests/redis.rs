@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use heymilo::rate_limit::{OnRedisFailure, RateLimiter, RedisRateLimiter};
 use heymilo::{Client, Error};
-use heymilo_mock::Config;
-use heymilo_tests::{KEY, Recorder, Reply, builder, free_addr, health_error, mock_with, within};
+use heymilo_tests::world::{health, mock_set, until};
+use heymilo_tests::{KEY, Recorder, builder, free_addr, health_error};
 use secrecy::SecretString;
 
 /// A redis-server on a free loopback port, stopped when dropped.
@@ -29,10 +29,6 @@ impl RedisServer {
     }
 }
 
-fn health() -> Reply {
-    Reply::json(200, serde_json::json!({"message": "ok", "status": 200}))
-}
-
 /// Starts redis-server, or explains why not: required in CI (the test
 /// tooling installs it), skipped with a note elsewhere.
 fn redis_server() -> Option<RedisServer> {
@@ -43,9 +39,7 @@ fn redis_server() -> Option<RedisServer> {
     let child = match command.args(args).stdout(Stdio::null()).spawn() {
         Ok(c) => c,
         Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!(
-                "skipping: redis-server is not available here ({e}); `cargo xtask ci` installs it"
-            );
+            eprintln!("skipping: no redis-server here ({e}); `cargo xtask ci` installs it");
             return None;
         }
         Err(e) => panic!("redis-server must be installed in CI: {e}"),
@@ -62,13 +56,7 @@ fn redis_server() -> Option<RedisServer> {
 }
 
 /// Runs `workers` redis_worker processes for `seconds`; their `ok=` counts.
-async fn workers(
-    base: &str,
-    redis: &str,
-    per_minute: u32,
-    seconds: u32,
-    workers: usize,
-) -> Vec<u32> {
+async fn workers(base: &str, redis: &str, per_minute: u32, seconds: u32, n: usize) -> Vec<u32> {
     let (per_minute, seconds) = (per_minute.to_string(), seconds.to_string());
     let args = [base, KEY, redis, &per_minute, &seconds];
     let spawn = |_| {
@@ -77,7 +65,7 @@ async fn workers(
         worker.expect("worker starts")
     };
     let mut counts = Vec::new();
-    for w in (0..workers).map(spawn).collect::<Vec<_>>() {
+    for w in (0..n).map(spawn).collect::<Vec<_>>() {
         let out = tokio::task::spawn_blocking(move || w.wait_with_output()).await;
         let out = out.expect("join").expect("ran");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -96,27 +84,19 @@ async fn workers(
 async fn processes_sharing_a_key_stay_under_the_limit_together() {
     let Some(redis) = redis_server() else { return };
     let (per_minute, seconds) = (60, 60);
-    let mock = mock_with(Config {
-        rate_limit: per_minute,
-        ..Config::default()
-    })
-    .await;
+    let mock = mock_set(|c| c.rate_limit = per_minute).await;
     let started = Instant::now();
     let counts = workers(mock.base_url(), &redis.1, per_minute, seconds, 3).await;
     let total: u32 = counts.iter().sum();
     let elapsed = started.elapsed().as_secs_f64();
-    let refused = mock.rate_limited_count();
-    assert_eq!(refused, 0, "the mock never had to refuse a request");
+    assert_eq!(mock.rate_limited_count(), 0, "the mock never refused");
     // Counted against the budget: a burst of a tenth, then the rate, over
     // however long the run took. From below, generously: a loaded runner
     // may start the workers late, but three of them must not starve.
     let most = f64::from(per_minute) / 10.0 + f64::from(per_minute) * elapsed / 60.0 + 1.0;
-    let under = f64::from(total) <= most;
-    assert!(
-        under,
-        "{total} requests in {elapsed:.1}s, at most {most:.0}"
-    );
-    assert!(total >= per_minute / 2, "{total} requests in {elapsed:.1}s");
+    let says = format!("{total} requests in {elapsed:.1}s, at most {most:.0}");
+    assert!(f64::from(total) <= most, "{says}");
+    assert!(total >= per_minute / 2, "{says}");
 
     // Redis holds a hash of the key, never the key.
     let mut conn = redis.connect().expect("conn");
@@ -141,14 +121,10 @@ async fn a_429_seen_in_one_process_pauses_the_others() {
     here.pause_for(pause);
     // The pause is written in the background: wait until Redis holds it.
     let mut conn = redis.connect().expect("conn");
-    let key = format!("{}:pause", here.budget_key());
-    let exists = redis::cmd("EXISTS").arg(&key).clone();
-    within(async {
-        while !exists.query::<bool>(&mut conn).expect("exists") {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await;
+    let exists = redis::cmd("EXISTS")
+        .arg(format!("{}:pause", here.budget_key()))
+        .clone();
+    until(|| exists.query::<bool>(&mut conn).expect("exists")).await;
     let server = Recorder::start(health()).await;
     let sent = workers(&server.url(), &redis.1, 600, 2, 1).await;
     let arrived = server.requests();
@@ -160,7 +136,10 @@ async fn a_429_seen_in_one_process_pauses_the_others() {
 }
 
 #[tokio::test]
-async fn an_unreachable_redis_fails_closed_when_asked_to_or_falls_back() {
+async fn a_bad_redis_url_is_refused_and_an_unreachable_one_fails_closed_or_falls_back() {
+    let bad = Client::builder().api_key(KEY).redis_rate_limit("not a url");
+    let err = bad.build().expect_err("bad url");
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
     let server = Recorder::start(health()).await;
     let dead = format!("redis://{}", free_addr());
     let closed = builder(&server.url()).redis_rate_limit(&dead);
@@ -174,11 +153,4 @@ async fn an_unreachable_redis_fails_closed_when_asked_to_or_falls_back() {
     let sent = open.expect("client").v1().get_health().send().await;
     sent.expect("sent through the local limiter by default");
     assert_eq!(server.requests().len(), 1);
-}
-
-#[test]
-fn a_bad_redis_url_is_a_config_error() {
-    let b = Client::builder().api_key(KEY).redis_rate_limit("not a url");
-    let err = b.build().expect_err("bad url");
-    assert!(matches!(err, Error::Config { .. }), "{err:?}");
 }

@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use heymilo_tests::world::{error, health};
 use heymilo_tests::{KEY, Recorded, Recorder, Reply, builder, health_error};
-use serde_json::json;
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -21,30 +21,19 @@ impl Write for Buffer {
 
 #[tokio::test]
 async fn the_key_never_leaks() {
-    let logs = Buffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let server = Recorder::scripted(
-        vec![
-            Reply::json(503, json!({"error": {"type": "api_error", "code": "down", "message": "down"}})),
-            Reply::json(200, json!({"message": "ok", "status": 200})),
-            Reply::json(401, json!({"error": {"type": "authentication_error", "code": "invalid_api_key", "message": "Invalid key"}})),
-            Reply::raw(200, "not json"),
-        ],
-        Reply::json(429, json!({})).header("retry-after", "600"),
-    )
-    .await;
+    let writer = Buffer::default();
+    let logs = writer.0.clone();
+    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE);
+    let subscriber = subscriber.with_writer(move || writer.clone());
+    let _guard = tracing::subscriber::set_default(subscriber.with_ansi(false).finish());
+    let script = vec![error(503, "down"), health(), error(401, "invalid_api_key")];
+    let script = [script, vec![Reply::raw(200, "not json")]].concat();
+    let too_many = Reply::json(429, serde_json::json!({})).header("retry-after", "600");
+    let server = Recorder::scripted(script, too_many).await;
     let builder = builder(&server.url());
     let mut seen = format!("{builder:?}");
     let client = builder.build().expect("client");
     seen += &format!("{client:?}{:?}{:?}", client.v1(), client.v2());
-
     let first = client.v1().get_health().send().await;
     first.expect("retried to success");
     for _ in 0..3 {
@@ -54,8 +43,7 @@ async fn the_key_never_leaks() {
             seen += &format!("{source}\n{source:?}\n");
         }
     }
-
-    let logged = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("utf8");
+    let logged = String::from_utf8(logs.lock().expect("lock").clone()).expect("utf8");
     assert!(
         logged.contains("heymilo.request"),
         "tracing is on: {logged}"

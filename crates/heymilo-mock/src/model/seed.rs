@@ -125,19 +125,20 @@ fn catalog(store: &mut Store) -> Catalog {
         workspace_name: "Acme Hiring".into(),
         ..Catalog::default()
     };
+    // Three of every list (senders, groups, domains), so each pages three times.
     let domain_id = store.hex(12);
-    for prefix in ["hiring", "talent"] {
-        let created_at = store.tick();
-        c.sender_emails.push(t::SenderEmailResponse {
-            object: "sender_email".into(),
-            id: store.hex(12),
+    c.sender_emails = ["hiring", "talent", "careers"]
+        .into_iter()
+        .map(|prefix| t::SenderEmailResponse {
+            created_at: store.tick(),
+            full_email: format!("{prefix}@acme.com"),
             email_prefix: prefix.into(),
             domain: "acme.com".into(),
-            full_email: format!("{prefix}@acme.com"),
             domain_id: domain_id.clone(),
-            created_at,
-        });
-    }
+            object: "sender_email".into(),
+            id: store.hex(12),
+        })
+        .collect();
     for (key, name, subject) in EMAILS {
         let created_at = store.tick();
         let nudge = key.ends_with("_NUDGE");
@@ -162,14 +163,11 @@ fn catalog(store: &mut Store) -> Catalog {
     let mapping = |n: usize, all: &[(String, String)]| -> HashMap<String, String> {
         all.iter().take(n).cloned().collect()
     };
-    let emails: Vec<(String, String)> = c
-        .email_templates
-        .iter()
-        .map(|e| (e.template_key.clone(), e.id.clone()))
-        .collect();
+    let emails = keyed(&c.email_templates, |e| (&e.template_key, &e.id));
     for (name, n, sender) in [
         ("Default Emails", emails.len(), 0),
         ("Engineering Hiring Emails", 2, 1),
+        ("Sales Hiring Emails", 1, 2),
     ] {
         let created_at = store.tick();
         c.email_template_groups.push(t::EmailTemplateGroupResponse {
@@ -200,14 +198,11 @@ fn catalog(store: &mut Store) -> Catalog {
             updated_at: created_at,
         });
     }
-    let designs: Vec<(String, String)> = c
-        .design_templates
-        .iter()
-        .map(|d| (d.template_type.clone(), d.id.clone()))
-        .collect();
+    let designs = keyed(&c.design_templates, |d| (&d.template_type, &d.id));
     for (name, n, is_default) in [
         ("Acme Brand Kit", designs.len(), true),
         ("Minimal Welcome", 1, false),
+        ("Campus Recruiting", 2, false),
     ] {
         let created_at = store.tick();
         c.design_template_groups
@@ -242,7 +237,11 @@ fn catalog(store: &mut Store) -> Catalog {
             updated_at: created_at,
         });
     }
-    for (domain, active) in [("interviews.acme.com", true), ("careers.acme.io", false)] {
+    for (domain, active) in [
+        ("interviews.acme.com", true),
+        ("careers.acme.io", false),
+        ("jobs.acme.dev", true),
+    ] {
         let created_at = store.tick();
         c.domains.push(t::CustomDomainResponse {
             object: "domain".into(),
@@ -317,6 +316,12 @@ fn catalog(store: &mut Store) -> Catalog {
         p.settings.design_template_group_id = designs.clone();
     }
     c
+}
+
+/// (key, id) of each item, for a group's template mappings.
+fn keyed<T>(items: &[T], pair: impl Fn(&T) -> (&String, &String)) -> Vec<(String, String)> {
+    let owned = |(k, v): (&String, &String)| (k.clone(), v.clone());
+    items.iter().map(|i| owned(pair(i))).collect()
 }
 
 /// Bullhorn (with three records made from the first posting's first
