@@ -199,6 +199,12 @@ async fn out_of_range_parameters_are_refused_before_sending() {
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 
+/// Calls v1 and v2 once each.
+async fn both(c: &Client) {
+    call(c, Call::Health).await.expect("v1");
+    call(c, Call::Candidates).await.expect("v2");
+}
+
 /// v1 and v2 each reach their own host, set on the builder or read by
 /// `Client::from_env()` (in a child process, so the environment is its own).
 #[tokio::test]
@@ -210,24 +216,18 @@ async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environmen
             let refused = matches!(c, Err(Error::Config { .. }));
             return assert!(refused, "{ENV_REDIS_URL} is read");
         }
-        let c = c.expect("from_env");
-        call(&c, Call::Health).await.expect("v1");
-        return call(&c, Call::Candidates).await.expect("v2");
+        return both(&c.expect("from_env")).await;
     }
     // A Redis where nothing listens: the client falls back to its own limiter.
     let dead = format!("redis://{}", free_addr());
-    for (mode, redis) in [
-        ("builder", ""),
-        ("env", dead.as_str()),
-        ("bad-redis", "not a url"),
-    ] {
+    #[rustfmt::skip]
+    let modes = [("builder", ""), ("env", dead.as_str()), ("bad-redis", "not a url")];
+    for (mode, redis) in modes {
         let v1 = Recorder::start(health()).await;
         let v2 = Recorder::start(candidates.clone()).await;
         if mode == "builder" {
             let c = Client::builder().api_key(KEY).v1_base_url(v1.url());
-            let c = c.v2_base_url(v2.url()).build().expect("client");
-            call(&c, Call::Health).await.expect("v1");
-            call(&c, Call::Candidates).await.expect("v2");
+            both(&c.v2_base_url(v2.url()).build().expect("client")).await;
         } else {
             let me = std::env::current_exe().expect("own path");
             let mut child = std::process::Command::new(me);

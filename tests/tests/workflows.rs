@@ -347,23 +347,6 @@ async fn fake_file(State(s): State<Shared>, name: String, headers: HeaderMap) ->
     }
 }
 
-/// Five candidates, three a page.
-async fn fake_list(Path(p): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
-    let ids: Vec<String> = (0..5).map(|i| format!("IV{i}")).collect();
-    let after = q
-        .get("starting_after")
-        .and_then(|c| ids.iter().position(|i| i == c));
-    let start = after.map_or(0, |p| p + 1);
-    let end = (start + 3).min(ids.len());
-    let data: Vec<Value> = ids[start..end].iter().map(|id| json!({"interview_id": id, "posting_id": p, "name": "N", "email": "e@x.io", "status": "completed"})).collect();
-    Json(json!({"data": data, "pagination": {"has_more": end < ids.len(), "total_count": 5}}))
-        .into_response()
-}
-
-async fn fake_interview_data(Path(id): Path<String>) -> Response {
-    Json(json!({"data": {"object": "interview_data", "interview_id": id, "posting_id": "P1", "name": "N", "email": "e@x.io", "status": "completed", "score": 80.5}})).into_response()
-}
-
 /// Starts the stand-in: the API at one origin, a file host at another.
 async fn start_fake(fail_after_processing: bool) -> (Shared, String) {
     let state = Shared::new(Fake {
@@ -378,8 +361,7 @@ async fn start_fake(fail_after_processing: bool) -> (Shared, String) {
     let v1_bulk = post(|s, Json(b)| fake_bulk(s, "candidates", b));
     let api = Router::new()
         .route(&format!("{v2}/bulk"), v2_bulk)
-        .route(v2, post(fake_v2_single).get(fake_list))
-        .route("/api/v2/interviews/{id}/data", get(fake_interview_data))
+        .route(v2, post(fake_v2_single))
         .route("/ingest/x/bulk/{url_key}", v1_bulk)
         .route("/interviews/export/json", get(fake_export))
         .route("/files/{name}", file("api"))
@@ -553,12 +535,25 @@ async fn exports_stream_v1_json_to_a_writer_and_a_file_and_v2_json_lines() {
     let ids: HashSet<&Value> = lines.iter().map(|v| &v["interview_id"]).collect();
     assert_eq!((ids.len(), done.records, done.bytes), (40, 40, size));
     assert_eq!((last.records, last.total_records), (40, Some(40)));
+
+    // Each interview's full results, one line each, in list order.
+    let mut out = Vec::new();
+    let data = c.export().interview_data(&posting);
+    assert_eq!(data.to_writer(&mut out).await.expect("export").records, 40);
+    let list = c.v2().list_candidates().posting_id(&posting).limit(100);
+    let listed: Vec<_> = list.stream().try_collect().await.expect("list");
+    let ids: Vec<_> = listed.iter().map(|c| json!(c.interview_id)).collect();
+    let lines = json_lines(&out);
+    let each = |l: &Value| l["object"] == "interview_data" && l["posting_id"] == posting;
+    let order: Vec<_> = lines.iter().map(|l| l["interview_id"].clone()).collect();
+    assert_eq!(order, ids, "in list order");
+    assert!(lines.iter().all(each), "each line the interview's data");
 }
 
 /// Against the stand-in: failures are typed and leave nothing behind, the
-/// key never reaches another origin, interview data streams as JSON Lines.
+/// key never reaches another origin.
 #[tokio::test]
-async fn exports_fail_typed_keep_the_key_at_home_and_stream_interview_data() {
+async fn exports_fail_typed_and_keep_the_key_at_home() {
     type Check = fn(&ExportError) -> bool;
     let (fake, base) = start_fake(false).await;
     let c = client(&base);
@@ -599,14 +594,6 @@ async fn exports_fail_typed_keep_the_key_at_home_and_stream_interview_data() {
     #[rustfmt::skip]
     let expected = ["api/small true", "api/small true", "api/redirect true", "host/small false", "host/small false"];
     assert_eq!(*lock(&fake.file_requests), expected);
-
-    let mut out = Vec::new();
-    let done = c.export().interview_data("P1").to_writer(&mut out).await;
-    assert_eq!(done.expect("export").records, 5);
-    let lines = json_lines(&out);
-    let ids: Vec<&Value> = lines.iter().map(|v| &v["interview_id"]).collect();
-    assert_eq!(ids, ["IV0", "IV1", "IV2", "IV3", "IV4"], "in list order");
-    assert!(lines.iter().all(|v| v["score"] == 80.5));
 }
 
 // ---------------------------------------------------------------------------
