@@ -7,7 +7,8 @@
 //! bounded memory is in `hostile_memory.rs`.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -224,8 +225,8 @@ async fn bulk_ingest_keeps_to_its_concurrency_the_limiter_and_a_429_pause() {
 }
 
 // ---------------------------------------------------------------------------
-// A HeyMilo stand-in that fails after processing, refuses rows, serves
-// exports and interview data.
+// A HeyMilo stand-in that fails after processing, refuses rows and serves
+// exports from two origins.
 
 #[derive(Default)]
 struct Fake {
@@ -248,10 +249,6 @@ struct Fake {
 type Shared = Arc<Fake>;
 
 impl Fake {
-    fn bulks(&self) -> usize {
-        self.bulks.load(Ordering::SeqCst)
-    }
-
     fn ingest(&self, email: &str) -> String {
         let mut interviews = lock(&self.interviews);
         let next = format!("IV{:05}", interviews.len());
@@ -292,7 +289,7 @@ async fn fake_bulk(State(s): State<Shared>, field: &str, body: Value) -> Respons
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(detail)).into_response();
     }
     let ids = emails.iter().map(|e| s.ingest(e));
-    let n = s.bulks.fetch_add(1, Ordering::SeqCst);
+    let n = s.bulks.fetch_add(1, SeqCst);
     if v1 {
         let link = |id| json!({"interview_id": id, "interview_link": "https://i.example/x"});
         let details: Vec<Value> = ids.map(link).collect();
@@ -397,7 +394,7 @@ async fn failed_v2_chunks_are_never_sent_again(resend: bool) {
     let bulk = c.ingest().v2("P1").chunk_size(10).concurrency(1);
     let report = bulk.run(rows.clone()).await;
     // Chunks 0, 3, 6, 9 got a 500 and 1, 4, 7 a broken body, all after processing.
-    assert_eq!(fake.bulks(), 10, "each chunk sent once");
+    assert_eq!(fake.bulks.load(SeqCst), 10, "each chunk sent once");
     let once = received(&fake).values().all(|n| *n == 1);
     assert!(once, "no row sent twice");
     let ok = interviews_by_email(&report, &rows, |i, kind| {
@@ -417,7 +414,7 @@ async fn failed_v2_chunks_are_never_sent_again(resend: bool) {
     let report = bulk.run(rows.clone()).await;
     let ok = interviews_by_email(&report, &rows, |_, _| false);
     assert_eq!(ok.len(), 100, "every row ends with its interview");
-    assert_eq!(fake.bulks(), 10, "each chunk sent once");
+    assert_eq!(fake.bulks.load(SeqCst), 10, "each chunk sent once");
     let received = received(&fake);
     let in_ok_chunks = rows.iter().filter(|r| received[&r.email] == 1).count();
     assert!(in_ok_chunks >= 30, "the ok chunks' rows were sent once");
@@ -435,7 +432,7 @@ async fn v1_chunks_are_sent_again_after_failures_because_retake_is_false() {
     let c = client(&base).with_max_retries(8);
     let report = c.ingest().v1("key").chunk_size(20).run(rows.clone()).await;
     assert_eq!(interviews_by_email(&report, &rows, |_, _| false).len(), 60);
-    assert!(fake.bulks() > 3, "re-sent");
+    assert!(fake.bulks.load(SeqCst) > 3, "re-sent");
     let no_retake = lock(&fake.retakes).iter().all(|r| *r == false);
     assert!(no_retake, "only ever with retake=false");
 }
