@@ -38,7 +38,7 @@ macro_rules! case {
     (label: $label:literal, $($rest:tt)*) => {
         $crate::wire::Case { label: $label, ..$crate::case!($($rest)*) }
     };
-    ($op:ident $(.$m:ident($($a:expr),*))*, $wire:literal $(, $body:expr)?) => {
+    ($op:ident $(.$m:ident($($a:expr),*))*, $wire:expr $(, $body:expr)?) => {
         $crate::wire::Case {
             op: stringify!($op),
             label: "",

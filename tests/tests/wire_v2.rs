@@ -84,13 +84,35 @@ fn structured() -> Value {
     json!({"probing": {"depth": 2, "topics": ["debugging", "ownership"]}})
 }
 
+/// A catalogue's list (`limit` items after `id`, the search if given) and get
+/// of `id`, under `/api/v2/<path>`.
+macro_rules! catalogue {
+    ($path:literal, $list:ident($limit:literal), $get:ident.$param:ident($id:literal) $(, $search:literal)?) => {[
+        case!($list.limit($limit).starting_after($id)$(.search($search))?.x_workspace_id(WS),
+            concat!("GET /api/v2/", $path, "?limit=", $limit, "&starting_after=", $id $(, "&search=", $search)?)),
+        case!($get.$param($id).x_workspace_id(WS), concat!("GET /api/v2/", $path, "/", $id)),
+    ]};
+}
+
 // A table: one entry per operation (call, request, body), kept as written.
 #[rustfmt::skip]
 fn cases() -> Vec<Case<Client>> {
     use types::{CreatePostingRequestCompanyOverviewDeliveryMode as Overview, ListQuestionsModality};
     let ats = [("external_id", "ats_12345"), ("source", "workday")];
     let meta = || json!({"external_id": "ats_12345", "source": "workday"});
-    vec![
+    #[rustfmt::skip]
+    let catalogues = [
+        catalogue!("email-templates", list_email_templates(10), get_email_template.template_id("B31EB9E73BEE"), "invitation"),
+        catalogue!("email-template-groups", list_email_template_groups(5), get_email_template_group.group_id("E629E33BC4AD"), "engineering"),
+        catalogue!("design-templates", list_design_templates(10), get_design_template.template_id("E00CF3AFCF58"), "dark mode"),
+        catalogue!("design-template-groups", list_design_template_groups(10), get_design_template_group.group_id("00231A58EB85"), "brand"),
+        catalogue!("interview-templates", list_interview_templates(10), get_interview_template.template_id("IT_abc123"), "senior"),
+        catalogue!("domains", list_domains(10), get_domain.config_id("BCE1C810")),
+        catalogue!("voices", list_voices(10), get_voice.voice_id("wrv-abc123"), "sarah"),
+        catalogue!("phone-numbers", list_phone_numbers(10), get_phone_number.config_id("666A24C3")),
+        catalogue!("sender-emails", list_sender_emails(10), get_sender_email.sender_email_id("A72B528BDEDF")),
+    ];
+    let cases = vec![
         case!(health_check, "GET /health"),
         case!(create_posting.x_workspace_id(WS).body_map(|b| b.title("Senior Software Engineer")
                 .description(Some("We are hiring a backend engineer to own our billing services.".try_into().expect("valid")))
@@ -159,30 +181,6 @@ fn cases() -> Vec<Case<Client>> {
         case!(list_webhooks.limit(20).starting_after(W).x_workspace_id(WS), "GET /api/v2/webhooks?limit=20&starting_after=42AE4CFA720B1C35D499E9E39C14F321"),
         case!(get_webhook.webhook_id(W).x_workspace_id(WS), "GET /api/v2/webhooks/42AE4CFA720B1C35D499E9E39C14F321"),
         case!(delete_webhook.webhook_id(W).x_workspace_id(WS), "DELETE /api/v2/webhooks/42AE4CFA720B1C35D499E9E39C14F321"),
-        case!(list_email_templates.limit(10).starting_after("B31EB9E73BEE").search("invitation").x_workspace_id(WS),
-            "GET /api/v2/email-templates?limit=10&starting_after=B31EB9E73BEE&search=invitation"),
-        case!(get_email_template.template_id("B31EB9E73BEE").x_workspace_id(WS), "GET /api/v2/email-templates/B31EB9E73BEE"),
-        case!(list_email_template_groups.limit(5).starting_after("E629E33BC4AD").search("engineering").x_workspace_id(WS),
-            "GET /api/v2/email-template-groups?limit=5&starting_after=E629E33BC4AD&search=engineering"),
-        case!(get_email_template_group.group_id("E629E33BC4AD").x_workspace_id(WS), "GET /api/v2/email-template-groups/E629E33BC4AD"),
-        case!(list_design_templates.limit(10).starting_after("E00CF3AFCF58").search("dark mode").x_workspace_id(WS),
-            "GET /api/v2/design-templates?limit=10&starting_after=E00CF3AFCF58&search=dark+mode"),
-        case!(get_design_template.template_id("E00CF3AFCF58").x_workspace_id(WS), "GET /api/v2/design-templates/E00CF3AFCF58"),
-        case!(list_design_template_groups.limit(10).starting_after("00231A58EB85").search("brand").x_workspace_id(WS),
-            "GET /api/v2/design-template-groups?limit=10&starting_after=00231A58EB85&search=brand"),
-        case!(get_design_template_group.group_id("00231A58EB85").x_workspace_id(WS), "GET /api/v2/design-template-groups/00231A58EB85"),
-        case!(list_interview_templates.limit(10).starting_after("IT_abc123").search("senior").x_workspace_id(WS),
-            "GET /api/v2/interview-templates?limit=10&starting_after=IT_abc123&search=senior"),
-        case!(get_interview_template.template_id("IT_abc123").x_workspace_id(WS), "GET /api/v2/interview-templates/IT_abc123"),
-        case!(list_domains.limit(10).starting_after("BCE1C810").x_workspace_id(WS), "GET /api/v2/domains?limit=10&starting_after=BCE1C810"),
-        case!(get_domain.config_id("BCE1C810").x_workspace_id(WS), "GET /api/v2/domains/BCE1C810"),
-        case!(list_voices.limit(10).starting_after("wrv-abc123").search("sarah").x_workspace_id(WS),
-            "GET /api/v2/voices?limit=10&starting_after=wrv-abc123&search=sarah"),
-        case!(get_voice.voice_id("wrv-abc123").x_workspace_id(WS), "GET /api/v2/voices/wrv-abc123"),
-        case!(list_phone_numbers.limit(10).starting_after("666A24C3").x_workspace_id(WS), "GET /api/v2/phone-numbers?limit=10&starting_after=666A24C3"),
-        case!(get_phone_number.config_id("666A24C3").x_workspace_id(WS), "GET /api/v2/phone-numbers/666A24C3"),
-        case!(list_sender_emails.limit(10).starting_after("A72B528BDEDF").x_workspace_id(WS), "GET /api/v2/sender-emails?limit=10&starting_after=A72B528BDEDF"),
-        case!(get_sender_email.sender_email_id("A72B528BDEDF").x_workspace_id(WS), "GET /api/v2/sender-emails/A72B528BDEDF"),
         case!(list_questions.posting_id(P).modality(ListQuestionsModality::ResumeScoring).limit(25).starting_after("A1B2C3D4").x_workspace_id(WS),
             "GET /api/v2/postings/13D77095/questions?modality=resume_scoring&limit=25&starting_after=A1B2C3D4"),
         case!(create_question.posting_id(P).x_workspace_id(WS).body_map(|b| b.modality(types::CreateQuestionRequestModality::Form)
@@ -218,7 +216,8 @@ fn cases() -> Vec<Case<Client>> {
             "POST /api/v2/ats/candidates/push", json!({"ats_name": "bullhorn", "candidate": {}})),
         case!(get_ats_push_status.item_id("queue/item 42").x_workspace_id(WS), "GET /api/v2/ats/candidates/push/queue%2Fitem%2042"),
         case!(list_ats_connections.x_workspace_id(WS), "GET /api/v2/ats/connections"),
-    ]
+    ];
+    cases.into_iter().chain(catalogues.into_iter().flatten()).collect()
 }
 
 /// Every operation but the audio preview (below) has an entry; every request
