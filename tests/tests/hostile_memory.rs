@@ -59,7 +59,7 @@ fn runtime() -> tokio::runtime::Runtime {
 fn endless_body() {
     const CAP: usize = 16 << 20;
     runtime().block_on(async {
-        let server = Hostile::always(Act::Endless { status: 200 }).await;
+        let server = Hostile::always(Act::endless()).await;
         let c = builder(&server.url()).no_rate_limit();
         let c = c.max_response_bytes(CAP).build().expect("client");
         let before = peak_rss();
