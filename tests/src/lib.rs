@@ -131,11 +131,8 @@ where
 /// Whether `f` panics: a test of a test runs a check against a broken SDK
 /// (e.g. behind [`Recorder::proxy`] re-sending every POST) to show it fails.
 pub async fn panics(f: impl Future) -> bool {
-    use futures::FutureExt;
-    std::panic::AssertUnwindSafe(f)
-        .catch_unwind()
-        .await
-        .is_err()
+    let caught = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(f));
+    caught.await.is_err()
 }
 
 /// Two tests from one async check taking `resend: bool`: the first runs it
@@ -151,11 +148,8 @@ macro_rules! check_and_its_test {
 
         #[tokio::test]
         async fn $fails_when_posts_are_resent() {
-            let broken = $check(true);
-            assert!(
-                $crate::panics(broken).await,
-                "a re-sent POST goes unnoticed"
-            );
+            let caught = $crate::panics($check(true)).await;
+            assert!(caught, "a re-sent POST goes unnoticed");
         }
     };
 }
@@ -200,9 +194,10 @@ impl RateLimiter for Counting {
     }
 
     fn pause_for(&self, wait: Duration) {
-        let mut pauses = self.pauses.lock().expect("lock");
-        pauses.push((Instant::now(), wait));
-        drop(pauses);
+        self.pauses
+            .lock()
+            .expect("lock")
+            .push((Instant::now(), wait));
         self.inner.pause_for(wait);
     }
 }
@@ -256,27 +251,24 @@ impl Recorded {
                 out.push_str(&format!("{name}: {v}\n"));
             }
         }
+        let json = serde_json::from_slice::<serde_json::Value>(&self.body);
+        let pretty = json.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default());
+        let body = pretty.unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into_owned());
         if !self.body.is_empty() {
-            let body = serde_json::from_slice::<serde_json::Value>(&self.body)
-                .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into_owned());
             out.push_str(&format!("body: {body}\n"));
         }
         out
     }
 }
 
-/// A scripted answer.
+/// A scripted answer: status, extra headers, body (sent as
+/// `application/json` unless a content-type header is given), delay.
 #[derive(Debug, Clone)]
 pub struct Reply {
-    /// Status code.
-    pub status: u16,
-    /// Extra headers.
-    pub headers: Vec<(String, String)>,
-    /// Body (sent as `application/json` unless a content-type header is given).
-    pub body: String,
-    /// How long to wait before answering.
-    pub delay: Duration,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+    delay: Duration,
 }
 
 impl Reply {
@@ -313,7 +305,7 @@ impl Reply {
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
     script: Mutex<VecDeque<Reply>>,
-    fallback: Mutex<Option<Reply>>,
+    fallback: Option<Reply>,
     /// Forward to this base URL; `true`: every POST is sent there twice.
     upstream: Option<(String, bool)>,
     in_flight: AtomicUsize,
@@ -334,12 +326,13 @@ impl Recorder {
 
     /// Starts a server that answers from `script` in order, then `fallback`.
     pub async fn scripted(script: Vec<Reply>, fallback: Reply) -> Self {
-        let shared = Shared {
-            script: Mutex::new(script.into()),
+        let (script, fallback) = (Mutex::new(script.into()), Some(fallback));
+        Self::serve(Shared {
+            script,
+            fallback,
             ..Shared::default()
-        };
-        *shared.fallback.lock().expect("lock") = Some(fallback);
-        Self::serve(shared).await
+        })
+        .await
     }
 
     /// A proxy that records every request and forwards it to `upstream`,
@@ -358,13 +351,9 @@ impl Recorder {
 
     async fn serve(shared: Shared) -> Self {
         let shared = Arc::new(shared);
-        let app = axum::Router::new()
-            .fallback(handle)
-            .with_state(shared.clone());
-        Recorder {
-            url: serve(app).await,
-            shared,
-        }
+        let app = axum::Router::new().fallback(handle);
+        let url = serve(app.with_state(shared.clone())).await;
+        Recorder { url, shared }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -407,8 +396,9 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 async fn answer(shared: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 16 << 20).await;
-    let body = body.unwrap_or_default();
+    let body = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .unwrap_or_default();
     let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -422,7 +412,7 @@ async fn answer(shared: &Shared, request: Request) -> Response {
         return forward(upstream, *resend, recorded).await;
     }
     let reply = shared.script.lock().expect("lock").pop_front();
-    let Some(reply) = reply.or_else(|| shared.fallback.lock().expect("lock").clone()) else {
+    let Some(reply) = reply.or_else(|| shared.fallback.clone()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     tokio::time::sleep(reply.delay).await;
@@ -444,13 +434,11 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
     let query = r.query.as_ref().map(|q| format!("?{q}"));
     let url = format!("{upstream}{}{}", r.path, query.unwrap_or_default());
     let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
+    let mut headers = r.headers.clone();
+    headers.remove("host");
     let send = || {
-        let mut headers = r.headers.clone();
-        headers.remove("host");
-        http.request(method.clone(), &url)
-            .headers(headers)
-            .body(r.body.clone())
-            .send()
+        let request = http.request(method.clone(), &url).headers(headers.clone());
+        request.body(r.body.clone()).send()
     };
     if resend
         && r.method == "POST"
@@ -468,8 +456,8 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
             out = out.header(name.as_str(), value.as_bytes());
         }
     }
-    out.body(Body::from_stream(answer.bytes_stream()))
-        .unwrap_or_default()
+    let body = Body::from_stream(answer.bytes_stream());
+    out.body(body).unwrap_or_default()
 }
 
 /// The workspace README's examples, compiled as doctests so it cannot rot

@@ -44,9 +44,8 @@ fn health() -> Act {
 }
 
 fn too_many() -> Act {
-    let body =
-        json!({"error": {"type": "rate_limit_error", "code": "rate_limited", "message": "m"}});
-    Act::json(429, &body)
+    let error = json!({"type": "rate_limit_error", "code": "rate_limited", "message": "m"});
+    Act::json(429, &json!({ "error": error }))
 }
 
 /// A limiter that grants `n` permits, then never again (`true`: fails closed instead).
@@ -171,10 +170,8 @@ async fn a_far_future_429_returns_at_once_and_pauses_others_only_to_the_cap() {
             Hostile::start(move |n, _| if n == 0 { first.clone() } else { health() }).await;
         let (c, limiter) = counted(&server);
         let err = health_error(&c).await;
-        assert!(
-            matches!(err, Error::RateLimited { .. }),
-            "{wait}: returned, not waited"
-        );
+        let returned = matches!(err, Error::RateLimited { .. });
+        assert!(returned, "{wait}: returned, not waited");
         let next = within(c.clone().v1().get_health().send()).await;
         next.expect("the next call goes through");
         let pauses = limiter.pauses.lock().expect("lock").clone();
@@ -191,10 +188,8 @@ fn cursor_server(
     move |_, seen| {
         let (id, has_more) = next(seen.query("starting_after"));
         let item = json!({"interview_id": id, "posting_id": "P", "name": "N", "email": "e@x.io", "status": "pending"});
-        Act::json(
-            200,
-            &json!({"data": [item], "pagination": {"has_more": has_more}}),
-        )
+        let page = json!({"data": [item], "pagination": {"has_more": has_more}});
+        Act::json(200, &page)
     }
 }
 
@@ -202,17 +197,7 @@ fn cursor_server(
 async fn misbehaving_pages_end_in_a_pagination_error() {
     type Next = fn(Option<&str>) -> (String, bool);
     // A -> B -> A -> B ...: the third page hands back a cursor already followed.
-    let cycle: Next = |cursor| {
-        (
-            if matches!(cursor, None | Some("B")) {
-                "A"
-            } else {
-                "B"
-            }
-            .into(),
-            true,
-        )
-    };
+    let cycle: Next = |at| (["A", "B"][usize::from(at == Some("A"))].into(), true);
     let long: Next = |_| ("x".repeat(10_000), true);
     for (case, next, items, sent, says) in [
         ("cycle", cycle, 2, 3, "came back"),
