@@ -49,11 +49,7 @@ fn peak_rss() -> u64 {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
+    tokio::runtime::Runtime::new().expect("runtime")
 }
 
 fn endless_body() {
@@ -92,8 +88,8 @@ fn big_export() {
             )
         });
         let files = serve(axum::Router::new().route("/big", file)).await;
-        let job =
-            json!({"job_id": "exp_big", "status": "success", "file_url": format!("{files}/big")});
+        let url = format!("{files}/big");
+        let job = json!({"job_id": "exp_big", "status": "success", "file_url": url});
         let answer = get(move || std::future::ready(axum::Json(job.clone())));
         let api = serve(axum::Router::new().route("/interviews/export/json", answer)).await;
         let mut sink = Sink::default();

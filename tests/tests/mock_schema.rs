@@ -103,7 +103,6 @@ fn sample(spec: Spec<'_>, schema: &Value, ids: &BTreeMap<&str, String>, name: &s
 
 struct Run {
     base: String,
-    key: String,
     /// Path parameters and body fields answered with real ids.
     ids: BTreeMap<&'static str, String>,
 }
@@ -112,12 +111,10 @@ impl Run {
     async fn call(&self, method: &str, path: &str, body: Option<&Value>, v1: bool) -> Response {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let req = reqwest::Client::new().request(method, format!("{}{path}", self.base));
-        let req = req.header("x-api-key", &self.key);
-        let req = if v1 {
-            req.header("api-version", "1.0.0")
-        } else {
-            req
-        };
+        let version = v1.then_some(("api-version", "1.0.0"));
+        let req = version
+            .into_iter()
+            .fold(req.header("x-api-key", KEY), |r, (k, v)| r.header(k, v));
         let req = if let Some(b) = body { req.json(b) } else { req };
         req.send().await.expect("the mock answers")
     }
@@ -240,9 +237,11 @@ impl Run {
 async fn every_operation_of_both_specs_answers_as_its_schema_says() {
     let mock = heymilo_tests::mock(5).await;
     let (posting, url_key) = mock.postings()[0].clone();
-    let (base, key) = (mock.base_url().to_owned(), KEY.to_owned());
     let ids = BTreeMap::from([("posting_id", posting.clone()), ("url_key", url_key)]);
-    let mut run = Run { base, key, ids };
+    let mut run = Run {
+        base: mock.base_url().to_owned(),
+        ids,
+    };
     let path = format!("/api/v2/postings/{posting}/candidates?limit=1");
     let first = run.json("GET", &path, None).await;
     let interview = first["data"][0]["interview_id"]
