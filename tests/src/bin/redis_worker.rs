@@ -17,10 +17,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::builder()
         .api_key(key)
         .v1_base_url(base)
-        .max_retries(0)
-        .rate_limit_per_minute(per_minute.parse()?)
-        .redis_rate_limit(redis)
-        .build()?;
+        .max_retries(0);
+    let client = client.rate_limit_per_minute(per_minute.parse()?);
+    let client = client.redis_rate_limit(redis).build()?;
     let deadline = Instant::now() + Duration::from_secs(seconds.parse()?);
     let (mut ok, mut limited, mut errors) = (0, 0, 0);
     while Instant::now() < deadline {
