@@ -29,14 +29,10 @@ pub fn client(url: &str) -> Client {
 
 /// The builder behind [`client`], for tests that set more.
 pub fn builder(url: &str) -> ClientBuilder {
-    let policy = RetryPolicy::default()
-        .with_initial_backoff(Duration::from_millis(10))
-        .with_max_backoff(Duration::from_millis(50));
-    Client::builder()
-        .api_key(KEY)
-        .v1_base_url(url)
-        .v2_base_url(url)
-        .retry_policy(policy)
+    let policy = RetryPolicy::default().with_initial_backoff(Duration::from_millis(10));
+    let policy = policy.with_max_backoff(Duration::from_millis(50));
+    let builder = Client::builder().api_key(KEY).v1_base_url(url);
+    builder.v2_base_url(url).retry_policy(policy)
 }
 
 /// heymilo-mock with `per_posting` candidates per posting, key [`KEY`], no practical rate limit.
@@ -51,11 +47,10 @@ pub async fn mock(per_posting: usize) -> MockServer {
 
 /// heymilo-mock with `config` and key [`KEY`].
 pub async fn mock_with(config: Config) -> MockServer {
-    let config = Config {
-        api_keys: vec![KEY.into()],
-        ..config
-    };
-    MockServer::start(config).await.expect("mock starts")
+    let api_keys = vec![KEY.into()];
+    MockServer::start(Config { api_keys, ..config })
+        .await
+        .expect("mock starts")
 }
 
 /// POSTs `body` to the mock's control route `path` (e.g. `/_mock/faults`); the answer's status.
@@ -67,10 +62,7 @@ pub async fn control(mock: &MockServer, path: &str, body: serde_json::Value) -> 
 
 /// Adds a fault rule to the mock, or each rule of a JSON array.
 pub async fn add_fault(mock: &MockServer, rules: serde_json::Value) {
-    let rules = match rules {
-        serde_json::Value::Array(all) => all,
-        one => vec![one],
-    };
+    let rules = rules.as_array().cloned().unwrap_or_else(|| vec![rules]);
     for rule in rules {
         let status = control(mock, "/_mock/faults", rule).await;
         assert_eq!(status, 201, "fault rule accepted");
@@ -114,10 +106,8 @@ pub async fn serve(app: axum::Router) -> String {
 
 /// The error a v1 `get_health` call ends in (panics if it succeeds).
 pub async fn health_error(c: &Client) -> heymilo::Error {
-    match within(c.v1().get_health().send()).await {
-        Ok(ok) => panic!("expected an error, got {ok:?}"),
-        Err(e) => e.into(),
-    }
+    let sent = within(c.v1().get_health().send()).await;
+    sent.expect_err("expected an error").into()
 }
 
 /// Whether a call succeeded, as the SDK's error.
@@ -194,10 +184,8 @@ impl RateLimiter for Counting {
     }
 
     fn pause_for(&self, wait: Duration) {
-        self.pauses
-            .lock()
-            .expect("lock")
-            .push((Instant::now(), wait));
+        let pause = (Instant::now(), wait);
+        self.pauses.lock().expect("lock").push(pause);
         self.inner.pause_for(wait);
     }
 }
