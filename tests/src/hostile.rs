@@ -29,10 +29,8 @@ impl Seen {
     /// A query parameter's value (not percent-decoded).
     pub fn query(&self, name: &str) -> Option<&str> {
         let query = self.target.split_once('?')?.1;
-        let mut pairs = query
-            .split('&')
-            .map(|p| p.split_once('=').unwrap_or((p, "")));
-        pairs.find_map(|(k, v)| (k == name).then_some(v))
+        let mut pairs = query.split('&');
+        pairs.find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
     }
 }
 
@@ -112,9 +110,8 @@ impl Hostile {
     /// Starts a server that answers request number `n` (from 0) with
     /// `script(n, &request)`.
     pub async fn start(script: impl FnMut(usize, &Seen) -> Act + Send + 'static) -> Hostile {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0").await;
+        let listener = listener.expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let script: Arc<Mutex<Script>> = Arc::new(Mutex::new(Box::new(script)));
@@ -212,10 +209,8 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Seen>> {
     let length = head.lines().find_map(|l| l.strip_prefix("content-length:"));
     let length: usize = length.and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     while buf.len() < end + length && read(&mut buf).await? > 0 {}
-    let target = String::from_utf8_lossy(&buf[..end])
-        .split(' ')
-        .nth(1)
-        .map(str::to_owned);
+    let head = String::from_utf8_lossy(&buf[..end]);
+    let target = head.split(' ').nth(1).map(str::to_owned);
     Ok(Some(Seen {
         target: target.unwrap_or_default(),
     }))

@@ -48,9 +48,8 @@ pub async fn mock(per_posting: usize) -> MockServer {
 /// heymilo-mock with `config` and key [`KEY`].
 pub async fn mock_with(config: Config) -> MockServer {
     let api_keys = vec![KEY.into()];
-    MockServer::start(Config { api_keys, ..config })
-        .await
-        .expect("mock starts")
+    let started = MockServer::start(Config { api_keys, ..config }).await;
+    started.expect("mock starts")
 }
 
 /// POSTs `body` to the mock's control route `path` (e.g. `/_mock/faults`); the answer's status.
@@ -384,9 +383,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 async fn answer(shared: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 16 << 20)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, 16 << 20).await;
+    let body = body.unwrap_or_default();
     let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),

@@ -72,9 +72,7 @@ pub fn spec(name: &str) -> &'static Value {
 /// schema is composed either way, so that every schema is visited.
 pub fn example(doc: &Value, op: &str) -> Option<(u16, Value, BTreeSet<String>)> {
     let spec = Spec::new(doc);
-    let operation = spec
-        .operation(op)
-        .unwrap_or_else(|| panic!("no operation {op}"));
+    let operation = spec.operation(op).unwrap_or_else(|| panic!("no {op}"));
     let (status, response) = operation.success().expect("a 2xx response");
     let media = response.pointer("/content/application~1json")?;
     let mut visited = BTreeSet::new();
@@ -119,10 +117,8 @@ pub fn compose(
         merged.extend(object(schema, visited).unwrap_or_default());
         return Some(Value::Object(merged));
     }
-    let first = ["oneOf", "anyOf"]
-        .iter()
-        .find_map(|k| schema.get(*k)?.get(0));
-    if let Some(first) = first {
+    let mut alternatives = ["oneOf", "anyOf"].iter();
+    if let Some(first) = alternatives.find_map(|k| schema.get(*k)?.get(0)) {
         return compose(spec, first, required, visited);
     }
     if let Some(fields) = object(schema, visited) {
@@ -143,9 +139,8 @@ pub fn compose(
         _ => json!({}),
     };
     let nullable = schema.get("nullable") == Some(&Value::Bool(true));
-    required
-        .then_some(filler)
-        .or(nullable.then_some(Value::Null))
+    let null = nullable.then_some(Value::Null);
+    required.then_some(filler).or(null)
 }
 
 /// A query string's pairs, form-decoded and sorted.
@@ -190,11 +185,8 @@ pub async fn run<C>(
     // defaulted optional field needs a case with only the required ones.
     let labelled = cases.iter().filter(|c| !c.label.is_empty());
     let labelled: BTreeSet<&str> = labelled.map(|c| c.op).collect();
-    let optional = |s| {
-        spec.properties(s)
-            .iter()
-            .any(|(_, p, req)| !req && p.get("default").is_some())
-    };
+    let defaults = |(_, p, req): &(_, Value, bool)| !req && p.get("default").is_some();
+    let optional = |s| spec.properties(s).iter().any(defaults);
     let ops = spec.operations().into_iter();
     let defaulted = ops.filter(|op| op.request_schema().is_some_and(optional));
     let defaulted: BTreeSet<&str> = defaulted.filter_map(|op| op.id).collect();
@@ -219,10 +211,8 @@ pub async fn run<C>(
             (want_line, pairs(want_query)),
             "{name}"
         );
-        let params = spec
-            .operation(case.op)
-            .map(|op| op.params)
-            .unwrap_or_default();
+        let params = spec.operation(case.op).map(|op| op.params);
+        let params = params.unwrap_or_default();
         let has_workspace = params.iter().any(|p| p.key().1 == "x-workspace-id");
         let headers = ["x-api-key", "api-version", "x-workspace-id"].map(|h| req.header(h));
         let want = [Some(key), version, has_workspace.then_some(workspace)];

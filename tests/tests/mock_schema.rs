@@ -28,9 +28,8 @@ fn to_json_schema(v: &Value) -> Value {
     }
     let map = |v: &Value| -> Map<String, Value> {
         let fields = v.as_object().into_iter().flatten();
-        fields
-            .map(|(k, s)| (k.clone(), to_json_schema(s)))
-            .collect()
+        let convert = |(k, s): (&String, &Value)| (k.clone(), to_json_schema(s));
+        fields.map(convert).collect()
     };
     let mut out = Map::new();
     for (k, v) in obj {

@@ -78,9 +78,8 @@ async fn every_answer_decodes_with_nulls_and_with_only_required_fields() {
     // The all-null page really is full of nulls.
     let all_null = |i: &&synth::Instance| i.shape == Shape::AllNull;
     let mut pages = instances.iter().filter(all_null);
-    let page = pages
-        .find(|i| i.operation == "list_postings")
-        .expect("list_postings");
+    let page = pages.find(|i| i.operation == "list_postings");
+    let page = page.expect("list_postings");
     assert_eq!(page.body["postings"][0]["title"], Value::Null);
 }
 

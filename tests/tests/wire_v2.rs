@@ -253,17 +253,16 @@ async fn every_published_answer_decodes_in_every_shape() {
         let at = (i.path.as_str(), i.method.as_str());
         let op = ours.iter().find(|o| (o.path, o.method) == at);
         let id = op.and_then(|o| o.id);
-        id.unwrap_or_else(|| panic!("{}: not in v2.yaml", i.operation))
-            .to_owned()
+        let id = id.unwrap_or_else(|| panic!("{}: not in v2.yaml", i.operation));
+        id.to_owned()
     };
     wire::decode_all(&instances, id, client, &cases()).await;
     // Every 2xx JSON operation but the empty `getVoicePreview` schema, in three shapes.
     assert!(instances.len() >= 3 * 50, "only {} bodies", instances.len());
     let all_null = |i: &&synth::Instance| i.shape == Shape::AllNull;
     let mut pages = instances.iter().filter(all_null);
-    let page = pages
-        .find(|i| i.operation == "listCandidates")
-        .expect("listCandidates");
+    let page = pages.find(|i| i.operation == "listCandidates");
+    let page = page.expect("listCandidates");
     let candidate = &page.body["data"][0];
     let keys = ["workflow", "agent_summary", "metadata"].map(|k| candidate.get(k));
     assert_eq!(keys, [Some(&Value::Null); 3], "{candidate}");
@@ -329,9 +328,8 @@ fn documented_examples_cover_every_success_response_schema() {
         // A registry "whose layout the server decides" declares no property: its example is `{}`.
         let free_form = schema.get("properties").is_none();
         let free_form = free_form && schema["additionalProperties"] == true;
-        let fields = example
-            .as_object()
-            .unwrap_or_else(|| panic!("{id}: not an object"));
+        let fields = example.as_object();
+        let fields = fields.unwrap_or_else(|| panic!("{id}: not an object"));
         assert!(!fields.is_empty() || free_form, "{id}: empty example");
         visited.extend(schemas);
     }
@@ -357,16 +355,10 @@ async fn health_status_is_a_string_or_an_integer() {
     for (body, status, shown) in cases {
         let server = Recorder::start(Reply::json(200, body.clone())).await;
         let health = client(&server).health_check().send().await;
-        let got = health
-            .unwrap_or_else(|e| panic!("{body}: {e}"))
-            .into_inner()
-            .status;
-        let text = got.as_ref().map(ToString::to_string);
-        assert_eq!(
-            (got, text.unwrap_or_default()),
-            (status, shown.into()),
-            "{body}"
-        );
+        let got = health.unwrap_or_else(|e| panic!("{body}: {e}"));
+        let got = got.into_inner().status;
+        let text = got.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert_eq!((got, text.as_str()), (status, shown), "{body}");
     }
 }
 
