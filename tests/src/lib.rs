@@ -288,13 +288,15 @@ impl Reply {
     }
 }
 
+/// Forward to this base URL; `true`: every POST is sent there twice.
+type Upstream = Option<(String, bool)>;
+
 #[derive(Default)]
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
     script: Mutex<VecDeque<Reply>>,
     fallback: Option<Reply>,
-    /// Forward to this base URL; `true`: every POST is sent there twice.
-    upstream: Option<(String, bool)>,
+    upstream: Upstream,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
 }
@@ -313,13 +315,7 @@ impl Recorder {
 
     /// Starts a server that answers from `script` in order, then `fallback`.
     pub async fn scripted(script: Vec<Reply>, fallback: Reply) -> Self {
-        let (script, fallback) = (Mutex::new(script.into()), Some(fallback));
-        Self::serve(Shared {
-            script,
-            fallback,
-            ..Shared::default()
-        })
-        .await
+        Self::serve(script, Some(fallback), None).await
     }
 
     /// A proxy that records every request and forwards it to `upstream`,
@@ -329,14 +325,17 @@ impl Recorder {
     /// show that its check fails against one.
     pub async fn proxy(upstream: &str, resend_posts: bool) -> Self {
         let upstream = Some((upstream.trim_end_matches('/').to_owned(), resend_posts));
-        Self::serve(Shared {
-            upstream,
-            ..Shared::default()
-        })
-        .await
+        Self::serve(Vec::new(), None, upstream).await
     }
 
-    async fn serve(shared: Shared) -> Self {
+    async fn serve(script: Vec<Reply>, fallback: Option<Reply>, upstream: Upstream) -> Self {
+        let script = Mutex::new(script.into());
+        let shared = Shared {
+            script,
+            fallback,
+            upstream,
+            ..Shared::default()
+        };
         let shared = Arc::new(shared);
         let app = axum::Router::new().fallback(handle);
         let url = serve(app.with_state(shared.clone())).await;
