@@ -385,10 +385,8 @@ fn unknown_fields_and_enum_values_decode() {
     c["workflow"]["steps"][0]["step_type_v3"] = json!("video_loop");
     let decoded: types::CandidateResponse = typed(c);
     let step = &decoded.workflow.expect("workflow").steps[0];
-    assert_eq!(
-        (decoded.status.as_str(), step.status.as_str()),
-        ("on_hold_new_status", "paused_by_recruiter")
-    );
+    let statuses = (decoded.status.as_str(), step.status.as_str());
+    assert_eq!(statuses, ("on_hold_new_status", "paused_by_recruiter"));
     let hook = json!({"webhook_id": "w", "posting_id": "p", "url": "https://x", "event_type": "candidate_archived",
                       "http_method": "put", "is_active": true, "surprise": 1});
     let hook: heymilo_gen::v1::types::Webhook = typed(hook);
@@ -401,20 +399,13 @@ fn unknown_fields_and_enum_values_decode() {
 
 #[test]
 fn workflow_steps_carry_their_own_tag() {
-    use types::{
-        ConversationalSmsStep, CreatePostingRequestWorkflowItem as Item, FormStep, ResumeStep,
-        WebInterviewStep,
-    };
-    let form = FormStep {
-        questions: Some(Vec::new()),
-        ..Default::default()
-    };
+    use types::{CreatePostingRequestWorkflowItem as Item, FormStep};
     #[rustfmt::skip]
     let cases: [(Item, Value); 4] = [
-        (WebInterviewStep::default().into(), json!({"type": "web_interview"})),
-        (ConversationalSmsStep::default().into(), json!({"type": "conversational_sms"})),
-        (ResumeStep::default().into(), json!({"type": "resume"})),
-        (form.into(), json!({"type": "form", "questions": []})),
+        (types::WebInterviewStep::default().into(), json!({"type": "web_interview"})),
+        (types::ConversationalSmsStep::default().into(), json!({"type": "conversational_sms"})),
+        (types::ResumeStep::default().into(), json!({"type": "resume"})),
+        (FormStep { questions: Some(Vec::new()), ..Default::default() }.into(), json!({"type": "form", "questions": []})),
     ];
     for (step, wire) in cases {
         assert_eq!(serde_json::to_value(&step).expect("serializes"), wire);
