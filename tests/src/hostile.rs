@@ -16,14 +16,8 @@ use tokio::net::{TcpListener, TcpStream};
 /// One request as the hostile server read it.
 #[derive(Debug, Clone)]
 pub struct Seen {
-    /// `GET`, `POST`, ...
-    pub method: String,
     /// The request target: path and query.
     pub target: String,
-    /// Header names (lower case) and values.
-    pub headers: Vec<(String, String)>,
-    /// The body (by `Content-Length`).
-    pub body: Vec<u8>,
 }
 
 impl Seen {
@@ -35,68 +29,70 @@ impl Seen {
     /// A query parameter's value (not percent-decoded).
     pub fn query(&self, name: &str) -> Option<&str> {
         let query = self.target.split_once('?')?.1;
-        query.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (k == name).then_some(v)
-        })
-    }
-
-    /// A header's value.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        let mut pairs = query.split('&');
+        pairs.find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
     }
 }
 
-/// How the server answers one request.
+/// How the server answers one request: a status line, headers and a body
+/// (whole, cut short or endless), or nothing at all.
 #[derive(Debug, Clone)]
-pub enum Act {
-    /// A complete answer: status, extra headers, body (as JSON).
-    Answer {
-        /// The status code.
-        status: u16,
-        /// Extra header lines (name, value), sent as given.
-        headers: Vec<(String, String)>,
-        /// The body.
-        body: Vec<u8>,
-    },
-    /// The status line and headers, then a chunked body that never ends:
-    /// 64 KiB chunks as fast as the client reads them.
-    Endless {
-        /// The status code.
-        status: u16,
-    },
-    /// Declares a body of `declared` bytes, sends only `body`, then closes
-    /// the connection.
-    CutShort {
-        /// The status code.
-        status: u16,
-        /// The `Content-Length` announced.
-        declared: usize,
-        /// What is actually sent.
-        body: Vec<u8>,
-    },
-    /// Reads the request and never answers (holds the connection open).
-    Silent,
+pub struct Act {
+    /// 0: no answer.
+    status: u16,
+    /// Extra header lines, each ending in CRLF.
+    headers: String,
+    body: Vec<u8>,
+    /// The `Content-Length` announced; `None`: a chunked body that never ends.
+    declared: Option<usize>,
 }
 
 impl Act {
     /// A JSON answer.
     pub fn json(status: u16, body: &serde_json::Value) -> Act {
-        Act::Answer {
+        Act::cut_short(status, 0, body.to_string()).whole()
+    }
+
+    /// Announces a body of `declared` bytes, sends only `body`, then closes
+    /// the connection.
+    pub fn cut_short(status: u16, declared: usize, body: impl Into<Vec<u8>>) -> Act {
+        let (headers, body) = (String::new(), body.into());
+        let declared = Some(declared);
+        Act {
             status,
-            headers: Vec::new(),
-            body: body.to_string().into_bytes(),
+            headers,
+            body,
+            declared,
         }
     }
 
-    /// Adds a header to an [`Act::Answer`] (other acts are returned as they are).
-    pub fn with_header(mut self, name: &str, value: &str) -> Act {
-        if let Act::Answer { headers, .. } = &mut self {
-            headers.push((name.to_owned(), value.to_owned()));
+    /// A `200` whose chunked body never ends: 64 KiB chunks as fast as the
+    /// client reads them.
+    pub fn endless() -> Act {
+        Act {
+            declared: None,
+            ..Act::cut_short(200, 0, "")
         }
+    }
+
+    /// Reads the request and never answers (holds the connection open).
+    pub fn silent() -> Act {
+        Act {
+            status: 0,
+            ..Act::endless()
+        }
+    }
+
+    fn whole(self) -> Act {
+        Act {
+            declared: Some(self.body.len()),
+            ..self
+        }
+    }
+
+    /// Adds a header line, sent as given.
+    pub fn with_header(mut self, name: &str, value: &str) -> Act {
+        self.headers.push_str(&format!("{name}: {value}\r\n"));
         self
     }
 }
@@ -119,17 +115,13 @@ impl Hostile {
         let addr = listener.local_addr().expect("addr");
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let script: Arc<Mutex<Script>> = Arc::new(Mutex::new(Box::new(script)));
-        let task = {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    let (seen, script) = (seen.clone(), script.clone());
-                    tokio::spawn(async move {
-                        let _ = serve(stream, seen, script).await;
-                    });
-                }
-            })
-        };
+        let shared = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let answer = serve(stream, shared.clone(), script.clone());
+                tokio::spawn(async move { answer.await.ok() });
+            }
+        });
         Hostile { addr, seen, task }
     }
 
@@ -170,99 +162,56 @@ async fn serve(
     };
     let act = {
         let mut seen = seen.lock().expect("lock");
-        let n = seen.len();
         seen.push(request.clone());
-        let mut script = script.lock().expect("lock");
-        (*script)(n, &request)
+        (*script.lock().expect("lock"))(seen.len() - 1, &request)
     };
-    let mut head = format!("HTTP/1.1 {} Hostile\r\n", act_status(&act));
-    match act {
-        Act::Answer { headers, body, .. } => {
-            head.push_str(&format!("content-length: {}\r\n", body.len()));
-            let is_type = |(k, _): &(String, String)| k.eq_ignore_ascii_case("content-type");
-            if !headers.iter().any(is_type) {
-                head.push_str("content-type: application/json\r\n");
-            }
-            for (k, v) in headers {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str("connection: close\r\n\r\n");
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            stream.shutdown().await?;
-        }
-        Act::Endless { .. } => {
-            head.push_str("content-type: application/json\r\ntransfer-encoding: chunked\r\n");
-            head.push_str("connection: close\r\n\r\n");
-            stream.write_all(head.as_bytes()).await?;
-            let mut frame = format!("{:x}\r\n", 64 * 1024).into_bytes();
-            frame.extend([b' '; 64 * 1024]);
-            frame.extend(b"\r\n");
-            // Until the client hangs up: the write then fails and ends this task.
-            loop {
-                stream.write_all(&frame).await?;
-            }
-        }
-        Act::CutShort { declared, body, .. } => {
-            head.push_str(&format!(
-                "content-type: application/json\r\ncontent-length: {declared}\r\n\r\n"
-            ));
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            // The connection ends before the declared length: the client sees the body cut short.
-            stream.flush().await?;
-        }
-        Act::Silent => tokio::time::sleep(Duration::from_secs(3600)).await,
+    if act.status == 0 {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
     }
-    Ok(())
-}
-
-fn act_status(act: &Act) -> u16 {
-    match act {
-        Act::Answer { status, .. } | Act::Endless { status } | Act::CutShort { status, .. } => {
-            *status
-        }
-        Act::Silent => 0,
+    let length = act.declared.map(|n| format!("content-length: {n}"));
+    let length = length.unwrap_or_else(|| "transfer-encoding: chunked".into());
+    let mut head = format!("HTTP/1.1 {} Hostile\r\n{length}\r\n", act.status);
+    if !act.headers.to_ascii_lowercase().contains("content-type:") {
+        head.push_str("content-type: application/json\r\n");
     }
+    head.push_str(&format!("{}connection: close\r\n\r\n", act.headers));
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(&act.body).await?;
+    if act.declared.is_none() {
+        let mut frame = format!("{:x}\r\n", 64 * 1024).into_bytes();
+        frame.extend([b' '; 64 * 1024].iter().chain(b"\r\n"));
+        // Until the client hangs up: the write then fails and ends this task.
+        loop {
+            stream.write_all(&frame).await?;
+        }
+    }
+    // A body shorter than announced: the client sees it cut short.
+    stream.shutdown().await
 }
 
 /// Reads one request: head up to the blank line, then `Content-Length` bytes.
 async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Seen>> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 4096];
-    let head_end = loop {
+    let (mut buf, mut chunk) = (Vec::new(), [0u8; 4096]);
+    let mut read = async |buf: &mut Vec<u8>| {
+        let n = stream.read(&mut chunk).await?;
+        buf.extend_from_slice(&chunk[..n]);
+        std::io::Result::Ok(n)
+    };
+    let end = loop {
         if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
+            break i + 4;
         }
-        let n = stream.read(&mut byte).await?;
-        if n == 0 {
+        if read(&mut buf).await? == 0 {
             return Ok(None);
         }
-        buf.extend_from_slice(&byte[..n]);
     };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next().unwrap_or("").split(' ');
-    let method = first.next().unwrap_or("").to_owned();
-    let target = first.next().unwrap_or("").to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let length = headers.iter().find(|(k, _)| k == "content-length");
-    let length: usize = length.and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    let mut body = buf[head_end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut byte).await?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&byte[..n]);
-    }
+    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+    let length = head.lines().find_map(|l| l.strip_prefix("content-length:"));
+    let length: usize = length.and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    while buf.len() < end + length && read(&mut buf).await? > 0 {}
+    let head = String::from_utf8_lossy(&buf[..end]);
+    let target = head.split(' ').nth(1).map(str::to_owned);
     Ok(Some(Seen {
-        method,
-        target,
-        headers,
-        body,
+        target: target.unwrap_or_default(),
     }))
 }

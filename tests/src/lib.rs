@@ -30,14 +30,10 @@ pub fn client(url: &str) -> Client {
 
 /// The builder behind [`client`], for tests that set more.
 pub fn builder(url: &str) -> ClientBuilder {
-    let policy = RetryPolicy::default()
-        .with_initial_backoff(Duration::from_millis(10))
-        .with_max_backoff(Duration::from_millis(50));
-    Client::builder()
-        .api_key(KEY)
-        .v1_base_url(url)
-        .v2_base_url(url)
-        .retry_policy(policy)
+    let policy = RetryPolicy::default().with_initial_backoff(Duration::from_millis(10));
+    let policy = policy.with_max_backoff(Duration::from_millis(50));
+    let builder = Client::builder().api_key(KEY).v1_base_url(url);
+    builder.v2_base_url(url).retry_policy(policy)
 }
 
 /// heymilo-mock with `per_posting` candidates per posting, key [`KEY`], no practical rate limit.
@@ -52,11 +48,9 @@ pub async fn mock(per_posting: usize) -> MockServer {
 
 /// heymilo-mock with `config` and key [`KEY`].
 pub async fn mock_with(config: Config) -> MockServer {
-    let config = Config {
-        api_keys: vec![KEY.into()],
-        ..config
-    };
-    MockServer::start(config).await.expect("mock starts")
+    let api_keys = vec![KEY.into()];
+    let started = MockServer::start(Config { api_keys, ..config }).await;
+    started.expect("mock starts")
 }
 
 /// POSTs `body` to the mock's control route `path` (e.g. `/_mock/faults`); the answer's status.
@@ -68,10 +62,7 @@ pub async fn control(mock: &MockServer, path: &str, body: serde_json::Value) -> 
 
 /// Adds a fault rule to the mock, or each rule of a JSON array.
 pub async fn add_fault(mock: &MockServer, rules: serde_json::Value) {
-    let rules = match rules {
-        serde_json::Value::Array(all) => all,
-        one => vec![one],
-    };
+    let rules = rules.as_array().cloned().unwrap_or_else(|| vec![rules]);
     for rule in rules {
         let status = control(mock, "/_mock/faults", rule).await;
         assert_eq!(status, 201, "fault rule accepted");
@@ -115,10 +106,8 @@ pub async fn serve(app: axum::Router) -> String {
 
 /// The error a v1 `get_health` call ends in (panics if it succeeds).
 pub async fn health_error(c: &Client) -> heymilo::Error {
-    match within(c.v1().get_health().send()).await {
-        Ok(ok) => panic!("expected an error, got {ok:?}"),
-        Err(e) => e.into(),
-    }
+    let sent = within(c.v1().get_health().send()).await;
+    sent.expect_err("expected an error").into()
 }
 
 /// Whether a call succeeded, as the SDK's error.
@@ -132,11 +121,8 @@ where
 /// Whether `f` panics: a test of a test runs a check against a broken SDK
 /// (e.g. behind [`Recorder::proxy`] re-sending every POST) to show it fails.
 pub async fn panics(f: impl Future) -> bool {
-    use futures::FutureExt;
-    std::panic::AssertUnwindSafe(f)
-        .catch_unwind()
-        .await
-        .is_err()
+    let caught = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(f));
+    caught.await.is_err()
 }
 
 /// Two tests from one async check taking `resend: bool`: the first runs it
@@ -152,11 +138,8 @@ macro_rules! check_and_its_test {
 
         #[tokio::test]
         async fn $fails_when_posts_are_resent() {
-            let broken = $check(true);
-            assert!(
-                $crate::panics(broken).await,
-                "a re-sent POST goes unnoticed"
-            );
+            let caught = $crate::panics($check(true)).await;
+            assert!(caught, "a re-sent POST goes unnoticed");
         }
     };
 }
@@ -201,9 +184,8 @@ impl RateLimiter for Counting {
     }
 
     fn pause_for(&self, wait: Duration) {
-        let mut pauses = self.pauses.lock().expect("lock");
-        pauses.push((Instant::now(), wait));
-        drop(pauses);
+        let pause = (Instant::now(), wait);
+        self.pauses.lock().expect("lock").push(pause);
         self.inner.pause_for(wait);
     }
 }
@@ -257,27 +239,24 @@ impl Recorded {
                 out.push_str(&format!("{name}: {v}\n"));
             }
         }
+        let json = serde_json::from_slice::<serde_json::Value>(&self.body);
+        let pretty = json.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default());
+        let body = pretty.unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into_owned());
         if !self.body.is_empty() {
-            let body = serde_json::from_slice::<serde_json::Value>(&self.body)
-                .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into_owned());
             out.push_str(&format!("body: {body}\n"));
         }
         out
     }
 }
 
-/// A scripted answer.
+/// A scripted answer: status, extra headers, body (sent as
+/// `application/json` unless a content-type header is given), delay.
 #[derive(Debug, Clone)]
 pub struct Reply {
-    /// Status code.
-    pub status: u16,
-    /// Extra headers.
-    pub headers: Vec<(String, String)>,
-    /// Body (sent as `application/json` unless a content-type header is given).
-    pub body: String,
-    /// How long to wait before answering.
-    pub delay: Duration,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+    delay: Duration,
 }
 
 impl Reply {
@@ -310,13 +289,15 @@ impl Reply {
     }
 }
 
+/// Forward to this base URL; `true`: every POST is sent there twice.
+type Upstream = Option<(String, bool)>;
+
 #[derive(Default)]
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
     script: Mutex<VecDeque<Reply>>,
-    fallback: Mutex<Option<Reply>>,
-    /// Forward to this base URL; `true`: every POST is sent there twice.
-    upstream: Option<(String, bool)>,
+    fallback: Option<Reply>,
+    upstream: Upstream,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
 }
@@ -335,12 +316,7 @@ impl Recorder {
 
     /// Starts a server that answers from `script` in order, then `fallback`.
     pub async fn scripted(script: Vec<Reply>, fallback: Reply) -> Self {
-        let shared = Shared {
-            script: Mutex::new(script.into()),
-            ..Shared::default()
-        };
-        *shared.fallback.lock().expect("lock") = Some(fallback);
-        Self::serve(shared).await
+        Self::serve(script, Some(fallback), None).await
     }
 
     /// A proxy that records every request and forwards it to `upstream`,
@@ -350,22 +326,21 @@ impl Recorder {
     /// show that its check fails against one.
     pub async fn proxy(upstream: &str, resend_posts: bool) -> Self {
         let upstream = Some((upstream.trim_end_matches('/').to_owned(), resend_posts));
-        Self::serve(Shared {
-            upstream,
-            ..Shared::default()
-        })
-        .await
+        Self::serve(Vec::new(), None, upstream).await
     }
 
-    async fn serve(shared: Shared) -> Self {
+    async fn serve(script: Vec<Reply>, fallback: Option<Reply>, upstream: Upstream) -> Self {
+        let script = Mutex::new(script.into());
+        let shared = Shared {
+            script,
+            fallback,
+            upstream,
+            ..Shared::default()
+        };
         let shared = Arc::new(shared);
-        let app = axum::Router::new()
-            .fallback(handle)
-            .with_state(shared.clone());
-        Recorder {
-            url: serve(app).await,
-            shared,
-        }
+        let app = axum::Router::new().fallback(handle);
+        let url = serve(app.with_state(shared.clone())).await;
+        Recorder { url, shared }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -423,7 +398,7 @@ async fn answer(shared: &Shared, request: Request) -> Response {
         return forward(upstream, *resend, recorded).await;
     }
     let reply = shared.script.lock().expect("lock").pop_front();
-    let Some(reply) = reply.or_else(|| shared.fallback.lock().expect("lock").clone()) else {
+    let Some(reply) = reply.or_else(|| shared.fallback.clone()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     tokio::time::sleep(reply.delay).await;
@@ -445,13 +420,11 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
     let query = r.query.as_ref().map(|q| format!("?{q}"));
     let url = format!("{upstream}{}{}", r.path, query.unwrap_or_default());
     let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
+    let mut headers = r.headers.clone();
+    headers.remove("host");
     let send = || {
-        let mut headers = r.headers.clone();
-        headers.remove("host");
-        http.request(method.clone(), &url)
-            .headers(headers)
-            .body(r.body.clone())
-            .send()
+        let request = http.request(method.clone(), &url).headers(headers.clone());
+        request.body(r.body.clone()).send()
     };
     if resend
         && r.method == "POST"
@@ -469,8 +442,8 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
             out = out.header(name.as_str(), value.as_bytes());
         }
     }
-    out.body(Body::from_stream(answer.bytes_stream()))
-        .unwrap_or_default()
+    let body = Body::from_stream(answer.bytes_stream());
+    out.body(body).unwrap_or_default()
 }
 
 /// The workspace README's examples, compiled as doctests so it cannot rot

@@ -4,11 +4,11 @@
 //! unchanged when serialized.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use futures::future::BoxFuture;
 use heymilo_codegen::spec::{self, Spec};
+use heymilo_codegen::synth::Instance;
 use serde_json::{Map, Value, json};
 
 use crate::{Recorder, Reply};
@@ -30,32 +30,23 @@ pub struct Case<C> {
     pub call: Box<dyn Fn(C) -> BoxFuture<'static, Outcome>>,
 }
 
-/// One case: `case!("op", "GET /path?a=1", [json!(body),] |c| c.op().a(1))`;
-/// the builder (of the calling file's `Client`) is sent and its answer serialized. `case!(label: "...", ...)`
-/// names an extra case of the same operation.
+/// One case: `case!(op.a(1).b("x"), "GET /path?a=1&b=x"[, json!(body)])` sends
+/// `client.op().a(1).b("x")` (the calling file's `Client`) and serializes its
+/// answer; `case!(label: "...", ...)` names an extra case of the same operation.
 #[macro_export]
 macro_rules! case {
-    (label: $label:literal, $op:literal, $wire:literal, $($rest:tt)*) => {{
-        let mut case = $crate::case!($op, $wire, $($rest)*);
-        case.label = $label;
-        case
-    }};
-    ($op:literal, $wire:literal, |$c:ident| $call:expr) => {
-        $crate::case!(@make $op, $wire, None, |$c| $call)
+    (label: $label:literal, $($rest:tt)*) => {
+        $crate::wire::Case { label: $label, ..$crate::case!($($rest)*) }
     };
-    ($op:literal, $wire:literal, $body:expr, |$c:ident| $call:expr) => {
-        $crate::case!(@make $op, $wire, Some($body), |$c| $call)
-    };
-    (@make $op:literal, $wire:literal, $body:expr, |$c:ident| $call:expr) => {
+    ($op:ident $(.$m:ident($($a:expr),*))*, $wire:expr $(, $body:expr)?) => {
         $crate::wire::Case {
-            op: $op,
+            op: stringify!($op),
             label: "",
             wire: $wire,
-            body: $body,
-            call: Box::new(|client: Client| {
+            body: None $(.or(Some($body)))?,
+            call: Box::new(move |c: Client| {
                 Box::pin(async move {
-                    let $c = &client;
-                    let res = $call.send().await.map_err(|e| e.to_string())?;
+                    let res = c.$op()$(.$m($($a),*))*.send().await.map_err(|e| e.to_string())?;
                     let status = res.status().as_u16();
                     let value = serde_json::to_value(res.into_inner()).map_err(|e| e.to_string())?;
                     Ok((status, value))
@@ -69,10 +60,9 @@ macro_rules! case {
 pub fn spec(name: &str) -> &'static Value {
     static SPECS: OnceLock<[Value; 2]> = OnceLock::new();
     let [v1, v2] = SPECS.get_or_init(|| {
-        ["v1.yaml", "v2.yaml"].map(|file| {
-            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
-            spec::load(&dir.join(file)).unwrap_or_else(|e| panic!("{e}"))
-        })
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/");
+        let load = |file| spec::load(format!("{dir}{file}").as_ref());
+        ["v1.yaml", "v2.yaml"].map(|file| load(file).unwrap_or_else(|e| panic!("{e}")))
     });
     if name == "v1.yaml" { v1 } else { v2 }
 }
@@ -82,9 +72,7 @@ pub fn spec(name: &str) -> &'static Value {
 /// schema is composed either way, so that every schema is visited.
 pub fn example(doc: &Value, op: &str) -> Option<(u16, Value, BTreeSet<String>)> {
     let spec = Spec::new(doc);
-    let operation = spec
-        .operation(op)
-        .unwrap_or_else(|| panic!("no operation {op}"));
+    let operation = spec.operation(op).unwrap_or_else(|| panic!("no {op}"));
     let (status, response) = operation.success().expect("a 2xx response");
     let media = response.pointer("/content/application~1json")?;
     let mut visited = BTreeSet::new();
@@ -129,10 +117,8 @@ pub fn compose(
         merged.extend(object(schema, visited).unwrap_or_default());
         return Some(Value::Object(merged));
     }
-    let first = ["oneOf", "anyOf"]
-        .iter()
-        .find_map(|k| schema.get(*k)?.get(0));
-    if let Some(first) = first {
+    let mut alternatives = ["oneOf", "anyOf"].iter();
+    if let Some(first) = alternatives.find_map(|k| schema.get(*k)?.get(0)) {
         return compose(spec, first, required, visited);
     }
     if let Some(fields) = object(schema, visited) {
@@ -153,37 +139,14 @@ pub fn compose(
         _ => json!({}),
     };
     let nullable = schema.get("nullable") == Some(&Value::Bool(true));
-    if required {
-        Some(filler)
-    } else {
-        nullable.then_some(Value::Null)
-    }
+    let null = nullable.then_some(Value::Null);
+    required.then_some(filler).or(null)
 }
 
-/// Decodes `application/x-www-form-urlencoded` text.
-fn form_decode(text: &str) -> String {
-    let text = text.replace('+', " ");
-    let mut out = Vec::new();
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        let hex: Option<u8> = (b == b'%')
-            .then(|| String::from_utf8(vec![bytes.next()?, bytes.next()?]).ok())
-            .flatten()
-            .and_then(|h| u8::from_str_radix(&h, 16).ok());
-        out.push(hex.unwrap_or(b));
-    }
-    String::from_utf8(out).expect("UTF-8 query")
-}
-
-/// A query string's decoded pairs, sorted.
+/// A query string's pairs, form-decoded and sorted.
 pub fn pairs(query: &str) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = (query.split('&'))
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (form_decode(k), form_decode(v))
-        })
-        .collect();
+    let url = reqwest::Url::parse(&format!("http://q/?{query}")).expect("a query");
+    let mut pairs: Vec<_> = url.query_pairs().into_owned().collect();
     pairs.sort();
     pairs
 }
@@ -205,15 +168,6 @@ pub fn holds(decoded: &Value, example: &Value) -> bool {
     }
 }
 
-/// Whether an object schema (through `$ref` and `allOf`) has a property with
-/// a `default` that it does not require.
-fn has_optional_default(doc: &Value, schema: &Value) -> bool {
-    let properties = Spec::new(doc).properties(schema);
-    properties
-        .iter()
-        .any(|(_, p, required)| !required && p.get("default").is_some())
-}
-
 /// Runs every case against a recorder answering the operation's documented
 /// example: the request (method, path, query, key, API version, workspace
 /// header when the operation has one, exact body) and the decoded answer are
@@ -226,16 +180,15 @@ pub async fn run<C>(
     cases: Vec<Case<C>>,
 ) {
     let doc = spec(&format!("{generation}.yaml"));
-    let version = doc["info"]["version"].as_str().expect("info.version");
+    let (spec, version) = (Spec::new(doc), doc["info"]["version"].as_str());
     // Requests carry exactly what the caller set (issue 14): a body with a
     // defaulted optional field needs a case with only the required ones.
     let labelled = cases.iter().filter(|c| !c.label.is_empty());
     let labelled: BTreeSet<&str> = labelled.map(|c| c.op).collect();
-    let ops = Spec::new(doc).operations();
-    let optional = |s: &Value| has_optional_default(doc, s);
-    let defaulted = ops
-        .iter()
-        .filter(|op| op.request_schema().is_some_and(optional));
+    let defaults = |(_, p, req): &(_, Value, bool)| !req && p.get("default").is_some();
+    let optional = |s| spec.properties(s).iter().any(defaults);
+    let ops = spec.operations().into_iter();
+    let defaulted = ops.filter(|op| op.request_schema().is_some_and(optional));
     let defaulted: BTreeSet<&str> = defaulted.filter_map(|op| op.id).collect();
     assert!(!defaulted.is_empty(), "spec scan found nothing to trust");
     let covered = defaulted.is_subset(&labelled);
@@ -250,22 +203,22 @@ pub async fn run<C>(
         let held = holds(&decoded, &body);
         assert!(held, "{name}: decoded {decoded}\nexample {body}");
         let req = server.single();
-        let line = format!("{} {}", req.method, req.path);
         let (want_line, want_query) = case.wire.split_once('?').unwrap_or((case.wire, ""));
         let query = pairs(req.query.as_deref().unwrap_or_default());
-        let want = (want_line, pairs(want_query));
-        assert_eq!((line.as_str(), query), want, "{name}");
-        assert_eq!(req.header("x-api-key"), Some(key), "{name}");
-        assert_eq!(req.header("api-version"), Some(version), "{name}");
-        let has_workspace = Spec::new(doc)
-            .operation(case.op)
-            .is_some_and(|op| op.params.iter().any(|p| p.key().1 == "x-workspace-id"));
-        let want_workspace = has_workspace.then_some(workspace);
-        assert_eq!(req.header("x-workspace-id"), want_workspace, "{name}");
-        match &case.body {
-            Some(body) => assert_eq!(&req.json(), body, "{name}: body"),
-            None => assert!(req.body.is_empty(), "{name}: no body"),
-        }
+        let line = format!("{} {}", req.method, req.path);
+        assert_eq!(
+            (line.as_str(), query),
+            (want_line, pairs(want_query)),
+            "{name}"
+        );
+        let params = spec.operation(case.op).map(|op| op.params);
+        let params = params.unwrap_or_default();
+        let has_workspace = params.iter().any(|p| p.key().1 == "x-workspace-id");
+        let headers = ["x-api-key", "api-version", "x-workspace-id"].map(|h| req.header(h));
+        let want = [Some(key), version, has_workspace.then_some(workspace)];
+        assert_eq!(headers, want, "{name}: key, version, workspace");
+        let sent = (!req.body.is_empty()).then(|| req.json());
+        assert_eq!(sent, case.body, "{name}: body");
         if case.label.is_empty() {
             insta::with_settings!({
                 snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
@@ -275,5 +228,28 @@ pub async fn run<C>(
                 insta::assert_snapshot!(format!("wire_{generation}__{}", case.op), req.wire());
             });
         }
+    }
+}
+
+/// Answers each synthesized body (see `heymilo_codegen::synth`) to the call
+/// of the case named by `op(instance)`: every one must decode.
+pub async fn decode_all<C>(
+    instances: &[Instance],
+    op: impl Fn(&Instance) -> String,
+    client: impl Fn(&Recorder) -> C,
+    cases: &[Case<C>],
+) {
+    for inst in instances {
+        let id = op(inst);
+        let case = cases.iter().find(|c| c.op == id.as_str());
+        let case = case.unwrap_or_else(|| panic!("{id}: no case"));
+        let status = inst.status.parse().expect("numeric status");
+        let server = Recorder::start(Reply::json(status, inst.body.clone())).await;
+        let decoded = (case.call)(client(&server)).await;
+        let (shape, body) = (inst.shape.name(), &inst.body);
+        assert!(
+            decoded.is_ok(),
+            "{id} ({shape}) does not decode {body}: {decoded:?}"
+        );
     }
 }

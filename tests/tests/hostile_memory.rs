@@ -49,17 +49,13 @@ fn peak_rss() -> u64 {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
+    tokio::runtime::Runtime::new().expect("runtime")
 }
 
 fn endless_body() {
     const CAP: usize = 16 << 20;
     runtime().block_on(async {
-        let server = Hostile::always(Act::Endless { status: 200 }).await;
+        let server = Hostile::always(Act::endless()).await;
         let c = builder(&server.url()).no_rate_limit();
         let c = c.max_response_bytes(CAP).build().expect("client");
         let before = peak_rss();
@@ -92,8 +88,8 @@ fn big_export() {
             )
         });
         let files = serve(axum::Router::new().route("/big", file)).await;
-        let job =
-            json!({"job_id": "exp_big", "status": "success", "file_url": format!("{files}/big")});
+        let url = format!("{files}/big");
+        let job = json!({"job_id": "exp_big", "status": "success", "file_url": url});
         let answer = get(move || std::future::ready(axum::Json(job.clone())));
         let api = serve(axum::Router::new().route("/interviews/export/json", answer)).await;
         let mut sink = Sink::default();

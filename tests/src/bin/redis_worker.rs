@@ -14,13 +14,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [_, base, key, redis, per_minute, seconds] = args.as_slice() else {
         return Err("usage: redis_worker BASE_URL API_KEY REDIS_URL PER_MINUTE SECONDS".into());
     };
-    let client = Client::builder()
-        .api_key(key)
-        .v1_base_url(base)
-        .max_retries(0)
-        .rate_limit_per_minute(per_minute.parse()?)
-        .redis_rate_limit(redis)
-        .build()?;
+    let client = Client::builder().api_key(key).v1_base_url(base);
+    let client = client.max_retries(0);
+    let client = client.rate_limit_per_minute(per_minute.parse()?);
+    let client = client.redis_rate_limit(redis).build()?;
     let deadline = Instant::now() + Duration::from_secs(seconds.parse()?);
     let (mut ok, mut limited, mut errors) = (0, 0, 0);
     while Instant::now() < deadline {
