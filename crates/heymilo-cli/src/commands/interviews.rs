@@ -2,7 +2,7 @@
 
 use super::{Calling as _, Ctx};
 use crate::cli::InterviewsCmd;
-use crate::output::{Column, Output, Shape, scores, text, time};
+use crate::output::{Column, Output, scores, text, time};
 
 /// A v1 interview: its candidate, workflow and scores.
 const INTERVIEW_COLUMNS: &[Column] = &[
@@ -39,11 +39,9 @@ pub async fn run(ctx: &Ctx, cmd: InterviewsCmd) -> anyhow::Result<()> {
                 .get_interview()
                 .interview_id(&id)
                 .send()
-                .await
-                .calling(&format!("getting interview {id}"), &ctx.v1_url)?;
-            let mut out = Output::new(&ctx.style, Shape::One, INTERVIEW_COLUMNS);
-            out.item(&*interview)?;
-            out.finish()
+                .await;
+            let interview = interview.calling(&format!("getting interview {id}"), &ctx.v1_url)?;
+            Output::one(&ctx.style, INTERVIEW_COLUMNS, &*interview)
         }
         InterviewsCmd::Data { id } => {
             let data = ctx
@@ -59,9 +57,7 @@ pub async fn run(ctx: &Ctx, cmd: InterviewsCmd) -> anyhow::Result<()> {
                 )?
                 .into_inner()
                 .data;
-            let mut out = Output::new(&ctx.style, Shape::One, DATA_COLUMNS);
-            out.item(&data)?;
-            out.finish()
+            Output::one(&ctx.style, DATA_COLUMNS, &data)
         }
     }
 }
