@@ -33,31 +33,16 @@ const DATA_COLUMNS: &[Column] = &[
 pub async fn run(ctx: &Ctx, cmd: InterviewsCmd) -> anyhow::Result<()> {
     match cmd {
         InterviewsCmd::Get { id } => {
-            let interview = ctx
-                .client
-                .v1()
-                .get_interview()
-                .interview_id(&id)
-                .send()
-                .await;
-            let interview = interview.calling(&format!("getting interview {id}"), &ctx.v1_url)?;
+            let what = format!("getting interview {id}");
+            let asked = ctx.client.v1().get_interview().interview_id(&id);
+            let interview = asked.send().await.calling(&what, &ctx.v1_url)?;
             Output::one(&ctx.style, INTERVIEW_COLUMNS, &*interview)
         }
         InterviewsCmd::Data { id } => {
-            let data = ctx
-                .client
-                .v2()
-                .get_interview_data()
-                .interview_id(&id)
-                .send()
-                .await
-                .calling(
-                    &format!("getting the results of interview {id}"),
-                    &ctx.v2_url,
-                )?
-                .into_inner()
-                .data;
-            Output::one(&ctx.style, DATA_COLUMNS, &data)
+            let what = format!("getting the results of interview {id}");
+            let asked = ctx.client.v2().get_interview_data().interview_id(&id);
+            let data = asked.send().await.calling(&what, &ctx.v2_url)?;
+            Output::one(&ctx.style, DATA_COLUMNS, &data.into_inner().data)
         }
     }
 }
