@@ -34,15 +34,19 @@ fn commands() -> Vec<Case> {
     out
 }
 
-/// Runs `cmd` with `stdin` written to it.
-fn with_stdin(mut cmd: std::process::Command, stdin: &str) -> Ran {
+/// Runs `heymilo api ARGS` against `mock` with `stdin` written to it.
+fn api(mock: &Mock, args: &[String], stdin: &str) -> Ran {
     let piped = std::process::Stdio::piped;
-    cmd.stdin(piped()).stdout(piped()).stderr(piped());
+    let mut cmd = mock.cmd("api");
+    cmd.args(args)
+        .stdin(piped())
+        .stdout(piped())
+        .stderr(piped());
     let mut child = cmd.spawn().expect("spawn");
     let mut input = child.stdin.take().expect("stdin");
     std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("write stdin");
     drop(input);
-    Ran::of(child.wait_with_output().expect("exits"))
+    Ran::of(child.wait_with_output())
 }
 
 /// The first string under `key` anywhere in `v`.
@@ -65,10 +69,8 @@ struct Run<'a> {
 impl<'a> Run<'a> {
     /// The command of `generation` that `pick` accepts.
     fn find(&self, generation: &str, pick: impl Fn(&Command) -> bool) -> &'a Command {
-        let commands = self.commands;
-        let found = commands
-            .iter()
-            .find(|(g, c, ..)| *g == generation && pick(c));
+        let mut commands = self.commands.iter();
+        let found = commands.find(|(g, c, ..)| *g == generation && pick(c));
         &found.expect("a command").1
     }
 
@@ -86,7 +88,7 @@ impl<'a> Run<'a> {
         }
         let collection = &command.path[..command.path.find(&format!("/{{{name}}}")).unwrap_or(0)];
         let list = self.find(generation, |c| c.method == "GET" && c.path == collection);
-        let answer = self.invoke(generation, list, &[]);
+        let answer = self.check(generation, list, &[], |_| Ok(()));
         answer["data"][0]["id"].as_str().expect("an id").to_owned()
     }
 
@@ -105,7 +107,7 @@ impl<'a> Run<'a> {
             "resolve_ats_candidate" => body["email"] = "jane.doe@example.com".into(),
             "reorder_questions" => {
                 let list = self.find(generation, |c| c.operation == "list_questions");
-                let list = self.invoke(generation, list, &["--modality", "voice"]);
+                let list = self.check(generation, list, &["--modality", "voice"], |_| Ok(()));
                 let mut questions = list["data"].as_array().cloned().unwrap_or_default();
                 questions.reverse();
                 body["order"] = questions.iter().map(|q| q["id"].clone()).collect();
@@ -118,7 +120,7 @@ impl<'a> Run<'a> {
     /// Runs `command` with its required flags, its body and `extra`; its
     /// output as JSON (or a string), and every line of it checked by `decode`.
     fn check(&mut self, g: &str, command: &Command, extra: &[&str], decode: Decoder) -> Value {
-        let mut args = vec!["api".to_owned(), g.to_owned(), command.name.clone()];
+        let mut args = vec![g.to_owned(), command.name.clone()];
         for flag in command.flags.iter().filter(|f| f.required) {
             let value = self.value(g, command, &flag.name);
             args.extend([format!("--{}", flag.flag), value]);
@@ -128,21 +130,14 @@ impl<'a> Run<'a> {
             args.extend(["--body".to_owned(), "-".to_owned()]);
         }
         args.extend(extra.iter().map(|s| (*s).to_owned()));
-        let mut cmd = self.mock.cmd("");
-        cmd.args(&args);
-        let ran = with_stdin(cmd, &body.to_string());
+        let ran = api(self.mock, &args, &body.to_string());
         assert!(ran.code == 0 && !ran.out.is_empty(), "{args:?}: {ran:?}");
-        let text = ran.out;
-        for line in text.lines().filter(|_| !command.bytes) {
+        for line in ran.out.lines().filter(|_| !command.bytes) {
             decode(line).unwrap_or_else(|e| panic!("{args:?}: {e}: {line}"));
         }
-        let answer = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        let answer = serde_json::from_str(&ran.out).unwrap_or(Value::String(ran.out));
         self.answers.push(answer.clone());
         answer
-    }
-
-    fn invoke(&mut self, generation: &str, command: &Command, extra: &[&str]) -> Value {
-        self.check(generation, command, extra, |_| Ok(()))
     }
 }
 
@@ -151,20 +146,23 @@ fn every_operation_of_both_specs_runs_and_prints_its_response_type() {
     let mock = Mock::start(3, &[]);
     let mut commands = commands();
     let per_spec = |g| commands.iter().filter(|(m, ..)| *m == g).count();
-    let counts = (per_spec("v1"), per_spec("v2"));
-    assert_eq!(counts, (11, 56), "operations per spec");
+    assert_eq!(
+        (per_spec("v1"), per_spec("v2")),
+        (11, 56),
+        "operations per spec"
+    );
     // Destructive operations last, so that the others see live data.
     commands.sort_by_key(|(_, c, ..)| c.method == "DELETE" || c.operation.starts_with("archive_"));
-    let answers = Vec::new();
+    let (commands, answers) = (&commands, Vec::new());
     let mut run = Run {
         mock: &mock,
-        commands: &commands,
+        commands,
         answers,
     };
     // Interviews have no collection of their own: a candidate's answer holds one.
     let candidates = run.find("v2", |c| c.operation == "list_candidates");
-    run.invoke("v2", candidates, &["--limit", "1"]);
-    for (generation, command, decode, item) in &commands {
+    run.check("v2", candidates, &["--limit", "1"], |_| Ok(()));
+    for (generation, command, decode, item) in commands {
         run.check(generation, command, &["--format", "jsonl"], *decode);
         if let Some(item) = item {
             run.check(generation, command, &["--all", "--limit", "2"], *item);
@@ -173,7 +171,7 @@ fn every_operation_of_both_specs_runs_and_prints_its_response_type() {
 }
 
 #[test]
-fn bad_input_gets_one_clear_line_and_its_exit_code() {
+fn bad_input_gets_one_clear_line_and_its_exit_code_and_help_reads_by_tag() {
     let mock = Mock::start(1, &[]);
     // (arguments, P the posting; standard input; exit code; what the output says)
     #[rustfmt::skip]
@@ -192,27 +190,25 @@ fn bad_input_gets_one_clear_line_and_its_exit_code() {
          "", 0, r#""event_type":"report_available""#),
     ];
     for (args, stdin, code, says) in cases {
-        let cmd = mock.cmd(&format!("api {}", args.replace(" P", &format!(" {P}"))));
-        let ran = with_stdin(cmd, stdin);
+        let args = args.replace(" P", &format!(" {P}"));
+        let ran = api(
+            &mock,
+            &args.split(' ').map(str::to_owned).collect::<Vec<_>>(),
+            stdin,
+        );
         let text = ran.out + &ran.err;
         let errors = text.lines().filter(|l| l.starts_with("error: ")).count();
         assert_eq!(ran.code, code, "{says}: {text}");
         let one_error_line = errors == usize::from(code != 0);
         assert!(text.contains(says) && one_error_line, "{says}: {text}");
     }
-}
-
-#[test]
-fn help_of_one_operation_per_generation_and_the_commands_by_tag() {
-    let help = |args: &str| Ran::of(heymilo(args).output().expect("runs")).out;
-    insta::assert_snapshot!(
-        "api_v1_create_webhook",
-        help("api v1 create-webhook --help")
-    );
-    insta::assert_snapshot!(
-        "api_v2_list_questions",
-        help("api v2 list-questions --help")
-    );
+    let help = |args: &str| Ran::of(heymilo(args).output()).out;
+    for (name, op) in [
+        ("api_v1_create_webhook", "v1 create-webhook"),
+        ("api_v2_list_questions", "v2 list-questions"),
+    ] {
+        insta::assert_snapshot!(name, help(&format!("api {op} --help")));
+    }
     let tree = help("api v2 --help");
     assert!(tree.contains("Questions:\n  list-questions "), "{tree}");
 }
