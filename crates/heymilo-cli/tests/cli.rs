@@ -49,11 +49,6 @@ impl Ran {
         }
         self
     }
-
-    /// Stdout as JSON.
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.out).unwrap_or_else(|e| panic!("{e}: {self:?}"))
-    }
 }
 
 impl Mock {
@@ -95,16 +90,15 @@ impl Mock {
 
     /// Stdout of a run expected to succeed, as JSON.
     fn json(&self, args: &str) -> Value {
-        self.run(args).expect(0, &[]).json()
+        let out = self.ok(args);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
     }
 
     /// Spawned with stdout as asked and stderr piped (for signals and pipes).
     fn spawn(&self, args: &str, stdout: Stdio) -> Child {
         let mut cmd = self.cmd(args);
-        cmd.stdout(stdout)
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn")
+        cmd.stdout(stdout).stderr(Stdio::piped());
+        cmd.spawn().expect("spawn")
     }
 
     fn url(&self) -> &str {
@@ -163,18 +157,15 @@ fn interrupt(child: Child, ready: impl Fn() -> bool) -> Ran {
 fn lists_page_fit_the_width_take_fields_and_say_when_cut() {
     let mock = Mock::start(237, &[]);
     let all = mock.ok("candidates list P --all --page-size 25");
-    let ids = all.lines().map(|l| {
-        let line: Value = serde_json::from_str(l).expect("a JSON line");
-        line["interview_id"].as_str().expect("an id").to_owned()
-    });
-    let ids: Vec<String> = ids.collect();
-    assert_eq!(ids, mock.candidate_ids(), "every candidate once, in order");
+    let id = |l: &str| serde_json::from_str::<Value>(l).expect("JSON")["interview_id"].take();
+    let once = all.lines().map(id).eq(mock.candidate_ids());
+    assert!(once, "every candidate once, in order:\n{all}");
     let table = mock.ok("postings -F table");
     insta::assert_snapshot!("postings_table", table);
     // (arguments, COLUMNS, what stdout must be, stderr)
     type Holds<'a> = &'a dyn Fn(&str) -> bool;
     #[rustfmt::skip]
-    let cases: [(&str, &str, Holds<'_>, &str); 7] = [
+    let cases: [(&str, &str, Holds<'_>, &str); 8] = [
         ("candidates list P -L 130", "", &|o| o.lines().count() == 130, "showing 130 of 237; use --all for every one"),
         ("candidates list P -L 5 --quiet", "", &|o| o.lines().count() == 5, ""),
         ("postings list -F table", "", &|o| o == table, ""),
@@ -182,15 +173,13 @@ fn lists_page_fit_the_width_take_fields_and_say_when_cut() {
         ("postings -F table", "40", &|o| o.lines().all(|l| l.chars().count() <= 40) && o.contains('…'), ""),
         ("postings -F table --wide", "40", &|o| o == table, ""),
         ("postings -F table --fields id,urls.ingestion_url_key", "", &|o| o.starts_with("ID ") && o.contains("backend-engineer-2838"), ""),
+        ("postings -L 1 --quiet --fields id,title -F jsonl", "", &|o| o.starts_with("{\"id\":\"") && o.contains("\",\"title\":\"") && o.matches("\":").count() == 2, ""),
     ];
     for (args, columns, out, err) in cases {
         let mut cmd = mock.cmd(args);
         let r = Ran::of(cmd.env("COLUMNS", columns).output()).expect(0, &[]);
         assert!(out(&r.out) && r.err.trim() == err, "{args}: {r:?}");
     }
-    let r = mock.run("postings -L 1 --fields id,title -F jsonl");
-    let fields = r.out.starts_with("{\"id\":\"") && r.out.contains("\",\"title\":\"");
-    assert!(fields && r.out.matches("\":").count() == 2, "{r:?}");
 }
 
 #[test]

@@ -35,13 +35,10 @@ fn commands() -> Vec<Case> {
 }
 
 /// Runs `heymilo api ARGS` against `mock` with `stdin` written to it.
-fn api(mock: &Mock, args: &[String], stdin: &str) -> Ran {
+fn api(mock: &Mock, args: &str, stdin: &str) -> Ran {
     let piped = std::process::Stdio::piped;
-    let mut cmd = mock.cmd("api");
-    cmd.args(args)
-        .stdin(piped())
-        .stdout(piped())
-        .stderr(piped());
+    let mut cmd = mock.cmd(&format!("api {args}"));
+    cmd.stdin(piped()).stdout(piped()).stderr(piped());
     let mut child = cmd.spawn().expect("spawn");
     let mut input = child.stdin.take().expect("stdin");
     std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("write stdin");
@@ -88,7 +85,7 @@ impl<'a> Run<'a> {
         }
         let collection = &command.path[..command.path.find(&format!("/{{{name}}}")).unwrap_or(0)];
         let list = self.find(generation, |c| c.method == "GET" && c.path == collection);
-        let answer = self.check(generation, list, &[], |_| Ok(()));
+        let answer = self.check(generation, list, "", |_| Ok(()));
         answer["data"][0]["id"].as_str().expect("an id").to_owned()
     }
 
@@ -107,7 +104,7 @@ impl<'a> Run<'a> {
             "resolve_ats_candidate" => body["email"] = "jane.doe@example.com".into(),
             "reorder_questions" => {
                 let list = self.find(generation, |c| c.operation == "list_questions");
-                let list = self.check(generation, list, &["--modality", "voice"], |_| Ok(()));
+                let list = self.check(generation, list, "--modality voice", |_| Ok(()));
                 let mut questions = list["data"].as_array().cloned().unwrap_or_default();
                 questions.reverse();
                 body["order"] = questions.iter().map(|q| q["id"].clone()).collect();
@@ -119,21 +116,22 @@ impl<'a> Run<'a> {
 
     /// Runs `command` with its required flags, its body and `extra`; its
     /// output as JSON (or a string), and every line of it checked by `decode`.
-    fn check(&mut self, g: &str, command: &Command, extra: &[&str], decode: Decoder) -> Value {
-        let mut args = vec![g.to_owned(), command.name.clone()];
+    fn check(&mut self, g: &str, command: &Command, extra: &str, decode: Decoder) -> Value {
+        let mut args = format!("{g} {}", command.name);
         for flag in command.flags.iter().filter(|f| f.required) {
             let value = self.value(g, command, &flag.name);
-            args.extend([format!("--{}", flag.flag), value]);
+            args += &format!(" --{} {value}", flag.flag);
         }
         let body = self.body(g, command);
-        if command.body.is_some() {
-            args.extend(["--body".to_owned(), "-".to_owned()]);
-        }
-        args.extend(extra.iter().map(|s| (*s).to_owned()));
-        let ran = api(self.mock, &args, &body.to_string());
-        assert!(ran.code == 0 && !ran.out.is_empty(), "{args:?}: {ran:?}");
+        args += if command.body.is_some() {
+            " --body - "
+        } else {
+            " "
+        };
+        let ran = api(self.mock, &(args.clone() + extra), &body.to_string());
+        assert!(ran.code == 0 && !ran.out.is_empty(), "{args}: {ran:?}");
         for line in ran.out.lines().filter(|_| !command.bytes) {
-            decode(line).unwrap_or_else(|e| panic!("{args:?}: {e}: {line}"));
+            decode(line).unwrap_or_else(|e| panic!("{args}: {e}: {line}"));
         }
         let answer = serde_json::from_str(&ran.out).unwrap_or(Value::String(ran.out));
         self.answers.push(answer.clone());
@@ -146,11 +144,8 @@ fn every_operation_of_both_specs_runs_and_prints_its_response_type() {
     let mock = Mock::start(3, &[]);
     let mut commands = commands();
     let per_spec = |g| commands.iter().filter(|(m, ..)| *m == g).count();
-    assert_eq!(
-        (per_spec("v1"), per_spec("v2")),
-        (11, 56),
-        "operations per spec"
-    );
+    let counts = (per_spec("v1"), per_spec("v2"));
+    assert_eq!(counts, (11, 56), "operations per spec");
     // Destructive operations last, so that the others see live data.
     commands.sort_by_key(|(_, c, ..)| c.method == "DELETE" || c.operation.starts_with("archive_"));
     let (commands, answers) = (&commands, Vec::new());
@@ -161,11 +156,11 @@ fn every_operation_of_both_specs_runs_and_prints_its_response_type() {
     };
     // Interviews have no collection of their own: a candidate's answer holds one.
     let candidates = run.find("v2", |c| c.operation == "list_candidates");
-    run.check("v2", candidates, &["--limit", "1"], |_| Ok(()));
+    run.check("v2", candidates, "--limit 1", |_| Ok(()));
     for (generation, command, decode, item) in commands {
-        run.check(generation, command, &["--format", "jsonl"], *decode);
+        run.check(generation, command, "--format jsonl", *decode);
         if let Some(item) = item {
-            run.check(generation, command, &["--all", "--limit", "2"], *item);
+            run.check(generation, command, "--all --limit 2", *item);
         }
     }
 }
@@ -190,12 +185,7 @@ fn bad_input_gets_one_clear_line_and_its_exit_code_and_help_reads_by_tag() {
          "", 0, r#""event_type":"report_available""#),
     ];
     for (args, stdin, code, says) in cases {
-        let args = args.replace(" P", &format!(" {P}"));
-        let ran = api(
-            &mock,
-            &args.split(' ').map(str::to_owned).collect::<Vec<_>>(),
-            stdin,
-        );
+        let ran = api(&mock, args, stdin);
         let text = ran.out + &ran.err;
         let errors = text.lines().filter(|l| l.starts_with("error: ")).count();
         assert_eq!(ran.code, code, "{says}: {text}");
@@ -203,10 +193,9 @@ fn bad_input_gets_one_clear_line_and_its_exit_code_and_help_reads_by_tag() {
         assert!(text.contains(says) && one_error_line, "{says}: {text}");
     }
     let help = |args: &str| Ran::of(heymilo(args).output()).out;
-    for (name, op) in [
-        ("api_v1_create_webhook", "v1 create-webhook"),
-        ("api_v2_list_questions", "v2 list-questions"),
-    ] {
+    #[rustfmt::skip]
+    let snapshots = [("api_v1_create_webhook", "v1 create-webhook"), ("api_v2_list_questions", "v2 list-questions")];
+    for (name, op) in snapshots {
         insta::assert_snapshot!(name, help(&format!("api {op} --help")));
     }
     let tree = help("api v2 --help");
