@@ -6,12 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use proc_macro2::{TokenStream, TokenTree};
+
 type Module = Vec<String>;
 
 /// Every `.rs` file under `dir`.
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in std::fs::read_dir(dir)
-        .expect("src is readable")
+        .expect("readable")
         .flatten()
         .map(|e| e.path())
     {
@@ -25,100 +27,65 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// `model/store.rs` -> `["model", "store"]`; `routes/v2/mod.rs` -> `["routes", "v2"]`.
 fn module_of(rel: &Path) -> Module {
-    let mut parts: Module = rel
-        .with_extension("")
-        .iter()
-        .map(|c| c.to_string_lossy().into_owned())
-        .collect();
+    let parts = rel.with_extension("");
+    let mut parts: Module = parts.iter().map(|c| c.to_string_lossy().into()).collect();
     if parts.last().is_some_and(|l| l == "mod" || l == "lib") {
         parts.pop();
     }
     parts
 }
 
-/// The text without `//` comments and string literals, so prose that names
-/// a path is not taken for an import.
-fn code_only(src: &str) -> String {
-    let mut out = String::new();
-    for line in src.lines() {
-        let (mut in_str, mut prev) = (false, ' ');
-        for (i, c) in line.char_indices() {
-            if !in_str && line[i..].starts_with("//") {
-                break;
-            }
-            if c == '"' && prev != '\\' {
-                in_str = !in_str;
-            } else if !in_str {
-                out.push(c);
-            }
-            prev = c;
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn segments(path: &str) -> impl Iterator<Item = String> + '_ {
-    path.split("::")
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && *s != "self")
-        .map(str::to_owned)
-}
-
-/// Expands a `use` tree (`a::{b, c::{d}}`) into its paths.
-fn expand(prefix: &[String], tree: &str, out: &mut Vec<Module>) {
-    let tree = tree.trim();
-    let Some(open) = tree.find('{') else {
-        let tree = tree.split(" as ").next().unwrap_or(tree);
-        return out.extend(
-            (!tree.is_empty()).then(|| prefix.iter().cloned().chain(segments(tree)).collect()),
-        );
-    };
-    let base: Module = prefix
-        .iter()
-        .cloned()
-        .chain(segments(&tree[..open]))
-        .collect();
-    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
-    let (mut depth, mut start) = (0, 0);
-    for (i, c) in inner.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => depth -= 1,
-            ',' if depth == 0 => {
-                expand(&base, &inner[start..i], out);
-                start = i + 1;
-            }
+/// Every `crate::...` path in `tokens`, in `use` trees and inline. Read as
+/// Rust tokens, so a comment or a string that names a path is no import.
+fn crate_paths(tokens: TokenStream, out: &mut Vec<Module>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(id) if id == "crate" => after(&tokens[i + 1..], &mut Vec::new(), out),
+            TokenTree::Group(group) => crate_paths(group.stream(), out),
             _ => {}
         }
     }
-    expand(&base, &inner[start..], out);
 }
 
-/// Every `crate::...` path a file names: in `use` lines and inline.
-fn crate_paths(code: &str) -> Vec<Module> {
-    let mut out = Vec::new();
-    for stmt in code.split(';').map(str::trim) {
-        let body = ["pub(crate) use crate::", "pub use crate::", "use crate::"]
-            .iter()
-            .find_map(|p| stmt.strip_prefix(p));
-        if let Some(tree) = body.filter(|_| stmt.lines().count() < 40) {
-            expand(&[], tree, &mut out);
+/// The paths `rest` continues `path` with: `::a::b`, or a group
+/// `::{b, c::{self, d}}` that branches; it ends at any other token.
+fn after(rest: &[TokenTree], path: &mut Module, out: &mut Vec<Module>) {
+    let colons = rest
+        .iter()
+        .take(2)
+        .all(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ':'));
+    match rest.get(2).filter(|_| colons && rest.len() > 2) {
+        Some(TokenTree::Group(group)) => {
+            let items: Vec<TokenTree> = group.stream().into_iter().collect();
+            let comma = |t: &TokenTree| matches!(t, TokenTree::Punct(p) if p.as_char() == ',');
+            for item in items.split(comma) {
+                match item.first() {
+                    None => {}
+                    Some(TokenTree::Ident(id)) if id != "self" => {
+                        path.push(id.to_string());
+                        after(&item[1..], path, out);
+                        path.pop();
+                    }
+                    _ => out.push(path.clone()),
+                }
+            }
         }
-    }
-    let mut rest = code;
-    while let Some(i) = rest.find("crate::") {
-        let after = &rest[i + "crate::".len()..];
-        if !rest[..i].trim_end().ends_with("use") {
-            let path = after
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .next()
-                .unwrap_or("");
-            out.push(segments(path).collect());
+        Some(TokenTree::Ident(id)) => {
+            path.push(id.to_string());
+            after(&rest[3..], path, out);
+            path.pop();
         }
-        rest = after;
+        _ if path.is_empty() => {}
+        _ => out.push(path.clone()),
     }
-    out
+}
+
+/// The paths of `code`, each joined with `::`.
+fn paths_of(code: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    crate_paths(code.parse().expect("Rust tokens"), &mut paths);
+    paths.iter().map(|p| p.join("::")).collect()
 }
 
 /// A path through the import graph from `m` back to a module already on it.
@@ -135,11 +102,8 @@ fn circle(
         return None;
     }
     path.push(m.clone());
-    let found = graph
-        .get(m)
-        .into_iter()
-        .flatten()
-        .find_map(|next| circle(next, graph, path, done));
+    let mut next = graph.get(m).into_iter().flatten();
+    let found = next.find_map(|n| circle(n, graph, path, done));
     path.pop();
     found
 }
@@ -153,7 +117,7 @@ fn imports_go_one_way_without_a_circle() {
     let module = |f: &Path| module_of(f.strip_prefix(&src).expect("under src"));
     let modules: BTreeSet<Module> = files.iter().map(|f| module(f)).collect();
     assert!(modules.len() > 10, "found the sources: {modules:?}");
-    // `model`, `http`, `routes`, or `` for the crate root.
+    // `model`, `http`, `routes`, `cli`, or `` for the crate root.
     let layer = |m: &Module| m.first().cloned().unwrap_or_default();
     let allowed = |from: &str, to: &str| match from {
         "" => true,
@@ -166,16 +130,13 @@ fn imports_go_one_way_without_a_circle() {
     };
     let (mut graph, mut wrong) = (BTreeMap::<Module, BTreeSet<Module>>::new(), Vec::new());
     for file in &files {
-        let from = module(file);
-        for path in crate_paths(&code_only(
-            &std::fs::read_to_string(file).expect("readable"),
-        )) {
+        let (from, mut paths) = (module(file), Vec::new());
+        let code = std::fs::read_to_string(file).expect("readable");
+        crate_paths(code.parse().expect("Rust tokens"), &mut paths);
+        for path in paths {
             // The longest prefix that is a module of the crate.
-            let to = (0..=path.len())
-                .rev()
-                .map(|n| path[..n].to_vec())
-                .find(|p| modules.contains(p))
-                .unwrap_or_default();
+            let mut prefixes = (0..=path.len()).rev().map(|n| path[..n].to_vec());
+            let to = prefixes.find(|p| modules.contains(p)).unwrap_or_default();
             let root = to.is_empty() && !matches!(layer(&from).as_str(), "" | "cli");
             if !allowed(&layer(&from), &layer(&to)) || root {
                 wrong.push(format!(
@@ -202,24 +163,14 @@ fn imports_go_one_way_without_a_circle() {
 }
 
 #[test]
-fn the_parser_sees_groups_and_inline_paths() {
-    let code = "use crate::http::{Shared, error::{self, ApiError}};\n// crate::routes in prose\nfn f() { crate::model::store::object(x); }\n";
-    let joined: Vec<String> = crate_paths(&code_only(code))
-        .iter()
-        .map(|p| p.join("::"))
-        .collect();
-    for expected in [
+fn the_parser_sees_groups_and_inline_paths_but_not_prose() {
+    let code = "use crate::http::{Shared, error::{self, ApiError}};\n// crate::routes in prose\n\
+                pub(crate) fn f() { crate::model::store::object(\"crate::routes\"); }";
+    let expected = [
         "http::Shared",
+        "http::error",
         "http::error::ApiError",
         "model::store::object",
-    ] {
-        assert!(
-            joined.iter().any(|p| p == expected),
-            "{expected}: {joined:?}"
-        );
-    }
-    assert!(
-        !joined.iter().any(|p| p.starts_with("routes")),
-        "{joined:?}"
-    );
+    ];
+    assert_eq!(paths_of(code), expected);
 }
