@@ -27,24 +27,39 @@ fn xtask(args: &[&dyn AsRef<OsStr>]) -> (bool, String, String) {
     (out.status.success(), text(&out.stdout), text(&out.stderr))
 }
 
-/// `fixtures/coverage/<name>` as JSON, changed by `edit`, written to `dir`.
-fn edited(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+/// Changes of a JSON document: (JSON pointer, value).
+type Patches<'a> = &'a [(&'a str, Value)];
+
+/// `fixtures/coverage/<name>` as JSON, patched, written to `dir`. A patch
+/// sets the member a JSON pointer names, or removes it when given null; `-`
+/// appends to an array, a parameter is named by its `name`.
+fn edited(dir: &Path, name: &str, patches: Patches<'_>) -> PathBuf {
     let text = std::fs::read_to_string(fixtures("coverage").join(name)).expect("fixture");
     let mut doc: Value = serde_yaml::from_str(&text).expect("fixture parses");
     let before = doc.clone();
-    edit(&mut doc);
+    for (pointer, to) in patches.iter().cloned() {
+        let (parent, key) = pointer.rsplit_once('/').expect("pointer has a parent");
+        let key = key.replace("~1", "/");
+        let found = match (doc.pointer_mut(parent), to) {
+            (Some(Value::Array(items)), to) if key == "-" => {
+                items.push(to);
+                Some(Value::Null)
+            }
+            // A parameter, named by its `name`.
+            (Some(Value::Array(items)), _) => {
+                let i = items.iter().position(|p| p["name"] == key.as_str());
+                i.map(|i| items.remove(i))
+            }
+            (Some(Value::Object(m)), Value::Null) => m.remove(&key),
+            (Some(Value::Object(m)), to) => Some(m.insert(key, to).unwrap_or_default()),
+            _ => None,
+        };
+        assert!(found.is_some(), "{pointer} not in the fixture");
+    }
     assert_ne!(doc, before, "the edit changed nothing");
     let path = dir.join(name);
     std::fs::write(&path, doc.to_string()).expect("write");
     path
-}
-
-/// Removes the member a JSON pointer names.
-fn remove(doc: &mut Value, pointer: &str) {
-    let (parent, key) = pointer.rsplit_once('/').expect("pointer has a parent");
-    let parent = doc.pointer_mut(parent).and_then(Value::as_object_mut);
-    let removed = parent.and_then(|m| m.remove(&key.replace("~1", "/")));
-    removed.unwrap_or_else(|| panic!("{pointer} not in the fixture"));
 }
 
 fn summary_of(text: &str) -> &str {
@@ -60,40 +75,24 @@ fn has_lines(text: &str, lines: &[&str], case: &str) {
     }
 }
 
-type Edit = fn(&mut Value);
-
 #[test]
 fn coverage_names_what_is_missing_and_fails_only_then() {
-    let get_thing = |d: &mut Value| remove(d, "/paths/~1things~1{thing_id}/get");
-    let no_cursor = |d: &mut Value| {
-        let params = d["paths"]["/things"]["get"]["parameters"].as_array_mut();
-        params.expect("list").retain(|p| p["name"] != "cursor");
-    };
+    let get_thing = [("/paths/~1things~1{thing_id}/get", Value::Null)];
+    // (patches of ours.yaml, extra flag, exits 0, lines reported, summary fragment).
     // Thing.owner and Owner.contact are nullable $refs in both spellings.
-    let contact = |d: &mut Value| remove(d, "/components/schemas/Contact/properties/email");
-    let weight = |d: &mut Value| remove(d, "/components/schemas/Tag/properties/weight");
-    let problem = |d: &mut Value| {
-        remove(d, "/components/schemas/Problem");
-        remove(d, "/components/responses/Invalid");
-        remove(d, "/paths/~1things/get/responses/422");
-    };
-    let differ = |d: &mut Value| {
-        d["components"]["parameters"]["Limit"]["schema"]["maximum"] = json!(50);
-        let required = d["components"]["schemas"]["Tag"]["required"].as_array_mut();
-        required.expect("list").push(json!("weight"));
-    };
-    // (edit of ours.yaml, extra flag, exits 0, lines reported, summary fragment)
     #[rustfmt::skip]
-    let cases: [(Edit, &str, bool, &[&str], &str); 7] = [
-        (get_thing, "", false, &["GET /things/{thing_id} (getThing)"], "coverage: 2/3 operations, 0 missing parameters"),
-        (get_thing, "--allow-missing", true, &["GET /things/{thing_id} (getThing)"], "coverage: 2/3 operations"),
-        (no_cursor, "", false, &["list_things: query cursor"], ", 1 missing parameters,"),
-        (contact, "", false, &["list_things 200: data[].owner.contact.email", "get_thing 200: owner.contact.email",
+    let cases: [(Patches<'_>, &str, bool, &[&str], &str); 7] = [
+        (&get_thing, "", false, &["GET /things/{thing_id} (getThing)"], "coverage: 2/3 operations, 0 missing parameters"),
+        (&get_thing, "--allow-missing", true, &["GET /things/{thing_id} (getThing)"], "coverage: 2/3 operations"),
+        (&[("/paths/~1things/get/parameters/cursor", Value::Null)], "", false, &["list_things: query cursor"], ", 1 missing parameters,"),
+        (&[("/components/schemas/Contact/properties/email", Value::Null)], "", false, &["list_things 200: data[].owner.contact.email", "get_thing 200: owner.contact.email",
             "create_thing request: owner.contact.email", "create_thing 201: owner.contact.email", "Contact: email"],
             ", 5 missing properties,"),
-        (weight, "", false, &["list_things 200: data[].tags[].weight", "Tag: weight"], "missing properties"),
-        (problem, "", false, &["Problem"], ", 0 missing properties, 1 missing schemas"),
-        (differ, "", true, &["list_things: query limit: maximum is 100 in published, 50 in ours",
+        (&[("/components/schemas/Tag/properties/weight", Value::Null)], "", false, &["list_things 200: data[].tags[].weight", "Tag: weight"], "missing properties"),
+        (&[("/components/schemas/Problem", Value::Null), ("/components/responses/Invalid", Value::Null),
+            ("/paths/~1things/get/responses/422", Value::Null)], "", false, &["Problem"], ", 0 missing properties, 1 missing schemas"),
+        (&[("/components/parameters/Limit/schema/maximum", json!(50)),
+            ("/components/schemas/Tag/required/-", json!("weight"))], "", true, &["list_things: query limit: maximum is 100 in published, 50 in ours",
             "schema Tag: `weight` is required in ours, not in published"], "0 missing properties"),
     ];
     let published = fixtures("coverage/published.json");
@@ -180,11 +179,11 @@ fn upstream_reports_a_republished_document_per_operation() {
     let extras = text.contains("delete_thing\n  - no longer published");
     assert!(!text.contains("  - add ") && extras, "{text}");
     let dir = tempfile::tempdir().expect("tmp");
-    let changed = edited(dir.path(), "published.json", |doc| {
-        doc["paths"]["/reports"] = json!({"get": {"operationId": "listReports", "responses": {"200": {"description": "ok"}}}});
-        let params = doc["paths"]["/things"]["get"]["parameters"].as_array_mut();
-        params.expect("params").push(json!({"name": "color", "in": "query", "required": false, "schema": {"type": "string"}}));
-    });
+    #[rustfmt::skip]
+    let changed = edited(dir.path(), "published.json", &[
+        ("/paths/~1reports", json!({"get": {"operationId": "listReports", "responses": {"200": {"description": "ok"}}}})),
+        ("/paths/~1things/get/parameters/-", json!({"name": "color", "in": "query", "required": false, "schema": {"type": "string"}})),
+    ]);
     let (ok, text, _) = upstream(&changed);
     assert!(!ok, "changes upstream need action: {text}");
     let added = text.contains("listReports\n  - add the operation: GET /reports (listReports)");
