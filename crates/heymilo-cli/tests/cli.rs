@@ -146,9 +146,8 @@ fn interrupt(child: Child, ready: impl Fn() -> bool) -> Ran {
     while !ready() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
+    let pid = child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status();
     assert!(kill.expect("kill").success());
     Ran::of(child.wait_with_output())
 }
@@ -199,8 +198,7 @@ fn ingest_numbers_rows_and_lines_in_lf_and_crlf_files_and_counts_every_row() {
     for (name, text, says) in cases {
         let file = mock.file(name, text.as_deref());
         let r = mock.run(&format!("ingest P --file {file}"));
-        let r = r.expect(5, says);
-        assert_eq!(r.err.lines().count(), 1, "{r:?}");
+        assert_eq!(r.expect(5, says).err.lines().count(), 1, "{name}");
     }
     // Every request fails: the invalid row counts among those not ingested.
     let crlf = mock.file("crlf.csv", None);

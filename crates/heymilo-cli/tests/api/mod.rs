@@ -123,12 +123,10 @@ impl<'a> Run<'a> {
             args += &format!(" --{} {value}", flag.flag);
         }
         let body = self.body(g, command);
-        args += if command.body.is_some() {
-            " --body - "
-        } else {
-            " "
-        };
-        let ran = api(self.mock, &(args.clone() + extra), &body.to_string());
+        if command.body.is_some() {
+            args += " --body -";
+        }
+        let ran = api(self.mock, &format!("{args} {extra}"), &body.to_string());
         assert!(ran.code == 0 && !ran.out.is_empty(), "{args}: {ran:?}");
         for line in ran.out.lines().filter(|_| !command.bytes) {
             decode(line).unwrap_or_else(|e| panic!("{args}: {e}: {line}"));
