@@ -327,36 +327,64 @@ fn commands_on_one_mock_and_bad_input_exits_2_a_wrong_key_3_an_unreachable_host_
     let secret = "hm_live_WRONG_SECRET_0123456789";
     let (key, url) = (format!("--api-key {secret}"), mock.url());
     let off = format!("{key} --max-retries 0");
-    // (how it runs: bare or on the mock, arguments, exit code, what stderr says)
+    // (how it runs: bare or on the mock, arguments, standard input, exit
+    // code, what stderr says, or stdout on success); one error line at most.
     type Runs<'a> = &'a dyn Fn(&str) -> Command;
     let (bare, on): (Runs<'_>, Runs<'_>) = (&heymilo, &|a| mock.cmd(a));
     #[rustfmt::skip]
     let cases = [
-        (bare, "postings", 2, "no API key"),
-        (bare, "postings --bogus", 2, "--bogus"),
-        (bare, "postings --all --limit 3", 2, "cannot be used with"),
-        (bare, "postings -L 0", 2, "must be at least 1"),
-        (bare, "candidates list P --created-after yesterday", 2, "is not a time"),
-        (bare, "ingest P", 2, "--name"),
-        (on, "ingest P --name Jane --email jane@example.com --phone 12345", 2, "--phone"),
-        (bare, "completions tcsh", 2, "tcsh"),
-        (bare, "mock --error-rate 2", 2, "error_rate"),
-        (on, "webhooks create -g v1 --posting P --url https://x.io --event x_y", 2, "x_y"),
-        (bare, &format!("postings {key} --base-url ftp://x.io"), 2, "ftp"),
-        (bare, &format!("postings {key} --base-url {url}"), 3, "401"),
-        (bare, &format!("health {key} --base-url {url}"), 3, "401"),
-        (on, "webhooks get NOPE", 3, "404"),
-        (on, "interviews get NOPE", 3, "NOPE"),
-        (on, "mock advance NOPE --to started", 3, "404"),
-        (bare, &format!("postings {off} --base-url {nowhere}"), 4, &nowhere),
-        (bare, &format!("candidates list X {off} --v2-url {nowhere}"), 4, &nowhere),
+        (bare, "postings", "", 2, "no API key"),
+        (bare, "postings --bogus", "", 2, "--bogus"),
+        (bare, "postings --all --limit 3", "", 2, "cannot be used with"),
+        (bare, "postings -L 0", "", 2, "must be at least 1"),
+        (bare, "candidates list P --created-after yesterday", "", 2, "is not a time"),
+        (bare, "ingest P", "", 2, "--name"),
+        (on, "ingest P --name Jane --email jane@example.com --phone 12345", "", 2, "--phone"),
+        (bare, "completions tcsh", "", 2, "tcsh"),
+        (bare, "mock --error-rate 2", "", 2, "error_rate"),
+        (on, "webhooks create -g v1 --posting P --url https://x.io --event x_y", "", 2, "x_y"),
+        (bare, &format!("postings {key} --base-url ftp://x.io"), "", 2, "ftp"),
+        (bare, &format!("postings {key} --base-url {url}"), "", 3, "401"),
+        (bare, &format!("health {key} --base-url {url}"), "", 3, "401"),
+        (on, "webhooks get NOPE", "", 3, "404"),
+        (on, "interviews get NOPE", "", 3, "NOPE"),
+        (on, "mock advance NOPE --to started", "", 3, "404"),
+        (bare, &format!("postings {off} --base-url {nowhere}"), "", 4, &nowhere),
+        (bare, &format!("candidates list X {off} --v2-url {nowhere}"), "", 4, &nowhere),
+        (on, "api v1 create-webhook --body -", r#"{"url": 3}"#, 2, "field `url`: invalid type: integer `3`"),
+        (on, "api v2 create-posting --body -", "{", 2, "--body -: not JSON"),
+        (on, "api v2 create-posting", "", 2, "create-posting: missing field `title`"),
+        (on, "api v2 update-posting --posting-id P --body -", r#"{"titel": "Chef"}"#, 2, "unknown field `titel`"),
+        (on, "api v2 create-posting --body -", r#"{"title": "Chef", "workflow": [{"type": 7}]}"#, 2, "field `workflow[0]"),
+        (on, "api v2 list-questions --posting-id P --limit 500", "", 2, "500 is not in 1..=100"),
+        (on, "api v2 list-questions --posting-id P --modality fax", "", 2, "[possible values: voice, sms"),
+        (on, "api v1 list-postings --format table", "", 2, "`heymilo api` prints JSON"),
+        (on, "api v2 get-posting --posting-id NOPE0000", "", 3, "calling v2 get-posting"),
+        (on, "api v2 list-agent-types --v2-url http://127.0.0.1:9 --max-retries 0", "", 4, "check the network"),
+        (on, "api v1 create-webhook --posting-id P --url https://h.example.com/x --event-type report_available",
+         "", 0, r#""event_type":"report_available""#),
     ];
-    for (run, args, code, says) in cases {
-        let r = Ran::of(run(args).output());
-        let r = r.expect(code, &[says]);
+    for (run, args, stdin, code, says) in cases {
+        let r = with_stdin(run(args), stdin).expect(code, &[]);
+        let errors = r.err.lines().filter(|l| l.starts_with("error: ")).count();
+        let one_line =
+            errors == usize::from(code != 0) && (code == 0 || r.err.starts_with("error: "));
+        let text = if code == 0 { &r.out } else { &r.err };
         let shown = r.err.contains(secret) || r.err.contains("18446744073709551615");
-        assert!(r.err.starts_with("error: ") && !shown, "{r:?}");
+        assert!(text.contains(says) && one_line && !shown, "{args}: {r:?}");
     }
+}
+
+/// Runs `cmd` with `stdin` written to it.
+fn with_stdin(mut cmd: Command, stdin: &str) -> Ran {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut input = child.stdin.take().expect("stdin");
+    std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("write stdin");
+    drop(input);
+    Ran::of(child.wait_with_output())
 }
 
 #[test]
@@ -408,6 +436,13 @@ fn help_reads_like_gh() {
         let generation = help.contains("API v") || help.contains("No API generation");
         assert!(generation, "{path}: says which generation and why\n{help}");
     }
+    #[rustfmt::skip]
+    let snapshots = [("api_v1_create_webhook", "v1 create-webhook"), ("api_v2_list_questions", "v2 list-questions")];
+    for (name, op) in snapshots {
+        insta::assert_snapshot!(name, run(&format!("api {op} --help")));
+    }
+    let tree = run("api v2 --help");
+    assert!(tree.contains("Questions:\n  list-questions "), "{tree}");
     for shell in ["bash", "zsh", "fish"] {
         let script = run(&format!("completions {shell}"));
         assert!(script.contains("candidates"), "{shell}");
