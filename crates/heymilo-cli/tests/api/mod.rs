@@ -71,8 +71,11 @@ impl<'a> Run<'a> {
         if let Some(id) = self.answers.iter().rev().find_map(|a| find(a, name)) {
             return id;
         }
-        let collection = &command.path[..command.path.find(&format!("/{{{name}}}")).unwrap_or(0)];
-        let list = self.find(generation, |c| c.method == "GET" && c.path == collection);
+        let collection =
+            &command.op.path[..command.op.path.find(&format!("/{{{name}}}")).unwrap_or(0)];
+        let list = self.find(generation, |c| {
+            c.op.method == "GET" && c.op.path == collection
+        });
         let answer = self.check(generation, list, "", |_| Ok(()));
         answer["data"][0]["id"].as_str().expect("an id").to_owned()
     }
@@ -87,11 +90,11 @@ impl<'a> Run<'a> {
                 *value = self.value(generation, command, name).into();
             }
         }
-        match command.operation.as_str() {
+        match command.op.id.as_str() {
             "create_posting" => body["workflow"] = json!([{"type": "web_interview"}]),
             "resolve_ats_candidate" => body["email"] = "jane.doe@example.com".into(),
             "reorder_questions" => {
-                let list = self.find(generation, |c| c.operation == "list_questions");
+                let list = self.find(generation, |c| c.op.id == "list_questions");
                 let list = self.check(generation, list, "--modality voice", |_| Ok(()));
                 let mut questions = list["data"].as_array().cloned().unwrap_or_default();
                 questions.reverse();
@@ -134,7 +137,7 @@ fn every_operation_of_both_specs_runs_and_prints_its_response_type() {
     let counts = (per_spec("v1"), per_spec("v2"));
     assert_eq!(counts, (11, 56), "operations per spec");
     // Destructive operations last, so that the others see live data.
-    commands.sort_by_key(|(_, c, ..)| c.method == "DELETE" || c.operation.starts_with("archive_"));
+    commands.sort_by_key(|(_, c, ..)| c.op.method == "DELETE" || c.op.id.starts_with("archive_"));
     let (commands, answers) = (&commands, Vec::new());
     let mut run = Run {
         mock: &mock,
@@ -142,7 +145,7 @@ fn every_operation_of_both_specs_runs_and_prints_its_response_type() {
         answers,
     };
     // Interviews have no collection of their own: a candidate's answer holds one.
-    let candidates = run.find("v2", |c| c.operation == "list_candidates");
+    let candidates = run.find("v2", |c| c.op.id == "list_candidates");
     run.check("v2", candidates, "--limit 1", |_| Ok(()));
     for (generation, command, decode, item) in commands {
         run.check(generation, command, "--format jsonl", *decode);
