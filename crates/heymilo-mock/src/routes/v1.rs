@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use heymilo_gen::v1::types as t;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::http::auth::{Host, wants_v1};
@@ -231,9 +232,20 @@ fn row(loc: &[&str], c: t::IngestCandidate) -> Result<NewCandidate, ApiError> {
 /// The server's `retake` when a request leaves it out.
 const DEFAULT_RETAKE: bool = false;
 
-/// `retake` may be left out but not sent as `null`.
-fn retake_not_null(body: &[u8]) -> Result<(), ApiError> {
-    params::not_null(&["body"], &params::body_object(body)?, &["retake"])
+/// An ingest request's body: parsed, and refused when it sends `retake` as
+/// `null` (v1 lets it be left out, not nulled).
+struct IngestBody<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for IngestBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let Body(value, bytes) = Body::from_request(req, state).await?;
+        let object = params::body_object(&bytes).map_err(IntoResponse::into_response)?;
+        let checked = params::not_null(&["body"], &object, &["retake"]);
+        checked.map_err(IntoResponse::into_response)?;
+        Ok(IngestBody(value))
+    }
 }
 
 /// Ingests checked rows through a url key: all or nothing.
@@ -278,32 +290,33 @@ fn ingest_response(s: &Shared, store: &mut Store, done: &[Candidate], bulk: bool
 async fn ingest_candidate(
     State(s): State<Shared>,
     Path(url_key): Path<String>,
-    Body(req, body): Body<t::IngestCandidateRequest>,
+    IngestBody(req): IngestBody<t::IngestCandidateRequest>,
 ) -> Reply {
-    retake_not_null(&body)?;
+    let retake = req.retake.unwrap_or(DEFAULT_RETAKE);
+    // The request is one bulk row plus `retake`.
+    let t::IngestCandidateRequest {
+        name,
+        email,
+        phone_number,
+        metadata,
+        data,
+        ..
+    } = req;
     let candidate = t::IngestCandidate {
-        name: req.name,
-        email: req.email,
-        phone_number: req.phone_number,
-        metadata: req.metadata,
-        data: req.data,
+        name,
+        email,
+        phone_number,
+        metadata,
+        data,
     };
-    let rows = [row(&["body"], candidate)?];
-    ingest_rows(
-        &s,
-        &url_key,
-        &rows,
-        req.retake.unwrap_or(DEFAULT_RETAKE),
-        false,
-    )
+    ingest_rows(&s, &url_key, &[row(&["body"], candidate)?], retake, false)
 }
 
 async fn ingest_candidates_bulk(
     State(s): State<Shared>,
     Path(url_key): Path<String>,
-    Body(req, body): Body<t::BulkIngestRequest>,
+    IngestBody(req): IngestBody<t::BulkIngestRequest>,
 ) -> Reply {
-    retake_not_null(&body)?;
     if req.candidates.is_empty() || req.candidates.len() > MAX_BULK {
         return Err(validation(
             &["body", "candidates"],
