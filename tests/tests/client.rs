@@ -250,11 +250,3 @@ async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environmen
         }
     }
 }
-
-/// `Client` can be shared across tasks and threads.
-#[test]
-fn client_is_send_sync_and_cheap_to_clone() {
-    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
-    assert_send_sync::<Client>();
-    assert_eq!(size_of::<Client>(), size_of::<usize>(), "one Arc");
-}
