@@ -1,6 +1,7 @@
 //! The heymilo client against a real HTTP server on 127.0.0.1: retries
 //! counted at the server, idempotency, Retry-After, typed errors, timeouts,
-//! per-request overrides, each generation's own host, `Client::from_env()`.
+//! per-request overrides, each generation's own host, `Client::from_env()`,
+//! and the API key in no log, Debug or error.
 //! Waits are checked from below only (a slow runner never fails them).
 
 use std::sync::Arc;
@@ -60,8 +61,15 @@ fn server_errors() -> Vec<Case> {
     table
 }
 
+/// Also: the key never shows in a log line at TRACE, a Debug or a Display.
 #[tokio::test]
-async fn each_answer_gets_its_retries_and_its_typed_error() {
+async fn each_answer_gets_its_retries_and_its_typed_error_and_never_shows_the_key() {
+    let log = tempfile::NamedTempFile::new().expect("log file");
+    let logs = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE);
+    let logs = logs
+        .with_ansi(false)
+        .with_writer(log.reopen().expect("log"));
+    let _guard = tracing::subscriber::set_default(logs.finish());
     let ingested = json!({"ingestion_id": "i", "interview_details": [{"interview_id": "a", "interview_link": "l"}]});
     let ingested = Reply::json(200, ingested);
     let long = json!({"message": 5, "status": "candidate-data ".repeat(200)});
@@ -97,21 +105,39 @@ async fn each_answer_gets_its_retries_and_its_typed_error() {
             |r, _| matches!(r, Err(e @ Error::RateLimited { .. }) if e.retry_after() == Some(Duration::from_secs(120))
                 && e.to_string().contains("retry after 120.0s"))),
         ("a same-origin redirect is followed with the key", Call::Health, vec![Reply::json(307, json!({})).header("location", "/health")], health(), 2,
-            |r, q| r.is_ok() && q[1].header("x-api-key") == Some(KEY)),
+            |r, _| r.is_ok()),
         ("a redirect to another origin is returned", Call::Health, vec![], away, 1,
             |r, _| matches!(r, Err(e) if e.status() == Some(302) && e.to_string().contains("/away"))),
         ("a body off the spec is a decode error with a short snippet", Call::Health, vec![], Reply::json(200, long), 1,
             |r, _| matches!(r, Err(e @ Error::Decode { snippet, .. }) if snippet.chars().count() <= 121 && format!("{e:?}").len() < 1000)),
     ]);
+    let mut seen = format!("{:?}", builder("http://h"));
     for (case, c, script, fallback, sent, check) in table {
         let server = Recorder::scripted(script, fallback).await;
-        let out = within(call(&client(&server.url()), c)).await;
+        let client = client(&server.url());
+        let out = within(call(&client, c)).await;
+        seen += &format!("{client:?}{:?}{:?}{out:?}", client.v1(), client.v2());
+        if let Err(e) = &out {
+            let source = std::error::Error::source(e);
+            seen += &format!("{e}{source:?}{:?}", source.map(ToString::to_string));
+        }
         let requests = server.requests();
         assert_eq!(requests.len(), sent, "{case} ({c:?}): requests");
-        assert!(check(&out, &requests), "{case} ({c:?}): {out:?}");
+        let keyed = requests.iter().all(|r| r.header("x-api-key") == Some(KEY));
+        assert!(check(&out, &requests) && keyed, "{case} ({c:?}): {out:?}");
     }
     let none = elsewhere.requests().is_empty();
     assert!(none, "nothing, and so no key, went to the other origin");
+    let logged = std::fs::read_to_string(log.path()).expect("logs");
+    let on = logged.contains("heymilo.request") && logged.contains("sending again");
+    assert!(
+        on && !logged.contains("SECRET"),
+        "key in the logs:\n{logged}"
+    );
+    assert!(
+        !seen.contains("SECRET"),
+        "key in a Debug or Display:\n{seen}"
+    );
 }
 
 #[tokio::test]
