@@ -17,6 +17,7 @@ use heymilo::export::ExportProgress;
 use heymilo::ingest::{Candidate, IngestReport, RowErrorKind, RowOutcome, V2Recovery};
 use heymilo::prelude::*;
 use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription, receiver};
+use heymilo_tests::world::{v1_hook, v1_ingest};
 use heymilo_tests::{
     Counting, KEY, Recorded, Recorder, Reply, add_fault, advance, builder, clear_faults, client,
     mock, people, serve,
@@ -78,10 +79,11 @@ fn interviews_by_email(
 // ---------------------------------------------------------------------------
 // Bulk ingest.
 
-/// 10,000 rows of each generation through heymilo-mock's faults: a 5xx
-/// before its handler, a body cut after it ran (it acted, the client cannot
-/// know), a dropped connection. What arrived is counted at a proxy;
-/// `resend`: a second proxy re-sends every POST, standing in for a broken SDK.
+/// Single v1 calls, then 10,000 rows of each generation through
+/// heymilo-mock's faults: a 5xx before its handler, a body cut after it ran
+/// (it acted, the client cannot know), a dropped connection, 429s. What
+/// arrived is counted at a proxy; `resend`: a second proxy re-sends every
+/// POST, standing in for a broken SDK: the SDK re-sends only what it may.
 async fn ten_thousand_rows_through_faults(resend: bool) {
     let mock = mock(0).await;
     let postings = mock.postings();
@@ -90,16 +92,42 @@ async fn ten_thousand_rows_through_faults(resend: bool) {
         {"route": "/ingest", "error_rate": 0.1}, {"route": "/ingest", "truncate_rate": 0.1},
         {"route": "/ingest", "drop_rate": 0.1}, {"route": "/api/v2/postings", "error_rate": 0.2},
         {"route": "/api/v2/postings", "truncate_rate": 0.1},
+        {"route": "/create", "truncate_rate": 0.5, "burst_429": 2},
     ]);
     add_fault(&mock, faults).await;
     let counter = Recorder::proxy(mock.base_url(), false).await;
     let front = Recorder::proxy(&counter.url(), true).await;
-    let c = client(&if resend { front.url() } else { counter.url() });
+    let c = client(&if resend { front.url() } else { counter.url() }).with_max_retries(15);
     let posts = |path: String| {
         let all = counter.requests().into_iter();
         all.filter(move |r| r.method == "POST" && r.path == path)
     };
     let bulk = |p: &str| format!("/api/v2/postings/{p}/candidates/bulk");
+    // Single calls first, so that the seeded faults hit them in a fixed order.
+    let ((posting, key), mut ok) = (&postings[1], [0, 0]);
+    for i in 0..40 {
+        let sent = v1_ingest(&c, key, &format!("p{i}@x.io"), i % 2 == 1).await;
+        ok[i % 2] += usize::from(sent.is_ok());
+    }
+    for _ in 0..10 {
+        let _ = v1_hook(&c, posting, "http://127.0.0.1:9/h").await;
+    }
+    let path = format!("/ingest/x/{key}");
+    let retakes: Vec<bool> = posts(path).map(|r| r.json()["retake"] == true).collect();
+    let once = retakes.iter().filter(|r| **r).count();
+    // retake=false is idempotent: retried through the faults until it succeeds.
+    assert!(
+        ok[0] == 20 && retakes.len() - once > 20,
+        "{ok:?}: {retakes:?}"
+    );
+    assert_eq!(once, 20, "a retake=true ingest is sent once per call");
+    // A 429 refused the create unprocessed: sent again; a 5xx or a cut answer never.
+    let creates = posts("/create".into()).count();
+    assert_eq!(creates, 12, "10 creates, 2 of them re-sent after 429");
+    let hooks = c.v1().list_webhooks().posting_id(posting).send();
+    let hooks = hooks.await.expect("hooks").into_inner().into_webhooks();
+    assert_eq!(hooks.len(), 10, "every create made one webhook");
+
     let mut rows = people(10_000, "v2");
     for i in (0..rows.len()).step_by(1_000) {
         rows[i].email = "not-an-email".into();
@@ -119,7 +147,7 @@ async fn ten_thousand_rows_through_faults(resend: bool) {
     assert!(says.contains("may have been ingested"), "faults hit");
 
     // SingleIngests: each chunk still goes once, the rows of a failed one alone.
-    let (c, p2) = (c.with_max_retries(15), &postings[2].0);
+    let p2 = &postings[2].0;
     let single = c.ingest().v2(p2).v2_recovery(V2Recovery::SingleIngests);
     let report = single.run(rows.clone()).await;
     let ok2 = interviews_by_email(&report, &rows, |i, kind| {
