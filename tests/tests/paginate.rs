@@ -72,19 +72,10 @@ fn candidates(ids: &[&str], has_more: bool) -> Reply {
 }
 
 fn postings(page: u64, total_pages: u64, n: usize) -> Reply {
-    let items: Vec<_> = (0..n)
-        .map(|i| json!({"posting_id": format!("p{page}-{i}"), "title": "T"}))
-        .collect();
+    let item = |i| json!({"posting_id": format!("p{page}-{i}"), "title": "T"});
+    let items: Vec<_> = (0..n).map(item).collect();
     let body = json!({"postings": items, "total": 5, "page": page, "limit": 2, "total_pages": total_pages});
     Reply::json(200, body)
-}
-
-/// The operation a pagination error names.
-fn paging(e: &Error) -> Option<&'static str> {
-    match e {
-        Error::Pagination { operation, .. } => Some(operation),
-        _ => None,
-    }
 }
 
 fn queries(server: &Recorder) -> Vec<String> {
@@ -93,11 +84,8 @@ fn queries(server: &Recorder) -> Vec<String> {
 
 #[tokio::test]
 async fn pages_are_followed_with_filters_on_every_page() {
-    let script = vec![
-        candidates(&["a", "b"], true),
-        candidates(&["c", "d"], true),
-        candidates(&["e"], false),
-    ];
+    let pages = [&["a", "b"][..], &["c", "d"], &["e"]];
+    let script = pages.map(|ids| candidates(ids, ids.len() == 2)).to_vec();
     let server = Recorder::scripted(script, Reply::json(500, json!({}))).await;
     let c = client(&server.url());
     let list = c.v2().list_candidates().posting_id("P").limit(2);
@@ -137,6 +125,10 @@ async fn pages_expose_totals_and_the_next_is_requested_while_the_caller_works() 
 
 #[tokio::test]
 async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
+    let op = |e: &Error| match e {
+        Error::Pagination { operation, .. } => *operation,
+        _ => "",
+    };
     let gone = json!({"error": {"type": "t", "code": "gone", "message": "m"}});
     let not_found = Reply::json(404, gone);
     #[rustfmt::skip]
@@ -154,7 +146,7 @@ async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
         assert_eq!(got.len(), 2, "{case}: one item, then the error: {got:?}");
         assert!(got[0].is_ok(), "{case}");
         let err = got[1].as_ref().expect_err(case);
-        let typed = paging(err) == Some("list_candidates") || matches!(err, Error::NotFound(_));
+        let typed = op(err) == "list_candidates" || matches!(err, Error::NotFound(_));
         let right = typed && format!("{err} {err:?}").contains(says);
         assert!(right, "{case}: {err:?}");
         assert_eq!(server.requests().len(), 2, "{case}");
@@ -165,7 +157,7 @@ async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
     let got: Vec<_> = within(c.v1().list_postings().stream().collect::<Vec<_>>()).await;
     let shape = got.len() == 3 && got[..2].iter().all(Result::is_ok);
     assert!(shape, "two items, then the error: {got:?}");
-    let last = got[2].as_ref().err().and_then(paging);
+    let last = got[2].as_ref().err().map(op);
     assert_eq!(last, Some("list_postings"), "{:?}", got[2]);
     assert_eq!(server.requests().len(), 2);
 }
