@@ -4,14 +4,13 @@
 //! and the API key in no log, Debug or error.
 //! Waits are checked from below only (a slow runner never fails them).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use heymilo::config::{ENV_API_KEY, ENV_REDIS_URL, ENV_V1_URL, ENV_V2_URL};
 use heymilo::prelude::*;
 use heymilo_tests::within;
-use heymilo_tests::world::{error, health, until, v1_hook, v1_ingest};
-use heymilo_tests::{Counting, KEY, Recorded, Recorder, Reply, builder, client, done, free_addr};
+use heymilo_tests::world::{error, health, v1_hook, v1_ingest};
+use heymilo_tests::{KEY, Recorded, Recorder, Reply, builder, client, done, free_addr};
 use serde_json::json;
 
 fn webhook() -> Reply {
@@ -175,28 +174,6 @@ async fn clones_share_the_rate_limiter() {
     // 60/min: a burst of 6, then one every 60/54 s.
     let took = start.elapsed();
     assert!(took >= Duration::from_secs(2), "{took:?}");
-}
-
-#[tokio::test]
-async fn a_429_pauses_every_task() {
-    let script = vec![error(429, "x").header("retry-after-ms", "600")];
-    let server = Recorder::scripted(script, health().delayed(Duration::from_millis(10))).await;
-    let limiter = Arc::new(Counting::default());
-    let c = builder(&server.url()).rate_limiter(limiter.clone()).build();
-    let c = c.expect("client");
-    let a = tokio::spawn({
-        let c = c.clone();
-        async move { call(&c, Call::Health).await }
-    });
-    // b starts once a's 429 has paused the limiter they share.
-    until(|| !limiter.pauses.lock().expect("lock").is_empty()).await;
-    call(&c, Call::Health).await.expect("b ok");
-    a.await.expect("join").expect("a ok");
-    let pauses = limiter.pauses.lock().expect("lock").clone();
-    let waits: Vec<_> = pauses.iter().map(|p| p.1).collect();
-    assert_eq!(waits, [Duration::from_millis(600)]);
-    let during = limiter.granted_during_a_pause();
-    assert_eq!(during, [], "a request went during the pause");
 }
 
 #[tokio::test]
