@@ -51,10 +51,8 @@ pub async fn raw(method: &str, url: &str, body: Option<&Value>) -> (u16, Value) 
     // One client: building one (its TLS roots) per call is slow in debug builds.
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let request = CLIENT
-        .get_or_init(reqwest::Client::new)
-        .request(method, url);
-    let mut request = request.header("x-api-key", KEY);
+    let http = CLIENT.get_or_init(reqwest::Client::new);
+    let mut request = http.request(method, url).header("x-api-key", KEY);
     if let Some(b) = body {
         request = request.json(b);
     }
