@@ -187,24 +187,22 @@ async fn clones_share_the_rate_limiter() {
     assert!(took >= Duration::from_secs(2), "{took:?}");
 }
 
-/// Calls v1 and v2 once each.
-async fn both(c: &Client) {
-    call(c, Call::Health).await.expect("v1");
-    call(c, Call::Candidates).await.expect("v2");
-}
-
 /// v1 and v2 each reach their own host, set on the builder or read by
 /// `Client::from_env()` (in a child process, so the environment is its own).
 #[tokio::test]
 async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environment() {
     let candidates = Reply::json(200, json!({"data": [], "pagination": {"has_more": false}}));
+    let both = async |c: Client| {
+        call(&c, Call::Health).await.expect("v1");
+        call(&c, Call::Candidates).await.expect("v2");
+    };
     if let Ok(mode) = std::env::var("HEYMILO_TESTS_CHILD") {
         let c = Client::from_env();
         if mode == "bad-redis" {
             let refused = matches!(c, Err(Error::Config { .. }));
             return assert!(refused, "{ENV_REDIS_URL} is read");
         }
-        return both(&c.expect("from_env")).await;
+        return both(c.expect("from_env")).await;
     }
     // A Redis where nothing listens: the client falls back to its own limiter.
     let dead = format!("redis://{}", free_addr());
@@ -215,7 +213,7 @@ async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environmen
         let v2 = Recorder::start(candidates.clone()).await;
         if mode == "builder" {
             let c = Client::builder().api_key(KEY).v1_base_url(v1.url());
-            both(&c.v2_base_url(v2.url()).build().expect("client")).await;
+            both(c.v2_base_url(v2.url()).build().expect("client")).await;
         } else {
             let me = std::env::current_exe().expect("own path");
             let mut child = std::process::Command::new(me);
