@@ -7,13 +7,25 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use heymilo_mock::{Config, MockServer};
-use heymilo_tests::world::{mock_set, raw};
-use heymilo_tests::{mock, within};
+use heymilo_tests::world::mock_set;
+use heymilo_tests::{KEY, mock, within};
 use serde_json::{Value, json};
 
-/// One call with the key; the status and the JSON body (null when none).
+/// One call with the key, without the SDK; the status and the JSON body
+/// (null when none).
 async fn call(base: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    raw(method, &format!("{base}{path}"), body).await
+    // One client: building one (its TLS roots) per call is slow in debug builds.
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let http = HTTP.get_or_init(reqwest::Client::new);
+    let url = format!("{base}{path}");
+    let mut request = http.request(method, url).header("x-api-key", KEY);
+    if let Some(b) = body {
+        request = request.json(b);
+    }
+    let r = request.send().await.expect("the server answers");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 async fn get(base: &str, path: &str) -> Value {
