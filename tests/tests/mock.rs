@@ -63,9 +63,8 @@ async fn bad_input_gets_documented_4xx_and_max_retakes_hold() {
     let list = list.created_before("2026-03-01T00:00:00Z");
     let err: Error = list.send().await.expect_err("inverted range").into();
     let code = Some("invalid_date_range");
-    let right =
-        matches!(&err, Error::Validation(e) if e.status == 400 && e.code.as_deref() == code);
-    assert!(right, "{err:?}");
+    let ok = matches!(&err, Error::Validation(e) if e.status == 400 && e.code.as_deref() == code);
+    assert!(ok, "{err:?}");
     let err = done(c.v2().list_candidates().posting_id("NOPE").send()).await;
     assert!(matches!(err, Err(Error::NotFound(_))));
     let row = IngestCandidateRequest::builder().name("A").email("a@x.io");

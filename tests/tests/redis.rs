@@ -69,13 +69,11 @@ async fn workers(base: &str, redis: &str, per_minute: u32, seconds: u32, n: usiz
         let out = tokio::task::spawn_blocking(move || w.wait_with_output()).await;
         let out = out.expect("join").expect("ran");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let field = |name: &str| {
-            text.split_whitespace()
-                .find_map(|kv| kv.strip_prefix(&format!("{name}="))?.parse::<u32>().ok())
-        };
-        let clean = (field("limited"), field("errors")) == (Some(0), Some(0));
+        let fields = text.split_whitespace().flat_map(|f| f.split_once('='));
+        let field: std::collections::HashMap<_, _> = fields.collect();
+        let clean = (field.get("limited"), field.get("errors")) == (Some(&"0"), Some(&"0"));
         assert!(out.status.success() && clean, "{text}");
-        counts.push(field("ok").expect("a count"));
+        counts.push(field["ok"].parse().expect("a count"));
     }
     counts
 }

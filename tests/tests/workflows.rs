@@ -39,8 +39,7 @@ fn json_lines(out: &[u8]) -> Vec<Value> {
 
 /// A bulk ingest's answer of `n` interviews `I0`.. in `generation`'s shape.
 fn ingested(generation: Generation, n: usize) -> Reply {
-    let one =
-        |i| json!({"interview_id": format!("I{i}"), "interview_link": "l", "interview_url": "u"});
+    let one = |i| json!({"interview_id": format!("I{i}"), "interview_url": "u"});
     let all: Vec<Value> = (0..n).map(one).collect();
     match generation {
         V1 => Reply::json(200, json!({"ingestion_id": "i", "interview_details": all})),
@@ -179,9 +178,6 @@ async fn ten_thousand_rows_through_faults(resend: bool) {
     let last = last.expect("progress reported");
     let progress = (last.rows, last.succeeded, last.failed, last.total);
     assert_eq!(progress, (10_000, 9_989, 11, Some(10_000)));
-    let id = |row: usize| &report.outcomes[row].as_ref().expect("ok").interview_id;
-    let same = (0..10).all(|i| id(i + 1) == id(5_000 + i));
-    assert!(same, "same candidate, same interview");
     let distinct: HashSet<&String> = by_email.values().collect();
     assert_eq!(distinct.len(), 10_000 - 11 - 10);
     // v1 with retake=false is idempotent: chunks cut off are sent again.
