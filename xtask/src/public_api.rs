@@ -269,6 +269,10 @@ fn public_impl(imp: &syn::ItemImpl) -> Option<syn::ItemImpl> {
     imp.items = imp
         .items
         .into_iter()
+        .flat_map(|ii| match ii {
+            ImplItem::Macro(m) if m.mac.path.is_ident("setters") => setters(&m.mac),
+            other => vec![other],
+        })
         .filter_map(|ii| match ii {
             ImplItem::Fn(mut f) if is_pub(&f.vis) => {
                 f.attrs = api_attrs(&f.attrs);
@@ -283,6 +287,35 @@ fn public_impl(imp: &syn::ItemImpl) -> Option<syn::ItemImpl> {
         })
         .collect();
     (!imp.items.is_empty()).then_some(imp)
+}
+
+/// The methods a `setters!` call defines (`crates/heymilo/src/setters.rs`):
+/// each `fn name(arg: Type) => field.path;` is `fn name(mut self, arg: Type) -> Self`.
+/// A call this cannot read defines nothing here, so the snapshot shows the loss.
+fn setters(mac: &syn::Macro) -> Vec<ImplItem> {
+    let parse = |input: syn::parse::ParseStream<'_>| {
+        let mut out = Vec::new();
+        while !input.is_empty() {
+            let attrs = input.call(Attribute::parse_outer)?;
+            let vis: Visibility = input.parse()?;
+            input.parse::<syn::Token![fn]>()?;
+            let name: syn::Ident = input.parse()?;
+            let args;
+            syn::parenthesized!(args in input);
+            let (arg, _, ty): (syn::Ident, syn::Token![:], syn::Type) =
+                (args.parse()?, args.parse()?, args.parse()?);
+            input.parse::<syn::Token![=>]>()?;
+            syn::punctuated::Punctuated::<syn::Ident, syn::Token![.]>::parse_separated_nonempty(
+                input,
+            )?;
+            input.parse::<syn::Token![;]>()?;
+            out.push(
+                syn::parse_quote! { #(#attrs)* #vis fn #name(mut self, #arg: #ty) -> Self {} },
+            );
+        }
+        Ok(out)
+    };
+    mac.parse_body_with(parse).unwrap_or_default()
 }
 
 /// Where the files of a module's child modules live.

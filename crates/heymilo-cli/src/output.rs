@@ -173,6 +173,17 @@ impl Output {
         }
     }
 
+    /// Writes `item` alone, drawn with `columns` as a table.
+    pub fn one<T: Serialize>(
+        style: &Style,
+        columns: &'static [Column],
+        item: &T,
+    ) -> anyhow::Result<()> {
+        let mut out = Output::new(style, Shape::One, columns);
+        out.item(item)?;
+        out.finish()
+    }
+
     /// Adds one item.
     pub fn item<T: Serialize>(&mut self, item: &T) -> anyhow::Result<()> {
         let mut value = serde_json::to_value(item)?;

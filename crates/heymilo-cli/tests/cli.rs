@@ -5,11 +5,10 @@
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
 
 use futures::TryStreamExt as _;
 use heymilo::Paginate as _;
-use heymilo_mock::{Config, FaultRule, MockServer};
+use heymilo_mock::{Config, MockServer};
 use serde_json::{Value, json};
 
 /// The seed's first posting, for fault routes set before the mock starts.
@@ -34,14 +33,12 @@ struct Ran {
 }
 
 impl Ran {
-    fn of(output: Output) -> Ran {
+    fn of(output: std::io::Result<Output>) -> Ran {
+        let output = output.expect("runs");
         let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+        let (out, err) = (text(output.stdout), text(output.stderr));
         let code = output.status.code().unwrap_or(-1);
-        Ran {
-            code,
-            out: text(output.stdout),
-            err: text(output.stderr),
-        }
+        Ran { code, out, err }
     }
 
     /// Asserts the exit code and that stderr says each of `says`.
@@ -52,28 +49,12 @@ impl Ran {
         }
         self
     }
-
-    /// Stdout as JSON Lines.
-    fn jsonl(&self) -> Vec<Value> {
-        self.out
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("a JSON line"))
-            .collect()
-    }
-
-    /// Stdout as JSON.
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.out).unwrap_or_else(|e| panic!("{e}: {self:?}"))
-    }
 }
 
 impl Mock {
     fn start(candidates_per_posting: usize, faults: &[Value]) -> Mock {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let faults = faults
-            .iter()
-            .map(|f| serde_json::from_value(f.clone()).expect("rule"));
-        let faults: Vec<FaultRule> = faults.collect();
+        let faults = serde_json::from_value(faults.into()).expect("rules");
         let config = Config {
             candidates_per_posting,
             rate_limit: 100_000,
@@ -82,37 +63,42 @@ impl Mock {
         };
         let server = runtime.block_on(MockServer::start(config)).expect("mock");
         assert_eq!(server.postings()[0].0, P);
+        let dir = tempfile::tempdir().expect("tempdir");
         Mock {
             server,
             runtime,
-            dir: tempfile::tempdir().expect("tempdir"),
+            dir,
         }
     }
 
     /// `heymilo ARGS` pointed at this mock through the environment.
     fn cmd(&self, args: &str) -> Command {
         let mut cmd = heymilo(args);
-        cmd.env("HEYMILO_API_KEY", self.server.api_key())
-            .env("HEYMILO_BASE_URL", self.url());
+        cmd.env("HEYMILO_API_KEY", self.server.api_key());
+        cmd.env("HEYMILO_BASE_URL", self.url());
         cmd
     }
 
     fn run(&self, args: &str) -> Ran {
-        Ran::of(self.cmd(args).output().expect("runs"))
+        Ran::of(self.cmd(args).output())
     }
 
-    /// Runs, expecting success.
-    fn ok(&self, args: &str) -> Ran {
-        self.run(args).expect(0, &[])
+    /// Stdout of a run expected to succeed.
+    fn ok(&self, args: &str) -> String {
+        self.run(args).expect(0, &[]).out
+    }
+
+    /// Stdout of a run expected to succeed, as JSON.
+    fn json(&self, args: &str) -> Value {
+        let out = self.ok(args);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
     }
 
     /// Spawned with stdout as asked and stderr piped (for signals and pipes).
     fn spawn(&self, args: &str, stdout: Stdio) -> Child {
-        self.cmd(args)
-            .stdout(stdout)
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn")
+        let mut cmd = self.cmd(args);
+        cmd.stdout(stdout).stderr(Stdio::piped());
+        cmd.spawn().expect("spawn")
     }
 
     fn url(&self) -> &str {
@@ -131,32 +117,23 @@ impl Mock {
     /// Every candidate id of the posting, read with the SDK.
     fn candidate_ids(&self) -> Vec<String> {
         let client = heymilo::Client::builder().api_key(self.server.api_key());
-        let client = client
-            .v1_base_url(self.url())
-            .v2_base_url(self.url())
-            .build();
-        let client = client.expect("client");
+        let client = client.v2_base_url(self.url()).build().expect("client");
         let list = client.v2().list_candidates().posting_id(P).limit(100);
         let ids = list.stream().map_ok(|c| c.interview_id).try_collect();
         self.runtime.block_on(ids).expect("candidates")
     }
 }
 
-/// The binary with none of the user's settings.
+/// The binary with none of the user's settings; the word `P` in `args`
+/// stands for the posting.
 fn heymilo(args: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_heymilo"));
-    for var in [
-        "HEYMILO_API_KEY",
-        "HEYMILO_BASE_URL",
-        "HEYMILO_V1_URL",
-        "HEYMILO_V2_URL",
-    ] {
+    for var in "HEYMILO_API_KEY HEYMILO_BASE_URL HEYMILO_V1_URL HEYMILO_V2_URL COLUMNS".split(' ') {
         cmd.env_remove(var);
     }
-    cmd.env_remove("COLUMNS")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    cmd.args(args.split(' ').filter(|a| !a.is_empty()));
+    let args = args.split(' ').filter(|a| !a.is_empty());
+    cmd.args(args.map(|a| if a == "P" { P } else { a }));
+    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
     cmd
 }
 
@@ -167,60 +144,41 @@ fn read(path: &str) -> String {
 /// Sends SIGINT, as Ctrl-C does, once `ready` holds; then how it ended.
 fn interrupt(child: Child, ready: impl Fn() -> bool) -> Ran {
     while !ready() {
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
+    let pid = child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status();
     assert!(kill.expect("kill").success());
-    Ran::of(child.wait_with_output().expect("exits"))
+    Ran::of(child.wait_with_output())
 }
 
 #[test]
 fn lists_page_fit_the_width_take_fields_and_say_when_cut() {
     let mock = Mock::start(237, &[]);
-    let listed = mock
-        .ok(&format!("candidates list {P} --all --page-size 25"))
-        .jsonl();
-    let ids: Vec<&str> = listed
-        .iter()
-        .flat_map(|c| c["interview_id"].as_str())
-        .collect();
-    assert_eq!(ids, mock.candidate_ids(), "every candidate once, in order");
-    for (args, count, hint) in [
-        ("-L 130", 130, "showing 130 of 237; use --all for every one"),
-        ("-L 5 --quiet", 5, ""),
-    ] {
-        let r = mock.ok(&format!("candidates list {P} {args}"));
-        assert_eq!(
-            (r.out.lines().count(), r.err.trim()),
-            (count, hint),
-            "{args}"
-        );
-    }
-    let table = mock.run("postings -F table").out;
+    let all = mock.ok("candidates list P --all --page-size 25");
+    let id = |l: &str| serde_json::from_str::<Value>(l).expect("JSON")["interview_id"].take();
+    let once = all.lines().map(id).eq(mock.candidate_ids());
+    assert!(once, "every candidate once, in order:\n{all}");
+    let table = mock.ok("postings -F table");
     insta::assert_snapshot!("postings_table", table);
-    assert_eq!(mock.run("postings list -F table").out, table);
-    for (columns, args, check) in [
-        ("40", "--no-headers", "no header"),
-        ("40", "", "fits 40"),
-        ("40", "--wide", "whole"),
-        ("", "--fields id,urls.ingestion_url_key", "id and url key"),
-    ] {
-        let mut cmd = mock.cmd(&format!("postings -F table {args}"));
-        let r = Ran::of(cmd.env("COLUMNS", columns).output().expect("runs"));
-        let widest = r.out.lines().map(|l| l.chars().count()).max();
-        let ok = match check {
-            "no header" => r.out.lines().count() == 3 && !r.out.contains("POSTING"),
-            "fits 40" => widest <= Some(40) && r.out.contains('…'),
-            "whole" => r.out == table,
-            _ => r.out.starts_with("ID ") && r.out.contains("backend-engineer-2838"),
-        };
-        assert!(ok && r.code == 0, "{check}: {r:?}");
+    // (arguments, COLUMNS, what stdout must be, stderr)
+    type Holds<'a> = &'a dyn Fn(&str) -> bool;
+    #[rustfmt::skip]
+    let cases: [(&str, &str, Holds<'_>, &str); 8] = [
+        ("candidates list P -L 130", "", &|o| o.lines().count() == 130, "showing 130 of 237; use --all for every one"),
+        ("candidates list P -L 5 --quiet", "", &|o| o.lines().count() == 5, ""),
+        ("postings list -F table", "", &|o| o == table, ""),
+        ("postings -F table --no-headers", "40", &|o| o.lines().count() == 3 && !o.contains("POSTING"), ""),
+        ("postings -F table", "40", &|o| o.lines().all(|l| l.chars().count() <= 40) && o.contains('…'), ""),
+        ("postings -F table --wide", "40", &|o| o == table, ""),
+        ("postings -F table --fields id,urls.ingestion_url_key", "", &|o| o.starts_with("ID ") && o.contains("backend-engineer-2838"), ""),
+        ("postings -L 1 --quiet --fields id,title -F jsonl", "", &|o| o.starts_with("{\"id\":\"") && o.contains("\",\"title\":\"") && o.matches("\":").count() == 2, ""),
+    ];
+    for (args, columns, out, err) in cases {
+        let mut cmd = mock.cmd(args);
+        let r = Ran::of(cmd.env("COLUMNS", columns).output()).expect(0, &[]);
+        assert!(out(&r.out) && r.err.trim() == err, "{args}: {r:?}");
     }
-    let r = mock.ok("postings -L 1 --fields id,title -F jsonl");
-    let fields = r.out.starts_with("{\"id\":\"") && r.out.contains("\",\"title\":\"");
-    assert!(fields && r.out.matches("\":").count() == 2, "{r:?}");
 }
 
 #[test]
@@ -229,55 +187,26 @@ fn ingest_numbers_rows_and_lines_in_lf_and_crlf_files_and_counts_every_row() {
     let mock = Mock::start(0, &[json!({"route": route, "error_rate": 1.0})]);
     // Row 3 of the data sits on line 5: after the header and a blank line.
     let rows = "name,email|A,a@example.com||B,b@example.com|C,c-at-x.io|";
-    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
-        let file = mock.file(name, Some(&rows.replace('|', end)));
-        let r = mock.run(&format!("ingest {P} --file {file}"));
-        let r = r.expect(
-            5,
-            &["error: ", "row 3 (line 5), field email", "nothing was sent"],
-        );
-        assert_eq!(r.err.lines().count(), 1, "{r:?}");
-    }
-    for (name, text, says) in [
-        (
-            "broken.csv",
-            Some("name,email\r\nA,a@example.com,x\r\n"),
-            "row 1 (line 2)",
-        ),
-        ("missing.csv", None, "cannot open"),
-    ] {
-        let file = mock.file(name, text);
-        mock.run(&format!("ingest {P} --file {file}"))
-            .expect(5, &[says]);
+    let says = ["error: ", "row 3 (line 5), field email", "nothing was sent"];
+    #[rustfmt::skip]
+    let cases = [
+        ("lf.csv", Some(rows.replace('|', "\n")), &says[..]),
+        ("crlf.csv", Some(rows.replace('|', "\r\n")), &says[..]),
+        ("broken.csv", Some("name,email\r\nA,a@example.com,x\r\n".into()), &["row 1 (line 2)"]),
+        ("missing.csv", None, &["cannot open"]),
+    ];
+    for (name, text, says) in cases {
+        let file = mock.file(name, text.as_deref());
+        let r = mock.run(&format!("ingest P --file {file}"));
+        assert_eq!(r.expect(5, says).err.lines().count(), 1, "{name}");
     }
     // Every request fails: the invalid row counts among those not ingested.
     let crlf = mock.file("crlf.csv", None);
-    let r = mock.run(&format!(
-        "ingest {P} --file {crlf} --skip-invalid --max-retries 0"
-    ));
+    let args = format!("ingest P --file {crlf} --skip-invalid --max-retries 0");
+    let r = mock.run(&args);
     let warning = format!("warning: {crlf}: row 3 (line 5), field email");
     let not = "error: 3 of 3 rows were not ingested: 2 failed at HeyMilo";
     r.expect(3, &[&warning, not, ", 1 invalid"]);
-}
-
-#[test]
-fn ingest_from_flags_or_a_jsonl_file_with_a_results_file() {
-    let mock = Mock::start(0, &[]);
-    let one = format!("ingest {P} --name Jane --email jane@example.com -F json");
-    assert_eq!(mock.ok(&one).json()["status"], "ingested");
-    let r = mock.run(&format!("{one} --phone 12345"));
-    r.expect(2, &["--phone"]);
-    let people = "{\"name\": \"Li\", \"email\": \"li@example.com\"}\n\n\
-                  {\"name\": \"N\", \"email\": \"n@x.io\", \"phone\": \"1\"}\n";
-    let (people, results) = (mock.file("p.jsonl", Some(people)), mock.file("r.csv", None));
-    let r = mock.run(&format!(
-        "ingest {P} --file {people} --skip-invalid --results {results}"
-    ));
-    r.expect(0, &["1 of 2 rows ingested", "row 2 (line 3), field phone"]);
-    let text = read(&results);
-    let statuses: Vec<_> = text.lines().flat_map(|l| l.split(',').nth(3)).collect();
-    assert_eq!(statuses, ["status", "ingested", "invalid"]);
-    assert_eq!(mock.candidate_ids().len(), 2, "each once");
 }
 
 #[test]
@@ -288,19 +217,15 @@ fn ctrl_c_during_ingest_writes_results_and_resumes_without_duplicates() {
     let people = mock.file("p.csv", Some(&format!("name,email{rows}")));
     let results = mock.file("r.csv", None);
     let args =
-        format!("ingest {P} --file {people} --chunk-size 1 --concurrency 1 --results {results}");
+        format!("ingest P --file {people} --chunk-size 1 --concurrency 1 --results {results}");
     let child = mock.spawn(&args, Stdio::null());
     let r = interrupt(child, || mock.candidate_ids().len() >= 2);
     let resume = format!("--file {people} --skip-done {results} --results {results}");
     r.expect(130, &["finishing the requests in flight", &resume]);
-    let (decided, sent) = (
-        read(&results).lines().count() - 1,
-        mock.candidate_ids().len(),
-    );
-    assert!(
-        (2..30).contains(&decided) && decided == sent,
-        "{decided}/{sent}"
-    );
+    let decided = read(&results).lines().count() - 1;
+    let sent = mock.candidate_ids().len();
+    let stopped = (2..30).contains(&decided) && decided == sent;
+    assert!(stopped, "{decided}/{sent}");
 
     let r = mock.run(&format!("{args} --skip-done {results}"));
     r.expect(0, &[&format!("skipping {decided} rows already ingested")]);
@@ -313,16 +238,14 @@ fn export_counts_records_survives_a_closed_pipe_and_cleans_up_on_ctrl_c() {
     let slow = json!({"route": "/interviews/export", "latency_ms": 5000});
     let mock = Mock::start(30, &[slow]);
     let (path, part) = (mock.file("i.json", None), mock.file("i.json.part", None));
-    let child = mock.spawn(&format!("export {P} -o {path}"), Stdio::null());
+    let child = mock.spawn(&format!("export P -o {path}"), Stdio::null());
     interrupt(child, || Path::new(&part).exists()).expect(130, &["removed the partial"]);
     assert!(!Path::new(&part).exists() && !Path::new(&path).exists());
 
     let mock = Mock::start(30, &[]);
     let jsonl = mock.file("c.jsonl", None);
     for (kind, file) in [("candidates", &jsonl), ("interviews", &path)] {
-        let summary = mock
-            .ok(&format!("export {P} -F json --kind {kind} -o {file}"))
-            .json();
+        let summary = mock.json(&format!("export P -F json --kind {kind} -o {file}"));
         let text = read(file);
         // A file of JSON Lines, or one array: `jq length` and RECORDS agree.
         let array = serde_json::from_str::<Vec<Value>>(&text);
@@ -334,92 +257,143 @@ fn export_counts_records_survives_a_closed_pipe_and_cleans_up_on_ctrl_c() {
         .expect(3, &["404"]);
     assert!(!Path::new(&format!("{none}.part")).exists());
     // `... | head -1` closes the pipe: no "Broken pipe", exit 0.
-    for args in [
-        format!("export {P} -o -"),
-        format!("candidates list {P} --all"),
-    ] {
-        let mut child = mock.spawn(&args, Stdio::piped());
+    for args in ["export P -o -", "candidates list P --all"] {
+        let mut child = mock.spawn(args, Stdio::piped());
         drop(child.stdout.take());
-        let r = Ran::of(child.wait_with_output().expect("exits"));
+        let r = Ran::of(child.wait_with_output());
         assert!(r.code == 0 && !r.err.contains("ipe"), "{r:?}");
     }
 }
 
+/// One world: ingest from flags and a file, an interview moved through its
+/// stages and shown, webhooks of both generations, then bad input of every
+/// kind with its exit code.
 #[test]
-fn webhooks_round_trip_and_deactivate_twice_in_both_generations() {
+fn commands_on_one_mock_and_bad_input_exits_2_a_wrong_key_3_an_unreachable_host_4() {
     let mock = Mock::start(1, &[]);
-    let cases = [
-        ("v2", "interview_completed", "post"),
-        ("v1", "report_available", "get"),
-    ];
-    for (g, event, method) in cases {
-        let hooks = |args: &str| mock.ok(&format!("webhooks {args} -g {g} -F json")).json();
-        let url = format!("https://hooks.example.com/{g}");
-        let new = format!("create --posting {P} --url {url} --event {event} --method {method}");
-        let created = hooks(&new);
-        let id = created["webhook_id"].as_str().expect("id");
-        assert_eq!(
-            [&created["generation"], &created["http_method"]],
-            [g, method]
-        );
-        assert_eq!(hooks(&format!("list --posting {P}"))[0]["webhook_id"], id);
-        assert_eq!(hooks(&format!("get {id}"))["url"], url);
-        for _ in ["first", "again"] {
-            assert_eq!(
-                hooks(&format!("deactivate {id}"))["is_active"],
-                false,
-                "{g}"
-            );
-        }
-    }
-    let v1 = format!("webhooks create -g v1 --posting {P} --url https://x.io --event x_y");
-    mock.run(&v1).expect(2, &["x_y"]);
-    mock.run("webhooks get NOPE").expect(3, &["404"]);
-}
-
-#[test]
-fn mock_advance_moves_an_interview_whose_scores_interviews_get_shows() {
-    let mock = Mock::start(2, &[]);
     let id = mock.candidate_ids().remove(0);
     for to in ["started", "completed", "report"] {
-        let moved = mock
-            .ok(&format!("mock advance {id} --to {to} -F json"))
-            .json();
-        assert!(
-            moved["event_type"]
-                .as_str()
-                .is_some_and(|e| e.contains(&to[..5]))
-        );
+        let moved = mock.json(&format!("mock advance {id} --to {to} -F json"));
+        let event = moved["event_type"].as_str();
+        assert!(event.is_some_and(|e| e.contains(&to[..5])), "{to}: {moved}");
     }
-    let table = mock.ok(&format!("interviews get {id} -F table")).out;
-    for (label, value) in [
-        ("EMAIL:", "@"),
-        ("STATUS:", " completed"),
-        ("SCORES:", " web_"),
-    ] {
-        let shown = table
-            .lines()
-            .any(|l| l.starts_with(label) && l.contains(value));
-        assert!(shown, "{label}\n{table}");
+    let table = mock.ok(&format!("interviews get {id} -F table"));
+    #[rustfmt::skip]
+    let shown = [("EMAIL:", "@"), ("STATUS:", " completed"), ("SCORES:", " web_")];
+    for (label, value) in shown {
+        let line = table.lines().find(|l| l.starts_with(label));
+        assert!(line.is_some_and(|l| l.contains(value)), "{label}\n{table}");
     }
-    let data = mock.ok(&format!("interviews data {id} -F json")).json();
+    let data = mock.json(&format!("interviews data {id} -F json"));
     assert_eq!(data["interview_id"], id);
-    mock.run("interviews get NOPE").expect(3, &["NOPE"]);
-    mock.run("mock advance NOPE --to started")
-        .expect(3, &["404"]);
-    let health = mock.ok("health -F jsonl").out;
+    let health = mock.ok("health -F jsonl");
     insta::assert_snapshot!("health_jsonl", health.replace(mock.url(), "http://[mock]"));
+    let r = mock.json("candidates list P --created-after 2026-01-01 -F json");
+    assert_eq!(r.as_array().map(Vec::len), Some(1), "a date is an instant");
+
+    let one = mock.json("ingest P --name Jane --email jane@example.com -F json");
+    assert_eq!(one["status"], "ingested");
+    let people = "{\"name\": \"Li\", \"email\": \"li@example.com\"}\n\n\
+                  {\"name\": \"N\", \"email\": \"n@x.io\", \"phone\": \"1\"}\n";
+    let (people, results) = (mock.file("p.jsonl", Some(people)), mock.file("r.csv", None));
+    let args = format!("ingest P --file {people} --skip-invalid --results {results}");
+    let r = mock.run(&args);
+    r.expect(0, &["1 of 2 rows ingested", "row 2 (line 3), field phone"]);
+    let text = read(&results);
+    let statuses: Vec<_> = text.lines().flat_map(|l| l.split(',').nth(3)).collect();
+    assert_eq!(statuses, ["status", "ingested", "invalid"]);
+    assert_eq!(mock.candidate_ids().len(), 1 + 2, "each once");
+
+    #[rustfmt::skip]
+    let generations = [("v2", "interview_completed", "post"), ("v1", "report_available", "get")];
+    for (g, event, method) in generations {
+        let hooks = |args: &str| mock.json(&format!("webhooks {args} -g {g} -F json"));
+        let url = format!("https://hooks.example.com/{g}");
+        let created = format!("create --posting P --url {url} --event {event} --method {method}");
+        let created = hooks(&created);
+        let id = created["webhook_id"].as_str().expect("id");
+        let shown = [&created["generation"], &created["http_method"]];
+        assert_eq!(shown, [g, method]);
+        assert_eq!(hooks("list --posting P")[0]["webhook_id"], id);
+        assert_eq!(hooks(&format!("get {id}"))["url"], url);
+        for _ in ["first", "again"] {
+            let gone = hooks(&format!("deactivate {id}"));
+            assert_eq!(gone["is_active"], false, "{g}");
+        }
+    }
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+    let nowhere = format!("http://127.0.0.1:{}", port.expect("port").port());
+    let secret = "hm_live_WRONG_SECRET_0123456789";
+    let (key, url) = (format!("--api-key {secret}"), mock.url());
+    let off = format!("{key} --max-retries 0");
+    // (how it runs: bare or on the mock, arguments, standard input, exit
+    // code, what stderr says, or stdout on success); one error line at most.
+    type Runs<'a> = &'a dyn Fn(&str) -> Command;
+    let (bare, on): (Runs<'_>, Runs<'_>) = (&heymilo, &|a| mock.cmd(a));
+    #[rustfmt::skip]
+    let cases = [
+        (bare, "postings", "", 2, "no API key"),
+        (bare, "postings --bogus", "", 2, "--bogus"),
+        (bare, "postings --all --limit 3", "", 2, "cannot be used with"),
+        (bare, "postings -L 0", "", 2, "must be at least 1"),
+        (bare, "candidates list P --created-after yesterday", "", 2, "is not a time"),
+        (bare, "ingest P", "", 2, "--name"),
+        (on, "ingest P --name Jane --email jane@example.com --phone 12345", "", 2, "--phone"),
+        (bare, "completions tcsh", "", 2, "tcsh"),
+        (bare, "mock --error-rate 2", "", 2, "error_rate"),
+        (on, "webhooks create -g v1 --posting P --url https://x.io --event x_y", "", 2, "x_y"),
+        (bare, &format!("postings {key} --base-url ftp://x.io"), "", 2, "ftp"),
+        (bare, &format!("postings {key} --base-url {url}"), "", 3, "401"),
+        (bare, &format!("health {key} --base-url {url}"), "", 3, "401"),
+        (on, "webhooks get NOPE", "", 3, "404"),
+        (on, "interviews get NOPE", "", 3, "NOPE"),
+        (on, "mock advance NOPE --to started", "", 3, "404"),
+        (bare, &format!("postings {off} --base-url {nowhere}"), "", 4, &nowhere),
+        (bare, &format!("candidates list X {off} --v2-url {nowhere}"), "", 4, &nowhere),
+        (on, "api v1 create-webhook --body -", r#"{"url": 3}"#, 2, "field `url`: invalid type: integer `3`"),
+        (on, "api v2 create-posting --body -", "{", 2, "--body -: not JSON"),
+        (on, "api v2 create-posting", "", 2, "create-posting: missing field `title`"),
+        (on, "api v2 update-posting --posting-id P --body -", r#"{"titel": "Chef"}"#, 2, "unknown field `titel`"),
+        (on, "api v2 create-posting --body -", r#"{"title": "Chef", "workflow": [{"type": 7}]}"#, 2, "field `workflow[0]"),
+        (on, "api v2 list-questions --posting-id P --limit 500", "", 2, "500 is not in 1..=100"),
+        (on, "api v2 list-questions --posting-id P --modality fax", "", 2, "[possible values: voice, sms"),
+        (on, "api v1 list-postings --format table", "", 2, "`heymilo api` prints JSON"),
+        (on, "api v2 get-posting --posting-id NOPE0000", "", 3, "calling v2 get-posting"),
+        (on, "api v2 list-agent-types --v2-url http://127.0.0.1:9 --max-retries 0", "", 4, "check the network"),
+        (on, "api v1 create-webhook --posting-id P --url https://h.example.com/x --event-type report_available",
+         "", 0, r#""event_type":"report_available""#),
+    ];
+    for (run, args, stdin, code, says) in cases {
+        let r = with_stdin(run(args), stdin).expect(code, &[]);
+        let errors = r.err.lines().filter(|l| l.starts_with("error: ")).count();
+        let one_line =
+            errors == usize::from(code != 0) && (code == 0 || r.err.starts_with("error: "));
+        let text = if code == 0 { &r.out } else { &r.err };
+        let shown = r.err.contains(secret) || r.err.contains("18446744073709551615");
+        assert!(text.contains(says) && one_line && !shown, "{args}: {r:?}");
+    }
+}
+
+/// Runs `cmd` with `stdin` written to it.
+fn with_stdin(mut cmd: Command, stdin: &str) -> Ran {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut input = child.stdin.take().expect("stdin");
+    std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("write stdin");
+    drop(input);
+    Ran::of(child.wait_with_output())
 }
 
 #[test]
 fn a_rate_limit_wait_is_shown_unless_quiet() {
     let line = "waiting 3 s: HeyMilo's rate limit answered 429\n";
     for (quiet, shown) in [("", line), ("--quiet", "")] {
-        let wait = json!({"burst_429": 1, "retry_after_secs": 3});
-        assert_eq!(
-            Mock::start(1, &[wait]).ok(&format!("postings {quiet}")).err,
-            shown
-        );
+        let mock = Mock::start(1, &[json!({"burst_429": 1, "retry_after_secs": 3})]);
+        let r = mock.run(&format!("postings {quiet}"));
+        assert_eq!(r.expect(0, &[]).err, shown);
     }
 }
 
@@ -427,9 +401,8 @@ fn a_rate_limit_wait_is_shown_unless_quiet() {
 fn heymilo_mock_takes_heymilo_mocks_flags_but_never_the_users_key() {
     for (key, shown) in [("--api-key k1", "k1"), ("", "hm_mock_key")] {
         let mut cmd = heymilo(&format!("mock --port 0 --seed 7 --latency-ms 1 {key}"));
-        cmd.env("HEYMILO_API_KEY", "hm_live_REAL")
-            .stdout(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn");
+        cmd.env("HEYMILO_API_KEY", "hm_live_REAL");
+        let mut child = cmd.stdout(Stdio::piped()).spawn().expect("spawn");
         let mut banner = std::io::BufReader::new(child.stdout.take().expect("stdout"));
         let mut text = String::new();
         while !text.contains("posting ") {
@@ -437,72 +410,16 @@ fn heymilo_mock_takes_heymilo_mocks_flags_but_never_the_users_key() {
         }
         let _ = (child.kill(), child.wait());
         assert!(text.contains(&format!("api key: {shown}\n")), "{text}");
-        assert!(
-            text.contains("HEYMILO_BASE_URL=") && !text.contains("REAL"),
-            "{text}"
-        );
+        let url_not_key = text.contains("HEYMILO_BASE_URL=") && !text.contains("REAL");
+        assert!(url_not_key, "{text}");
     }
-    Ran::of(heymilo("mock --error-rate 2").output().expect("runs")).expect(2, &["error_rate"]);
-}
-
-#[test]
-fn bad_input_exits_2_a_wrong_key_3_an_unreachable_host_4() {
-    let mock = Mock::start(1, &[]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
-    let nowhere = format!("http://127.0.0.1:{}", port.expect("port").port());
-    let secret = "hm_live_WRONG_SECRET_0123456789";
-    let (key, url) = (format!("--api-key {secret}"), mock.url());
-    let off = format!("{key} --max-retries 0");
-    for (args, code, says) in [
-        ("postings", 2, "no API key"),
-        ("postings --bogus", 2, "--bogus"),
-        ("postings --all --limit 3", 2, "cannot be used with"),
-        ("postings -L 0", 2, "must be at least 1"),
-        (
-            "candidates list P --created-after yesterday",
-            2,
-            "is not a time",
-        ),
-        ("ingest P", 2, "--name"),
-        ("completions tcsh", 2, "tcsh"),
-        (&format!("postings {key} --base-url ftp://x.io"), 2, "ftp"),
-        (&format!("postings {key} --base-url {url}"), 3, "401"),
-        (&format!("health {key} --base-url {url}"), 3, "401"),
-        (&format!("postings {off} --base-url {nowhere}"), 4, &nowhere),
-        (
-            &format!("candidates list X {off} --v2-url {nowhere}"),
-            4,
-            &nowhere,
-        ),
-    ] {
-        let r = Ran::of(heymilo(args).output().expect("runs")).expect(code, &[says]);
-        let shown = r.err.contains(secret) || r.err.contains("18446744073709551615");
-        assert!(r.err.starts_with("error: ") && !shown, "{r:?}");
-    }
-    let r = mock.ok(&format!(
-        "candidates list {P} --created-after 2026-01-01 -F json"
-    ));
-    assert_eq!(
-        r.json().as_array().map(Vec::len),
-        Some(1),
-        "a date is an instant"
-    );
 }
 
 #[test]
 fn help_reads_like_gh() {
-    let run = |args: &str| {
-        Ran::of(heymilo(args).output().expect("runs"))
-            .expect(0, &[])
-            .out
-    };
+    let run = |args: &str| Ran::of(heymilo(args).output()).expect(0, &[]).out;
     let top = run("--help");
-    for part in [
-        "API generations:",
-        "Environment:",
-        "Exit codes:",
-        "Learn more:",
-    ] {
+    for part in "API generations:|Environment:|Exit codes:|Learn more:".split('|') {
         assert!(top.contains(&format!("\n{part}\n")), "{part:?}\n{top}");
     }
     let paths = "postings|postings list|candidates list|interviews get|interviews data|\
@@ -511,20 +428,23 @@ fn help_reads_like_gh() {
     for path in paths.split('|') {
         let help = run(&format!("{path} -h"));
         let summary: Vec<&str> = help.lines().take(2).collect();
-        assert!(
-            summary.len() == 2 && !summary[0].is_empty() && summary[1].is_empty(),
-            "{help}"
-        );
+        let summary = summary.len() == 2 && !summary[0].is_empty() && summary[1].is_empty();
+        assert!(summary, "{help}");
         for part in ["\nUsage: heymilo ", "\nExamples:\n", "\n  $ heymilo "] {
             assert!(help.contains(part), "{path}: {part:?}\n{help}");
         }
         let generation = help.contains("API v") || help.contains("No API generation");
         assert!(generation, "{path}: says which generation and why\n{help}");
     }
+    #[rustfmt::skip]
+    let snapshots = [("api_v1_create_webhook", "v1 create-webhook"), ("api_v2_list_questions", "v2 list-questions")];
+    for (name, op) in snapshots {
+        insta::assert_snapshot!(name, run(&format!("api {op} --help")));
+    }
+    let tree = run("api v2 --help");
+    assert!(tree.contains("Questions:\n  list-questions "), "{tree}");
     for shell in ["bash", "zsh", "fish"] {
-        assert!(
-            run(&format!("completions {shell}")).contains("candidates"),
-            "{shell}"
-        );
+        let script = run(&format!("completions {shell}"));
+        assert!(script.contains("candidates"), "{shell}");
     }
 }

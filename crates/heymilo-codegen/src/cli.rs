@@ -111,12 +111,8 @@ pub struct Body {
 pub struct Command {
     /// The command name: the operationId in kebab case.
     pub name: String,
-    /// The operationId.
-    pub operation: String,
-    /// The HTTP method, upper case.
-    pub method: String,
-    /// The path template.
-    pub path: String,
+    /// The operation: id, method, path, pagination.
+    pub op: crate::OperationInfo,
     /// The first tag, which groups commands in help.
     pub tag: String,
     /// One line for listings.
@@ -127,36 +123,28 @@ pub struct Command {
     pub flags: Vec<Flag>,
     /// The JSON body, if the operation takes one.
     pub body: Option<Body>,
-    /// Whether `--all` streams every page (`x-pagination`).
-    pub paged: bool,
     /// Whether the success response is bytes rather than JSON.
     pub bytes: bool,
+}
+
+impl Command {
+    /// Whether `--all` streams every page (`x-pagination`).
+    pub fn paged(&self) -> bool {
+        self.op.pagination.is_some()
+    }
 }
 
 /// Every operation of `spec` (the JSON form of a document the generation
 /// rules have been applied to) as a command, in the order of `operations`
 /// (the spec's: the JSON form's maps are sorted).
 pub fn commands(spec: &Value, operations: &[crate::OperationInfo]) -> Result<Vec<Command>, String> {
-    operations
-        .iter()
-        .map(|info| {
-            let method = info.method.to_lowercase();
-            let item = &spec["paths"][&info.path];
-            command(spec, &info.path, &method, item, &item[&method])
-        })
-        .collect()
+    operations.iter().map(|info| command(spec, info)).collect()
 }
 
-fn command(
-    spec: &Value,
-    path: &str,
-    method: &str,
-    item: &Value,
-    op: &Value,
-) -> Result<Command, String> {
-    let id = op["operationId"]
-        .as_str()
-        .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+fn command(spec: &Value, info: &crate::OperationInfo) -> Result<Command, String> {
+    let item = &spec["paths"][&info.path];
+    let op = &item[info.method.to_lowercase()];
+    let id = &info.id;
     let fail = |m: String| format!("operation {id}: {m}");
     let mut flags = Vec::new();
     let params = item["parameters"].as_array().into_iter().flatten();
@@ -261,15 +249,12 @@ fn command(
         });
     Ok(Command {
         name: id.to_kebab_case(),
-        operation: id.to_owned(),
-        method: method.to_uppercase(),
-        path: path.to_owned(),
+        op: info.clone(),
         tag: op["tags"][0].as_str().unwrap_or("Other").to_owned(),
         about: summary,
         long_about,
         flags,
         body,
-        paged: op.get("x-pagination").is_some(),
         bytes: !json_response,
     })
 }
@@ -497,27 +482,26 @@ pub(crate) fn source(
     module: &str,
     commands: &[Command],
     client: &syn::File,
-    operations: &[crate::OperationInfo],
 ) -> Result<(TokenStream, TokenStream), String> {
     let generation = format_ident!("{module}");
     let mut table = Vec::new();
     let mut arms = Vec::new();
     let mut decoders = Vec::new();
     for command in commands {
-        let item = operations
-            .iter()
-            .find(|o| o.id == command.operation)
-            .and_then(|o| o.paged_types.as_ref())
+        let item = command
+            .op
+            .paged_types
+            .as_ref()
             .map(|t| format_ident!("{}", t.item));
         let Command {
             name,
-            operation,
+            op,
             tag,
             about,
             long_about,
-            paged,
             ..
         } = command;
+        let (operation, paged) = (&op.id, command.paged());
         let sig = signature(client, operation)?;
         let flags = command.flags.iter().map(|f| {
             let Flag { flag, name, required, help, .. } = f;
@@ -591,7 +575,7 @@ pub(crate) fn source(
         };
         let send = if command.bytes {
             quote! { super::bytes(out, r.send().await).await }
-        } else if *paged {
+        } else if paged {
             quote! {
                 if super::all(m) { super::stream(out, r).await } else { super::print(out, r.send().await) }
             }

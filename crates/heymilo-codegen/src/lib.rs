@@ -136,7 +136,7 @@ pub struct GeneratedCli {
 ///     concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/v1.yaml"),
 /// ).unwrap();
 /// let cli = heymilo_codegen::generate_cli(&spec, "openapi/v1.yaml", "v1").unwrap();
-/// assert!(cli.commands.iter().any(|c| c.name == "list-postings" && c.paged));
+/// assert!(cli.commands.iter().any(|c| c.name == "list-postings" && c.paged()));
 /// ```
 pub fn generate_cli(
     spec_yaml: &str,
@@ -149,8 +149,7 @@ pub fn generate_cli(
         message,
     };
     let commands = cli::commands(&prepared.json, &prepared.operations).map_err(rule)?;
-    let (source, checks) =
-        cli::source(module, &commands, &prepared.client, &prepared.operations).map_err(rule)?;
+    let (source, checks) = cli::source(module, &commands, &prepared.client).map_err(rule)?;
     let parse = |tokens| {
         syn::parse2(tokens).map_err(|e: syn::Error| Error::Syntax {
             path: display_path.to_owned(),

@@ -6,12 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use proc_macro2::{TokenStream, TokenTree};
+
 type Module = Vec<String>;
 
 /// Every `.rs` file under `dir`.
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in std::fs::read_dir(dir)
-        .expect("src is readable")
+        .expect("readable")
         .flatten()
         .map(|e| e.path())
     {
@@ -25,123 +27,64 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// `model/store.rs` -> `["model", "store"]`; `routes/v2/mod.rs` -> `["routes", "v2"]`.
 fn module_of(rel: &Path) -> Module {
-    let mut parts: Module = rel
-        .with_extension("")
-        .iter()
-        .map(|c| c.to_string_lossy().into_owned())
-        .collect();
+    let parts = rel.with_extension("");
+    let mut parts: Module = parts.iter().map(|c| c.to_string_lossy().into()).collect();
     if parts.last().is_some_and(|l| l == "mod" || l == "lib") {
         parts.pop();
     }
     parts
 }
 
-/// The text without `//` comments and string literals, so prose that names
-/// a path is not taken for an import.
-fn code_only(src: &str) -> String {
-    let mut out = String::new();
-    for line in src.lines() {
-        let (mut in_str, mut prev) = (false, ' ');
-        for (i, c) in line.char_indices() {
-            if !in_str && line[i..].starts_with("//") {
-                break;
-            }
-            if c == '"' && prev != '\\' {
-                in_str = !in_str;
-            } else if !in_str {
-                out.push(c);
-            }
-            prev = c;
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn segments(path: &str) -> impl Iterator<Item = String> + '_ {
-    path.split("::")
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && *s != "self")
-        .map(str::to_owned)
-}
-
-/// Expands a `use` tree (`a::{b, c::{d}}`) into its paths.
-fn expand(prefix: &[String], tree: &str, out: &mut Vec<Module>) {
-    let tree = tree.trim();
-    let Some(open) = tree.find('{') else {
-        let tree = tree.split(" as ").next().unwrap_or(tree);
-        return out.extend(
-            (!tree.is_empty()).then(|| prefix.iter().cloned().chain(segments(tree)).collect()),
-        );
-    };
-    let base: Module = prefix
-        .iter()
-        .cloned()
-        .chain(segments(&tree[..open]))
-        .collect();
-    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
-    let (mut depth, mut start) = (0, 0);
-    for (i, c) in inner.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => depth -= 1,
-            ',' if depth == 0 => {
-                expand(&base, &inner[start..i], out);
-                start = i + 1;
-            }
+/// Every `crate::...` path in `tokens`, in `use` trees and inline. Read as
+/// Rust tokens, so a comment or a string that names a path is no import.
+fn crate_paths(tokens: TokenStream, out: &mut Vec<Module>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(id) if id == "crate" => after(&tokens[i + 1..], &mut Vec::new(), out),
+            TokenTree::Group(group) => crate_paths(group.stream(), out),
             _ => {}
         }
     }
-    expand(&base, &inner[start..], out);
 }
 
-/// Every `crate::...` path a file names: in `use` lines and inline.
-fn crate_paths(code: &str) -> Vec<Module> {
-    let mut out = Vec::new();
-    for stmt in code.split(';').map(str::trim) {
-        let body = ["pub(crate) use crate::", "pub use crate::", "use crate::"]
-            .iter()
-            .find_map(|p| stmt.strip_prefix(p));
-        if let Some(tree) = body.filter(|_| stmt.lines().count() < 40) {
-            expand(&[], tree, &mut out);
-        }
+/// The paths `rest` continues `path` with, if it starts with `::`; else
+/// `path` itself.
+fn after(rest: &[TokenTree], path: &mut Module, out: &mut Vec<Module>) {
+    let colon = |t: &TokenTree| matches!(t, TokenTree::Punct(p) if p.as_char() == ':');
+    match rest {
+        [a, b, tree @ ..] if colon(a) && colon(b) => use_tree(tree, path, out),
+        _ if path.is_empty() => {}
+        _ => out.push(path.clone()),
     }
-    let mut rest = code;
-    while let Some(i) = rest.find("crate::") {
-        let after = &rest[i + "crate::".len()..];
-        if !rest[..i].trim_end().ends_with("use") {
-            let path = after
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .next()
-                .unwrap_or("");
-            out.push(segments(path).collect());
-        }
-        rest = after;
-    }
-    out
 }
 
-/// A path through the import graph from `m` back to a module already on it.
-fn circle(
-    m: &Module,
-    graph: &BTreeMap<Module, BTreeSet<Module>>,
-    path: &mut Vec<Module>,
-    done: &mut BTreeSet<Module>,
-) -> Option<Vec<String>> {
-    if let Some(i) = path.iter().position(|p| p == m) {
-        return Some(path[i..].iter().map(|p| p.join("::")).collect());
+/// The paths of a use tree after `path`: `a::b`, `{b, c::{self, d}}`, `*`.
+fn use_tree(tree: &[TokenTree], path: &mut Module, out: &mut Vec<Module>) {
+    match tree.first() {
+        Some(TokenTree::Group(group)) => {
+            let items: Vec<TokenTree> = group.stream().into_iter().collect();
+            let comma = |t: &TokenTree| matches!(t, TokenTree::Punct(p) if p.as_char() == ',');
+            items
+                .split(comma)
+                .for_each(|item| use_tree(item, path, out));
+        }
+        Some(TokenTree::Ident(id)) if id != "self" => {
+            path.push(id.to_string());
+            after(&tree[1..], path, out);
+            path.pop();
+        }
+        // A trailing comma's empty item.
+        None => {}
+        _ => out.push(path.clone()),
     }
-    if !done.insert(m.clone()) {
-        return None;
-    }
-    path.push(m.clone());
-    let found = graph
-        .get(m)
-        .into_iter()
-        .flatten()
-        .find_map(|next| circle(next, graph, path, done));
-    path.pop();
-    found
+}
+
+/// The paths of `code`, each joined with `::`.
+fn paths_of(code: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    crate_paths(code.parse().expect("Rust tokens"), &mut paths);
+    paths.iter().map(|p| p.join("::")).collect()
 }
 
 #[test]
@@ -153,7 +96,7 @@ fn imports_go_one_way_without_a_circle() {
     let module = |f: &Path| module_of(f.strip_prefix(&src).expect("under src"));
     let modules: BTreeSet<Module> = files.iter().map(|f| module(f)).collect();
     assert!(modules.len() > 10, "found the sources: {modules:?}");
-    // `model`, `http`, `routes`, or `` for the crate root.
+    // `model`, `http`, `routes`, `cli`, or `` for the crate root.
     let layer = |m: &Module| m.first().cloned().unwrap_or_default();
     let allowed = |from: &str, to: &str| match from {
         "" => true,
@@ -166,16 +109,13 @@ fn imports_go_one_way_without_a_circle() {
     };
     let (mut graph, mut wrong) = (BTreeMap::<Module, BTreeSet<Module>>::new(), Vec::new());
     for file in &files {
-        let from = module(file);
-        for path in crate_paths(&code_only(
-            &std::fs::read_to_string(file).expect("readable"),
-        )) {
+        let (from, mut paths) = (module(file), Vec::new());
+        let code = std::fs::read_to_string(file).expect("readable");
+        crate_paths(code.parse().expect("Rust tokens"), &mut paths);
+        for path in paths {
             // The longest prefix that is a module of the crate.
-            let to = (0..=path.len())
-                .rev()
-                .map(|n| path[..n].to_vec())
-                .find(|p| modules.contains(p))
-                .unwrap_or_default();
+            let mut prefixes = (0..=path.len()).rev().map(|n| path[..n].to_vec());
+            let to = prefixes.find(|p| modules.contains(p)).unwrap_or_default();
             let root = to.is_empty() && !matches!(layer(&from).as_str(), "" | "cli");
             if !allowed(&layer(&from), &layer(&to)) || root {
                 wrong.push(format!(
@@ -194,32 +134,29 @@ fn imports_go_one_way_without_a_circle() {
         "imports against the layering:\n{}",
         wrong.join("\n")
     );
-    let mut done = BTreeSet::new();
-    for m in graph.keys() {
-        let found = circle(m, &graph, &mut Vec::new(), &mut done);
-        assert!(found.is_none(), "import circle: {found:?}");
+    // Modules that import none of those left go, until none can: the rest
+    // import each other in a circle.
+    loop {
+        let leaf = graph
+            .iter()
+            .find(|(_, to)| to.iter().all(|t| !graph.contains_key(t)));
+        let Some(leaf) = leaf.map(|(m, _)| m.clone()) else {
+            break;
+        };
+        graph.remove(&leaf);
     }
+    assert!(graph.is_empty(), "import circle among: {:?}", graph.keys());
 }
 
 #[test]
-fn the_parser_sees_groups_and_inline_paths() {
-    let code = "use crate::http::{Shared, error::{self, ApiError}};\n// crate::routes in prose\nfn f() { crate::model::store::object(x); }\n";
-    let joined: Vec<String> = crate_paths(&code_only(code))
-        .iter()
-        .map(|p| p.join("::"))
-        .collect();
-    for expected in [
+fn the_parser_sees_groups_and_inline_paths_but_not_prose() {
+    let code = "use crate::http::{Shared, error::{self, ApiError}};\n// crate::routes in prose\n\
+                pub(crate) fn f() { crate::model::store::object(\"crate::routes\"); }";
+    let expected = [
         "http::Shared",
+        "http::error",
         "http::error::ApiError",
         "model::store::object",
-    ] {
-        assert!(
-            joined.iter().any(|p| p == expected),
-            "{expected}: {joined:?}"
-        );
-    }
-    assert!(
-        !joined.iter().any(|p| p.starts_with("routes")),
-        "{joined:?}"
-    );
+    ];
+    assert_eq!(paths_of(code), expected);
 }

@@ -66,6 +66,18 @@ fn read_candidates(input: Option<&str>) -> Result<Vec<Candidate>, Box<dyn std::e
     Ok(candidates)
 }
 
+/// One line of the results file.
+#[derive(Default, serde::Serialize)]
+struct ResultRow<'a> {
+    row: usize,
+    name: &'a str,
+    email: &'a str,
+    status: &'a str,
+    interview_id: &'a str,
+    interview_link: &'a str,
+    error: String,
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -105,45 +117,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Box::new(std::fs::File::create(path)?)
         }
     };
+    // The header comes from the field names, with the first row.
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record([
-        "row",
-        "name",
-        "email",
-        "status",
-        "interview_id",
-        "interview_link",
-        "error",
-    ])?;
     for (row, (c, outcome)) in candidates.iter().zip(&report.outcomes).enumerate() {
-        let row = row.to_string();
-        match outcome {
-            Ok(done) => writer.write_record([
-                row.as_str(),
-                &c.name,
-                &c.email,
-                "ingested",
-                &done.interview_id,
-                &done.interview_link,
-                "",
-            ])?,
-            Err(e) => {
-                let status = if e.may_have_been_ingested() {
-                    "unknown"
-                } else {
-                    "failed"
-                };
-                writer.write_record([
-                    row.as_str(),
-                    &c.name,
-                    &c.email,
-                    status,
-                    "",
-                    "",
-                    &e.kind.to_string(),
-                ])?
-            }
+        let (mut line, error) = (ResultRow::default(), outcome.as_ref().err());
+        (line.row, line.name, line.email) = (row, &c.name, &c.email);
+        line.status = match error {
+            None => "ingested",
+            Some(e) if e.may_have_been_ingested() => "unknown",
+            Some(_) => "failed",
+        };
+        if let Ok(done) = outcome {
+            (line.interview_id, line.interview_link) = (&done.interview_id, &done.interview_link);
         }
+        line.error = error.map(|e| e.kind.to_string()).unwrap_or_default();
+        writer.serialize(line)?;
     }
     writer.flush()?;
     println!(

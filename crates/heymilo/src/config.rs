@@ -121,38 +121,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Retries after a failed attempt (default 2; 0 turns retrying off).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.retry.max_retries = retries;
-        self
-    }
-
-    /// Every retry setting at once.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// The limit on one attempt, from sending to the end of the body (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The largest response body the client reads (default
-    /// [`DEFAULT_MAX_RESPONSE_BYTES`]). A larger body (declared, or counted
-    /// while it arrives) is dropped unread past the limit and the call fails
-    /// with [`Error::ResponseTooLarge`]: a server cannot make the client hold
-    /// more than about twice this much for one response.
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
-        self
-    }
-
-    /// The limit on opening a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
+    setters! {
+        /// Retries after a failed attempt (default 2; 0 turns retrying off).
+        pub fn max_retries(retries: u32) => retry.max_retries;
+        /// Every retry setting at once.
+        pub fn retry_policy(policy: RetryPolicy) => retry;
+        /// The limit on one attempt, from sending to the end of the body (default 60 s).
+        pub fn timeout(timeout: Duration) => timeout;
+        /// The largest response body the client reads (default
+        /// [`DEFAULT_MAX_RESPONSE_BYTES`]). A larger body (declared, or counted
+        /// while it arrives) is dropped unread past the limit and the call fails
+        /// with [`Error::ResponseTooLarge`]: a server cannot make the client hold
+        /// more than about twice this much for one response.
+        pub fn max_response_bytes(bytes: usize) => max_response_bytes;
+        /// The limit on opening a connection (default 10 s).
+        pub fn connect_timeout(timeout: Duration) => connect_timeout;
     }
 
     /// Client-side rate limit in requests per minute (default 300, HeyMilo's limit).

@@ -300,16 +300,13 @@ impl Client {
     /// The v1 export file of a posting; or its candidates (for
     /// [`Kind::InterviewData`], their interview data, fetched a few at a
     /// time) as JSON Lines, page by page.
-    async fn write_export<W>(
+    async fn write_export(
         &self,
         kind: Kind,
         posting_id: &str,
-        writer: &mut W,
+        writer: &mut (impl AsyncWrite + Unpin),
         progress: &mut ProgressFn<'_>,
-    ) -> Result<ExportSummary, ExportError>
-    where
-        W: AsyncWrite + Unpin,
-    {
+    ) -> Result<ExportSummary, ExportError> {
         if kind == Kind::Interviews {
             let job = self
                 .v1()
@@ -389,16 +386,13 @@ impl Client {
     }
 
     /// Copies the file at `file_url` to `writer`; the bytes written.
-    async fn download<W>(
+    async fn download(
         &self,
         job_id: &str,
         file_url: &str,
-        writer: &mut W,
+        writer: &mut (impl AsyncWrite + Unpin),
         progress: &mut ProgressFn<'_>,
-    ) -> Result<u64, ExportError>
-    where
-        W: AsyncWrite + Unpin,
-    {
+    ) -> Result<u64, ExportError> {
         let invalid = |message: String| ExportError::InvalidFileUrl {
             job_id: job_id.to_owned(),
             message,

@@ -139,13 +139,21 @@ impl Candidate {
         }
     }
 
+    /// The same fields as v1's row, under v2's type.
     fn to_v2(&self) -> v2::types::CandidateIngestRequest {
+        let v1::types::IngestCandidate {
+            name,
+            email,
+            phone_number,
+            metadata,
+            data,
+        } = self.to_v1();
         v2::types::CandidateIngestRequest {
-            name: self.name.clone(),
-            email: self.email.clone(),
-            phone_number: self.phone_number.clone(),
-            metadata: self.metadata_or_none(),
-            data: self.data_or_none(),
+            name,
+            email,
+            phone_number,
+            metadata,
+            data,
         }
     }
 }
@@ -185,6 +193,26 @@ pub struct Ingested {
     pub interview_id: String,
     /// The link the candidate opens to take it.
     pub interview_link: String,
+}
+
+impl Ingested {
+    fn from_v1(d: v1::types::InterviewLink) -> Self {
+        // v1 does not promise either field; a missing one reaches the caller
+        // as empty text instead of failing a chunk that was ingested.
+        let (interview_id, link) = (d.interview_id, d.interview_link);
+        Ingested {
+            interview_id: interview_id.unwrap_or_default(),
+            interview_link: link.unwrap_or_default(),
+        }
+    }
+
+    fn from_v2(d: v2::types::BulkIngestCandidateResponseItem) -> Self {
+        let (interview_id, interview_link) = (d.interview_id, d.interview_url);
+        Ingested {
+            interview_id,
+            interview_link,
+        }
+    }
 }
 
 /// One row's outcome.
@@ -595,47 +623,25 @@ impl Plan {
                     candidates: rows.iter().map(|(_, c)| c.to_v1()).collect(),
                     retake: Some(false),
                 };
-                let response = self
-                    .client
-                    .v1()
-                    .ingest_candidates_bulk()
-                    .url_key(url_key)
-                    .body(body)
-                    .send()
-                    .await?;
-                Ok(response
-                    .into_inner()
+                let call = self.client.v1().ingest_candidates_bulk().url_key(url_key);
+                let sent = call.body(body).send().await?.into_inner();
+                Ok(sent
                     .interview_details
                     .into_iter()
-                    // v1 does not promise either field; a missing one reaches the
-                    // caller as empty text instead of failing a chunk that was ingested.
-                    .map(|d| Ingested {
-                        interview_id: d.interview_id.unwrap_or_default(),
-                        interview_link: d.interview_link.unwrap_or_default(),
-                    })
+                    .map(Ingested::from_v1)
                     .collect())
             }
             Target::V2 { posting_id } => {
                 let body = v2::types::BulkCandidateIngestRequest {
                     data: rows.iter().map(|(_, c)| c.to_v2()).collect(),
                 };
-                let response = self
+                let call = self
                     .client
                     .v2()
                     .ingest_candidates_bulk()
-                    .posting_id(posting_id)
-                    .body(body)
-                    .send()
-                    .await?;
-                Ok(response
-                    .into_inner()
-                    .data
-                    .into_iter()
-                    .map(|d| Ingested {
-                        interview_id: d.interview_id,
-                        interview_link: d.interview_url,
-                    })
-                    .collect())
+                    .posting_id(posting_id);
+                let sent = call.body(body).send().await?.into_inner();
+                Ok(sent.data.into_iter().map(Ingested::from_v2).collect())
             }
         }
     }

@@ -50,6 +50,10 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// First: the modules below use its macro.
+#[macro_use]
+mod setters;
+
 mod client;
 pub mod config;
 mod engine;

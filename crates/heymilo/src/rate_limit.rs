@@ -227,7 +227,7 @@ impl Budget {
 }
 
 /// An in-process limiter: at most `per_minute` permits in any window of a
-/// minute (plus [`WINDOW_MARGIN`]), paced evenly with a burst of a tenth, and
+/// minute (plus half a second of margin), paced evenly with a burst of a tenth, and
 /// a pause that a 429 imposes on every task at once, so concurrent tasks do
 /// not stampede.
 ///

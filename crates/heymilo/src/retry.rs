@@ -71,30 +71,17 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Retries after the first attempt (default 2).
-    pub fn with_max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
-        self
-    }
-
-    /// The first backoff (default 0.5 s); doubled at each retry.
-    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
-        self.initial_backoff = backoff;
-        self
-    }
-
-    /// The longest backoff (default 8 s).
-    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
-        self.max_backoff = backoff;
-        self
-    }
-
-    /// The longest server-requested wait the client sits out (default 60 s);
-    /// past it the rate-limit error is returned at once, carrying the wait,
-    /// and other tasks are paused for at most this long.
-    pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
-        self.max_retry_after = wait;
-        self
+    setters! {
+        /// Retries after the first attempt (default 2).
+        pub fn with_max_retries(retries: u32) => max_retries;
+        /// The first backoff (default 0.5 s); doubled at each retry.
+        pub fn with_initial_backoff(backoff: Duration) => initial_backoff;
+        /// The longest backoff (default 8 s).
+        pub fn with_max_backoff(backoff: Duration) => max_backoff;
+        /// The longest server-requested wait the client sits out (default 60 s);
+        /// past it the rate-limit error is returned at once, carrying the wait,
+        /// and other tasks are paused for at most this long.
+        pub fn with_max_retry_after(wait: Duration) => max_retry_after;
     }
 
     /// Retries after the first attempt.

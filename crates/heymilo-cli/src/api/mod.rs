@@ -399,9 +399,7 @@ fn print<T: Serialize, E: Into<heymilo::Error>>(
     answer: Result<heymilo::v2::ResponseValue<T>, E>,
 ) -> anyhow::Result<()> {
     let value = answer.map_err(|e| call.fail(e))?.into_inner();
-    let mut out = Output::new(&call.style, Shape::One, &[]);
-    out.item(&value)?;
-    out.finish()
+    Output::one(&call.style, &[], &value)
 }
 
 /// Prints every item of every page, each as it arrives in JSON Lines.

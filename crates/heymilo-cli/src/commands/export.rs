@@ -13,7 +13,7 @@ use super::Ctx;
 use crate::cli::{ExportArgs, ExportKind};
 use crate::error::{self, CliError};
 use crate::interrupt::Interrupts;
-use crate::output::{Column, Output, Shape, text};
+use crate::output::{Column, Output, text};
 
 /// The table of the summary.
 const COLUMNS: &[Column] = &[
@@ -96,9 +96,7 @@ pub async fn run(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let mut out = Output::new(&ctx.style, Shape::One, COLUMNS);
-    out.item(&summary)?;
-    out.finish()
+    Output::one(&ctx.style, COLUMNS, &summary)
 }
 
 /// The elements of the JSON array in `path`, read without holding them.

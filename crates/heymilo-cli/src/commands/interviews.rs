@@ -2,7 +2,7 @@
 
 use super::{Calling as _, Ctx};
 use crate::cli::InterviewsCmd;
-use crate::output::{Column, Output, Shape, scores, text, time};
+use crate::output::{Column, Output, scores, text, time};
 
 /// A v1 interview: its candidate, workflow and scores.
 const INTERVIEW_COLUMNS: &[Column] = &[
@@ -33,35 +33,16 @@ const DATA_COLUMNS: &[Column] = &[
 pub async fn run(ctx: &Ctx, cmd: InterviewsCmd) -> anyhow::Result<()> {
     match cmd {
         InterviewsCmd::Get { id } => {
-            let interview = ctx
-                .client
-                .v1()
-                .get_interview()
-                .interview_id(&id)
-                .send()
-                .await
-                .calling(&format!("getting interview {id}"), &ctx.v1_url)?;
-            let mut out = Output::new(&ctx.style, Shape::One, INTERVIEW_COLUMNS);
-            out.item(&*interview)?;
-            out.finish()
+            let what = format!("getting interview {id}");
+            let asked = ctx.client.v1().get_interview().interview_id(&id);
+            let interview = asked.send().await.calling(&what, &ctx.v1_url)?;
+            Output::one(&ctx.style, INTERVIEW_COLUMNS, &*interview)
         }
         InterviewsCmd::Data { id } => {
-            let data = ctx
-                .client
-                .v2()
-                .get_interview_data()
-                .interview_id(&id)
-                .send()
-                .await
-                .calling(
-                    &format!("getting the results of interview {id}"),
-                    &ctx.v2_url,
-                )?
-                .into_inner()
-                .data;
-            let mut out = Output::new(&ctx.style, Shape::One, DATA_COLUMNS);
-            out.item(&data)?;
-            out.finish()
+            let what = format!("getting the results of interview {id}");
+            let asked = ctx.client.v2().get_interview_data().interview_id(&id);
+            let data = asked.send().await.calling(&what, &ctx.v2_url)?;
+            Output::one(&ctx.style, DATA_COLUMNS, &data.into_inner().data)
         }
     }
 }

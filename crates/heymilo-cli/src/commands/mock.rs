@@ -9,7 +9,7 @@ use heymilo_mock::cli::banner;
 
 use crate::cli::{Global, MockCmd, MockSub, Stage};
 use crate::error::CliError;
-use crate::output::{Output, Shape, Style, text};
+use crate::output::{Output, Style, text};
 
 /// The mock `advance` talks to when no URL is set.
 const LOCAL_MOCK: &str = "http://127.0.0.1:4010";
@@ -101,7 +101,5 @@ async fn advance(global: &Global, interview: &str, to: Stage) -> anyhow::Result<
         text("EVENT", "/event_type"),
         text("WEBHOOKS", "/webhooks"),
     ];
-    let mut out = Output::new(&Style::of(global), Shape::One, COLUMNS);
-    out.item(&body)?;
-    out.finish()
+    Output::one(&Style::of(global), COLUMNS, &body)
 }

@@ -96,31 +96,23 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
         }
         WebhooksCmd::Get { id, generation } => {
             let g = generation.generation;
-            let what = format!("getting webhook {id}");
-            let sub: Subscription = match g {
-                Generation::V1 => ctx
-                    .client
-                    .v1()
-                    .get_webhook()
-                    .webhook_id(&id)
-                    .send()
-                    .await
-                    .calling(&what, url_of(g))?
-                    .into_inner()
-                    .into(),
-                _ => ctx
-                    .client
-                    .v2()
-                    .get_webhook()
-                    .webhook_id(&id)
-                    .send()
-                    .await
-                    .calling(&what, url_of(g))?
-                    .into_inner()
-                    .data
-                    .into(),
+            // The generations' answers differ in type; the error context is one.
+            let sub: Result<Subscription, heymilo::Error> = match g {
+                Generation::V1 => {
+                    let answer = ctx.client.v1().get_webhook().webhook_id(&id).send().await;
+                    answer.map(|a| a.into_inner().into()).map_err(Into::into)
+                }
+                _ => {
+                    let answer = ctx.client.v2().get_webhook().webhook_id(&id).send().await;
+                    answer
+                        .map(|a| a.into_inner().data.into())
+                        .map_err(Into::into)
+                }
             };
-            one(ctx, sub)
+            one(
+                ctx,
+                sub.calling(&format!("getting webhook {id}"), url_of(g))?,
+            )
         }
         WebhooksCmd::Deactivate { id, generation } => {
             let g = generation.generation;
@@ -133,11 +125,10 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
                             "webhook {id} is not active in {g} (already deactivated, or never created there)"
                         );
                     }
-                    let mut out = Output::new(&ctx.style, Shape::One, COLUMNS);
-                    out.item(&serde_json::json!({
+                    let gone = serde_json::json!({
                         "webhook_id": id, "generation": g.to_string(), "is_active": false
-                    }))?;
-                    out.finish()
+                    });
+                    Output::one(&ctx.style, COLUMNS, &gone)
                 }
                 Err(e) => Err(e).calling(&format!("deactivating webhook {id}"), url_of(g)),
             }
@@ -147,7 +138,5 @@ pub async fn run(ctx: &Ctx, cmd: WebhooksCmd) -> anyhow::Result<()> {
 
 /// Prints one subscription.
 fn one(ctx: &Ctx, sub: Subscription) -> anyhow::Result<()> {
-    let mut out = Output::new(&ctx.style, Shape::One, COLUMNS);
-    out.item(&Row::from(sub))?;
-    out.finish()
+    Output::one(&ctx.style, COLUMNS, &Row::from(sub))
 }

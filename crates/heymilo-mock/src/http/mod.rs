@@ -37,6 +37,9 @@ impl AppState {
 
 pub(crate) type Shared = Arc<AppState>;
 
+/// What a handler answers: a response, or HeyMilo's error body.
+pub(crate) type Reply = Result<Response, error::ApiError>;
+
 /// Renders a serializable value as a JSON response with a status.
 pub(crate) fn json<T: serde::Serialize>(status: u16, value: &T) -> Response {
     let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);

@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use crate::http::error::{ApiError, validation};
@@ -66,6 +69,24 @@ pub(crate) fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         };
         validation(&["body"], &e.to_string(), kind)
     })
+}
+
+/// A handler's JSON body: the value as [`body`] parses it, and the bytes
+/// for checks the typed value cannot make (an explicit `null`, the keys sent).
+pub(crate) struct Body<T>(pub(crate) T, pub(crate) Bytes);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match body(&bytes) {
+            Ok(value) => Ok(Body(value, bytes)),
+            Err(e) => Err(e.into_response()),
+        }
+    }
 }
 
 /// A timestamp filter: ISO-8601 (offset optional, UTC assumed) or Unix seconds.

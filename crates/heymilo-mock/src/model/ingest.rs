@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::model::error::ModelError;
-use crate::model::ingestions::Ingestion;
+use crate::model::ingestions::{Ingestion, Outcome};
 use crate::model::store::{Candidate, Store, person_size};
 
 /// Most candidates in one bulk request.
@@ -173,10 +173,8 @@ pub fn accept(
     store.ingestions.push(Ingestion {
         ingestion_id: ingestion_id.clone(),
         posting_id: posting_id.to_owned(),
-        status: "queued".into(),
         rows: rows.len(),
-        interview_ids: Vec::new(),
-        error: None,
+        outcome: Outcome::Queued,
     });
     Ok(Accepted {
         ingestion_id,
@@ -296,13 +294,9 @@ mod tests {
         let id = job.ingestion_id.clone();
         assert!(run(&mut store, job).is_err());
         let logged = store.ingestions.get(&id).expect("logged");
-        assert_eq!(logged.status, "failed");
-        assert!(
-            logged
-                .error
-                .as_deref()
-                .is_some_and(|e| e.contains("archived"))
-        );
+        let failed =
+            matches!(&logged.outcome, Outcome::Failed { error } if error.contains("archived"));
+        assert!(failed, "{logged:?}");
         assert_eq!(store.reserved, (0, 0));
     }
 }

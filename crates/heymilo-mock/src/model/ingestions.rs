@@ -8,21 +8,37 @@ use serde::Serialize;
 /// Most async ingestions kept in the log (the oldest finished go first).
 pub const MAX_LOG: usize = 1_000;
 
-/// Where an accepted async ingestion stands.
+/// An accepted async ingestion and where it stands.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Ingestion {
     /// The `ingestion_id` of the 202.
     pub ingestion_id: String,
     /// The posting.
     pub posting_id: String,
-    /// `queued`, `completed` or `failed`.
-    pub status: String,
     /// Rows in the request.
     pub rows: usize,
-    /// The interviews, in row order, once completed.
-    pub interview_ids: Vec<String>,
-    /// Why it failed, when it did (nothing of it was stored then).
-    pub error: Option<String>,
+    /// Its `status`, with what that status carries.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Where an ingestion stands: the interviews exist only once it completed,
+/// a reason only once it failed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Accepted, not yet processed.
+    Queued,
+    /// Stored: the interviews, in row order.
+    Completed {
+        /// One per row.
+        interview_ids: Vec<String>,
+    },
+    /// Refused after the 202 (nothing of it was stored).
+    Failed {
+        /// Why.
+        error: String,
+    },
 }
 
 /// The async ingestions, newest last, bounded by [`MAX_LOG`].
@@ -43,7 +59,7 @@ impl IngestionLog {
     pub(crate) fn push(&mut self, entry: Ingestion) {
         if self.0.len() >= MAX_LOG {
             // Queued entries stay: dropping one would hide its outcome.
-            match self.0.iter().position(|i| i.status != "queued") {
+            match self.0.iter().position(|i| i.outcome != Outcome::Queued) {
                 Some(i) => {
                     self.0.remove(i);
                 }
@@ -57,16 +73,10 @@ impl IngestionLog {
 
     pub(crate) fn finish(&mut self, id: &str, outcome: Result<Vec<String>, String>) {
         if let Some(e) = self.0.iter_mut().find(|i| i.ingestion_id == id) {
-            match outcome {
-                Ok(ids) => {
-                    e.status = "completed".into();
-                    e.interview_ids = ids;
-                }
-                Err(why) => {
-                    e.status = "failed".into();
-                    e.error = Some(why);
-                }
-            }
+            e.outcome = match outcome {
+                Ok(interview_ids) => Outcome::Completed { interview_ids },
+                Err(error) => Outcome::Failed { error },
+            };
         }
     }
 }

@@ -52,6 +52,18 @@ pub(crate) fn update<T, E: From<ModelError>>(
     Ok((draft, out))
 }
 
+/// [`update`] of posting `id`, found as [`Store::posting_by_id`] finds it (a
+/// 404 that hints at a url key), with `f` given the store's clock.
+pub(crate) fn edit<T, E: From<ModelError>>(
+    store: &mut Store,
+    id: &str,
+    f: impl FnOnce(&mut Posting, f64) -> Result<T, E>,
+) -> Result<(Posting, T), E> {
+    store.posting_by_id(id)?;
+    let now = store.tick();
+    update(store, id, |p| f(p, now))
+}
+
 /// A new posting id and a url key (slug of the title and the id's start)
 /// that no posting uses yet.
 pub(crate) fn new_keys(store: &mut Store, title: &str) -> (String, String) {

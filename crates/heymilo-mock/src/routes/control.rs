@@ -14,7 +14,6 @@
 //! | `GET /_mock/p/{url_key}` | a posting's candidate page, its v2 `urls.candidate_url` (a stand-in) |
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -23,7 +22,8 @@ use serde_json::json;
 
 use crate::http::error::{self, ApiError};
 use crate::http::faults::{FaultRule, MAX_RULES};
-use crate::http::{Shared, json, params};
+use crate::http::params::Body;
+use crate::http::{Reply, Shared, json, params};
 use crate::model::{lifecycle, postings};
 use crate::routes::views;
 
@@ -53,9 +53,8 @@ struct Advance {
 async fn advance(
     State(s): State<Shared>,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: Advance = params::body(&body)?;
+    Body(req, _): Body<Advance>,
+) -> Reply {
     let Some((stage, event)) = lifecycle::step(&req.to) else {
         return Err(error::validation(
             &["body", "to"],
@@ -88,19 +87,12 @@ struct PostingSettings {
 async fn posting_settings(
     State(s): State<Shared>,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: PostingSettings = params::body(&body)?;
-    if req.max_retakes > 5 {
-        return Err(error::validation(
-            &["body", "max_retakes"],
-            "Input should be less than or equal to 5",
-            "less_than_equal",
-        ));
-    }
+    Body(req, _): Body<PostingSettings>,
+) -> Reply {
+    let retakes = Some(i64::from(req.max_retakes));
+    params::int_range(&["body", "max_retakes"], retakes, 0, 5)?;
     let mut store = s.store();
-    let now = store.tick();
-    let (p, ()) = postings::update(&mut store, &id, |p| {
+    let (p, ()) = postings::edit(&mut store, &id, |p, now| {
         p.max_retakes = req.max_retakes;
         p.updated_at = now;
         Ok::<(), ApiError>(())
@@ -115,8 +107,7 @@ async fn list_faults(State(s): State<Shared>) -> Response {
     json(200, &s.faults.list())
 }
 
-async fn add_fault(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let rule: FaultRule = params::body(&body)?;
+async fn add_fault(State(s): State<Shared>, Body(rule, _): Body<FaultRule>) -> Reply {
     if let Err(m) = rule.validate() {
         return Err(error::validation(&["body"], &m, "value_error"));
     }
@@ -156,7 +147,7 @@ async fn ingestions(State(s): State<Shared>) -> Response {
     json(200, &s.store().ingestions.all())
 }
 
-async fn ingestion(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn ingestion(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let store = s.store();
     let entry = store
         .ingestions
@@ -165,10 +156,7 @@ async fn ingestion(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
     Ok(json(200, entry))
 }
 
-async fn export_file(
-    State(s): State<Shared>,
-    Path(file): Path<String>,
-) -> Result<Response, ApiError> {
+async fn export_file(State(s): State<Shared>, Path(file): Path<String>) -> Reply {
     let job = file.strip_suffix(".json").unwrap_or(&file);
     let store = s.store();
     let (_, bytes) = store
@@ -191,10 +179,7 @@ async fn export_file(
         .unwrap_or_default())
 }
 
-async fn interview_page(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn interview_page(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let store = s.store();
     let c = store
         .candidate(&id)
@@ -206,10 +191,7 @@ async fn interview_page(
 }
 
 /// A posting's candidate page is named by its url key.
-async fn posting_page(
-    State(s): State<Shared>,
-    Path(key): Path<String>,
-) -> Result<Response, ApiError> {
+async fn posting_page(State(s): State<Shared>, Path(key): Path<String>) -> Reply {
     let store = s.store();
     let p = store.posting_by_key(&key)?;
     Ok(json(

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -16,7 +15,8 @@ use serde_json::json;
 use crate::http::auth::{Host, wants_v1};
 use crate::http::error::{ApiError, not_found, validation};
 use crate::http::pagination::{page_of, v1_params};
-use crate::http::{Shared, json, params};
+use crate::http::params::Body;
+use crate::http::{Reply, Shared, json, params};
 use crate::model::ingest::{self, MAX_BULK, NewCandidate, Retakes};
 use crate::model::store::{COMPANY_ID, Candidate, Posting, PostingStatus, Store};
 use crate::model::webhooks::{self, subscribe};
@@ -55,10 +55,7 @@ async fn health(host: Host, headers: HeaderMap) -> Response {
     }
 }
 
-async fn list_postings(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+async fn list_postings(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Reply {
     let (page, limit) = v1_params(&q)?;
     let store = s.store();
     let (items, total_pages) = page_of(&store.postings, page, limit);
@@ -110,10 +107,7 @@ fn posting(p: &Posting) -> t::Posting {
     }
 }
 
-async fn get_interview(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_interview(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let store = s.store();
     let c = store.candidate(&id).ok_or_else(|| not_found("Interview"))?;
     Ok(json(200, &interview(&s, &store, c)))
@@ -125,7 +119,7 @@ async fn list_interviews(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let (page, limit) = v1_params(&q)?;
     let store = s.store();
     let p = store.posting_by_id(&posting_id)?;
@@ -147,7 +141,7 @@ async fn list_interviews(
 async fn export_interviews(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let posting_id = params::required(&q, "posting_id")?;
     let mut store = s.store();
     let p = store.posting_by_id(posting_id)?.id.clone();
@@ -172,8 +166,10 @@ async fn export_interviews(
     ))
 }
 
-async fn create_webhook(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let req: t::CreateWebhookRequest = params::body(&body)?;
+async fn create_webhook(
+    State(s): State<Shared>,
+    Body(req, _): Body<t::CreateWebhookRequest>,
+) -> Reply {
     params::webhook_url(&["body", "url"], &req.url)?;
     let method = req
         .http_method
@@ -189,10 +185,7 @@ async fn create_webhook(State(s): State<Shared>, body: Bytes) -> Result<Response
     Ok(json(200, &webhook_v1(&hook)))
 }
 
-async fn get_webhook(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_webhook(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let store = s.store();
     let w = &store.webhooks[webhooks::position(&store, &id)?];
     Ok(json(200, &webhook_v1(w)))
@@ -213,10 +206,7 @@ async fn list_webhooks(
     json(200, &hooks)
 }
 
-async fn deactivate_webhook(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn deactivate_webhook(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let w = webhooks::switch_off(&mut s.store(), &id, false)?;
     Ok(json(200, &webhook_v1(&w)))
 }
@@ -253,7 +243,7 @@ fn ingest_rows(
     rows: &[NewCandidate],
     retake: bool,
     bulk: bool,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let mut store = s.store();
     let posting_id = store.posting_by_key(url_key)?.id.clone();
     ingest::check_open(&store, &posting_id, &["path", "url_key"])?;
@@ -288,9 +278,8 @@ fn ingest_response(s: &Shared, store: &mut Store, done: &[Candidate], bulk: bool
 async fn ingest_candidate(
     State(s): State<Shared>,
     Path(url_key): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::IngestCandidateRequest = params::body(&body)?;
+    Body(req, body): Body<t::IngestCandidateRequest>,
+) -> Reply {
     retake_not_null(&body)?;
     let candidate = t::IngestCandidate {
         name: req.name,
@@ -312,9 +301,8 @@ async fn ingest_candidate(
 async fn ingest_candidates_bulk(
     State(s): State<Shared>,
     Path(url_key): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::BulkIngestRequest = params::body(&body)?;
+    Body(req, body): Body<t::BulkIngestRequest>,
+) -> Reply {
     retake_not_null(&body)?;
     if req.candidates.is_empty() || req.candidates.len() > MAX_BULK {
         return Err(validation(

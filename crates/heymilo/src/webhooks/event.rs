@@ -20,30 +20,24 @@ pub enum Event {
 
 /// The body of an interview event.
 ///
-/// Only `interview_id` is required; everything HeyMilo sends that has no
-/// field here is kept in `extra`.
+/// Only `interview_id` is required (an absent `Option` field reads as
+/// `None`); everything HeyMilo sends that has no field here is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InterviewEvent {
     /// The interview.
     pub interview_id: String,
     /// The posting.
-    #[serde(default)]
     pub posting_id: Option<String>,
     /// The subscription that delivered the event.
-    #[serde(default)]
     pub webhook_id: Option<String>,
     /// The candidate (POST deliveries; a GET delivery carries no objects).
-    #[serde(default)]
     pub candidate: Option<EventCandidate>,
     /// The interview's status when the event happened (e.g. `evaluating`).
-    #[serde(default)]
     pub status: Option<String>,
     /// The score, once there is one.
-    #[serde(default)]
     pub score: Option<f64>,
     /// When it happened, Unix seconds.
-    #[serde(default)]
     pub occurred_at: Option<f64>,
     /// Every other field delivered.
     #[serde(flatten)]
@@ -55,13 +49,10 @@ pub struct InterviewEvent {
 #[non_exhaustive]
 pub struct EventCandidate {
     /// Full name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Email.
-    #[serde(default)]
     pub email: Option<String>,
     /// The person across postings.
-    #[serde(default)]
     pub candidate_id: Option<String>,
     /// Every other field delivered.
     #[serde(flatten)]

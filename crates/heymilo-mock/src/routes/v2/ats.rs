@@ -8,15 +8,14 @@
 //! Resolve and push work for Bullhorn and Avionte, as HeyMilo documents.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use heymilo_gen::v2::types as t;
 
 use crate::http::error::{self, ApiError};
 use crate::http::pagination::page_meta;
-use crate::http::{Shared, json, params};
+use crate::http::params::Body;
+use crate::http::{Reply, Shared, json, params};
 use crate::model::ats::{AtsRecord, MAX_ATS_RECORDS, MAX_QUEUE, PUSH_ATS, PushItem, SETTLE_AFTER};
 use crate::model::push::settle;
 use crate::model::store::{RECORD_OVERHEAD, Store, json_size};
@@ -66,7 +65,7 @@ fn check_ats(store: &Store, ats_name: &str) -> Result<String, ApiError> {
     Ok(name)
 }
 
-async fn list_ats_connections(State(s): State<Shared>) -> Result<Response, ApiError> {
+async fn list_ats_connections(State(s): State<Shared>) -> Reply {
     let data = s.store().ats.connections.clone();
     let pagination = page_meta(false, data.len(), "/api/v2/ats/connections".into());
     Ok(json(
@@ -89,8 +88,10 @@ fn matched(r: &AtsRecord, reason: &str) -> t::CandidateMatch {
     }
 }
 
-async fn resolve_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let req: t::ResolveCandidateRequest = params::body(&body)?;
+async fn resolve_ats_candidate(
+    State(s): State<Shared>,
+    Body(req, _): Body<t::ResolveCandidateRequest>,
+) -> Reply {
     params::uint_max(&["body", "limit"], req.limit, 100)?;
     let store = s.store();
     let ats_name = check_ats(&store, &req.ats_name)?;
@@ -139,8 +140,10 @@ async fn resolve_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<R
     ))
 }
 
-async fn push_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let req: t::PushCandidateRequest = params::body(&body)?;
+async fn push_ats_candidate(
+    State(s): State<Shared>,
+    Body(req, body): Body<t::PushCandidateRequest>,
+) -> Reply {
     // `create_submission` may be left out (server default false) but not be null.
     params::not_null(
         &["body"],
@@ -252,10 +255,7 @@ async fn push_ats_candidate(State(s): State<Shared>, body: Bytes) -> Result<Resp
     ))
 }
 
-async fn get_ats_push_status(
-    State(s): State<Shared>,
-    Path(item_id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_ats_push_status(State(s): State<Shared>, Path(item_id): Path<String>) -> Reply {
     let store = s.store();
     match store.ats.queue.iter().find(|i| i.status.item_id == item_id) {
         Some(i) => Ok(json(

@@ -6,13 +6,12 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use heymilo_gen::v2::types as t;
 
 use crate::http::error::{ApiError, envelope, validation};
 use crate::http::pagination::{cursor_page, page_meta};
-use crate::http::{Shared, json, params};
+use crate::http::{Reply, Shared, json, params};
 use crate::model::ingest::{self, MAX_BULK, NewCandidate, Retakes};
 use crate::model::store::Candidate;
 use crate::routes::views::{candidate, interview_link};
@@ -42,7 +41,7 @@ async fn list_candidates(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let limit = params::int(&q, "limit", 20, 1, 100)? as usize;
     let after = params::instant(&q, "created_after")?;
     let before = params::instant(&q, "created_before")?;
@@ -144,7 +143,7 @@ async fn ingest(
     Path(posting_id): Path<String>,
     body: Bytes,
     mode: Mode,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let rows = rows(&body, mode)?;
     let mut store = s.store();
     let pid = store.posting_by_id(&posting_id)?.id.clone();

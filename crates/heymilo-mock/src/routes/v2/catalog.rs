@@ -17,8 +17,8 @@ use heymilo_gen::v2::types as t;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::http::error::{self, ApiError};
-use crate::http::{AppState, Shared, json, pagination};
+use crate::http::error;
+use crate::http::{AppState, Reply, Shared, json, pagination};
 use crate::model::postings::AGENT_TYPES;
 use crate::model::questions::{MODALITIES, modalities_of_step};
 use crate::model::store::object;
@@ -81,7 +81,7 @@ fn page<T: Clone, L: Serialize>(
     id: impl Fn(&T) -> &str,
     url: &str,
     wrap: impl FnOnce(Vec<T>, t::PaginationMeta) -> L,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let (data, pagination) = pagination::paginate(all, id, q, url)?;
     Ok(json(200, &wrap(data, pagination)))
 }
@@ -93,7 +93,7 @@ fn one<T: Clone, S: Serialize>(
     wanted: &str,
     what: &str,
     wrap: impl FnOnce(T) -> S,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let x = all
         .iter()
         .find(|x| id(x) == wanted)
@@ -109,7 +109,7 @@ fn named<T: Clone>(q: &HashMap<String, String>, all: &[T], name: impl Fn(&T) -> 
         .collect()
 }
 
-async fn list_agent_types() -> Result<Response, ApiError> {
+async fn list_agent_types() -> Reply {
     let config_keys = |kind: &str| -> Vec<&'static str> {
         let shared = [
             "instructions",
@@ -179,7 +179,7 @@ async fn list_agent_types() -> Result<Response, ApiError> {
     Ok(json(200, &registry))
 }
 
-async fn list_question_types() -> Result<Response, ApiError> {
+async fn list_question_types() -> Reply {
     let modality = |m: &str| match m {
         "voice" => {
             json!({"question_types": ["open-ended", "scored"], "score_weight": {"minimum": 1, "maximum": 10}})
@@ -216,12 +216,12 @@ macro_rules! catalogue {
         async fn $list(
             State(s): State<Shared>,
             Query(q): Query<HashMap<String, String>>,
-        ) -> Result<Response, ApiError> {
+        ) -> Reply {
             let all = catalogue!(@entries q, s.store().catalog.$field $(, $search)?);
             page(&q, &all, |x| &x.id, $url, |data, pagination| t::$List { data, pagination })
         }
 
-        async fn $get(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+        async fn $get(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
             one(&s.store().catalog.$field, |x| &x.id, &id, $what, |data| t::$Single { data, meta: None })
         }
     )*};
@@ -248,10 +248,7 @@ fn voices(s: &AppState) -> Vec<t::VoiceResponse> {
     all
 }
 
-async fn list_voices(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+async fn list_voices(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Reply {
     let all = named(&q, &voices(&s), |x| &x.name);
     page(
         &q,
@@ -262,7 +259,7 @@ async fn list_voices(
     )
 }
 
-async fn get_voice(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn get_voice(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     one(
         &voices(&s),
         |x| &x.id,
@@ -282,10 +279,7 @@ fn silent_mp3() -> Vec<u8> {
     out
 }
 
-async fn get_voice_preview(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_voice_preview(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     if !s.store().catalog.voices.iter().any(|v| v.id == id) {
         return Err(error::not_found("Voice"));
     }
@@ -297,7 +291,7 @@ async fn get_voice_preview(
 }
 
 /// An API key acts in exactly one workspace.
-async fn list_workspaces(State(s): State<Shared>) -> Result<Response, ApiError> {
+async fn list_workspaces(State(s): State<Shared>) -> Reply {
     let store = s.store();
     let c = &store.catalog;
     let workspace = json!({

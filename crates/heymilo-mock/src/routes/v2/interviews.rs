@@ -7,14 +7,14 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use heymilo_gen::v2::types as t;
 
-use crate::http::error::{self, ApiError};
-use crate::http::{Shared, json, params};
+use crate::http::error;
+use crate::http::params::Body;
+use crate::http::{Reply, Shared, json, params};
 use crate::model::postings::resume_score;
 use crate::model::store::{Candidate, Posting, Stage};
 use crate::routes::views;
@@ -172,10 +172,7 @@ fn metadata(m: &HashMap<String, String>) -> Response {
     )
 }
 
-async fn get_interview_data(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_interview_data(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let store = s.store();
     let Some(c) = store.candidate(&id) else {
         return Err(error::not_found("Interview"));
@@ -187,10 +184,7 @@ async fn get_interview_data(
     ))
 }
 
-async fn get_interview_metadata(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_interview_metadata(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     match s.store().candidate(&id) {
         Some(c) => Ok(metadata(&c.metadata)),
         None => Err(error::not_found("Interview")),
@@ -200,9 +194,8 @@ async fn get_interview_metadata(
 async fn set_interview_metadata(
     State(s): State<Shared>,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::MetadataRequest = params::body(&body)?;
+    Body(req, _): Body<t::MetadataRequest>,
+) -> Reply {
     params::metadata_limits(&["body", "metadata"], &req.metadata)?;
     let mut store = s.store();
     let c = store
@@ -226,10 +219,7 @@ async fn set_interview_metadata(
     Ok(metadata(&c.metadata))
 }
 
-async fn delete_interview_metadata(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn delete_interview_metadata(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let mut store = s.store();
     let c = store.set_labels(&id, HashMap::new())?;
     Ok(metadata(&c.metadata))

@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, patch, post};
@@ -18,7 +17,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::http::error::{self, ApiError};
-use crate::http::{AppState, Shared, json, pagination, params};
+use crate::http::params::Body;
+use crate::http::{AppState, Reply, Shared, json, pagination, params};
 use crate::model::postings::{self, AGENT_TYPES, copy_of, new_keys, resume_score};
 use crate::model::questions;
 use crate::model::store::{
@@ -169,16 +169,12 @@ pub(crate) fn step_config(
         params::enum_not_null(loc, m, params::DELIVERY_MODES)?;
     }
     let at = |f: &'static str| loc.iter().copied().chain([f]).collect::<Vec<_>>();
+    let min_score = |v| params::num_range(&at("min_evaluation_score"), v, 0.0, 1.0);
     let stored = match kind {
         "web_interview" => {
             let c: t::WebInterviewConfig = typed(config, loc)?;
             params::uint_max(&at("num_questions"), c.num_questions, 25)?;
-            params::num_range(
-                &at("min_evaluation_score"),
-                c.min_evaluation_score,
-                0.0,
-                1.0,
-            )?;
+            min_score(c.min_evaluation_score)?;
             serde_json::to_value(c)
         }
         "conversational_sms" => {
@@ -190,24 +186,13 @@ pub(crate) fn step_config(
         }
         "resume" => {
             let c: t::ResumeConfig = typed(config, loc)?;
-            params::num_range(
-                &at("min_evaluation_score"),
-                c.min_evaluation_score,
-                0.0,
-                1.0,
-            )?;
-            params::int_range(
-                &at("num_eligibility_questions"),
-                c.num_eligibility_questions,
-                0,
-                15,
-            )?;
-            params::int_range(
-                &at("num_criteria_questions"),
-                c.num_criteria_questions,
-                0,
-                15,
-            )?;
+            min_score(c.min_evaluation_score)?;
+            for (field, n) in [
+                ("num_eligibility_questions", c.num_eligibility_questions),
+                ("num_criteria_questions", c.num_criteria_questions),
+            ] {
+                params::int_range(&at(field), n, 0, 15)?;
+            }
             serde_json::to_value(c)
         }
         "form" => serde_json::to_value(typed::<t::FormConfig>(config, loc)?),
@@ -421,10 +406,8 @@ fn change_posting(
     mut store: std::sync::MutexGuard<'_, Store>,
     posting_id: &str,
     change: impl FnOnce(&mut Posting, f64) -> Result<(), ApiError>,
-) -> Result<Response, ApiError> {
-    store.posting_by_id(posting_id)?;
-    let now = store.tick();
-    let (p, ()) = postings::update(&mut store, posting_id, |p| change(p, now))?;
+) -> Reply {
+    let (p, ()) = postings::edit(&mut store, posting_id, change)?;
     Ok(single(s, &store, &p))
 }
 
@@ -442,8 +425,10 @@ const DEFAULTED_KEYS: &[&str] = &[
     "job_overview",
 ];
 
-async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let req: t::CreatePostingRequest = params::body(&body)?;
+async fn create_posting(
+    State(s): State<Shared>,
+    Body(req, body): Body<t::CreatePostingRequest>,
+) -> Reply {
     let raw = params::body_object(&body)?;
     params::not_null(&["body"], &raw, DEFAULTED_KEYS)?;
     let deadline = req.checks(&raw)?;
@@ -569,10 +554,7 @@ async fn create_posting(State(s): State<Shared>, body: Bytes) -> Result<Response
     Ok(created(&s, &store, &p))
 }
 
-async fn list_postings(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+async fn list_postings(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Reply {
     let (data, pagination) = posting_page(&s, &q, "/api/v2/postings", |store, p| {
         posting_response(&s, store, p)
     })?;
@@ -602,10 +584,7 @@ fn posting_page<R>(
     Ok((page.into_iter().map(|p| view(&store, p)).collect(), meta))
 }
 
-async fn get_posting(
-    State(s): State<Shared>,
-    Path(posting_id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Reply {
     let store = s.store();
     let p = store.posting_by_id(&posting_id)?;
     Ok(single(&s, &store, p))
@@ -614,9 +593,8 @@ async fn get_posting(
 async fn update_posting(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::UpdatePostingRequest = params::body(&body)?;
+    Body(req, body): Body<t::UpdatePostingRequest>,
+) -> Reply {
     let raw = params::body_object(&body)?;
     let deadline = req.checks(&raw)?;
     let store = s.store();
@@ -661,10 +639,7 @@ async fn update_posting(
     })
 }
 
-async fn get_posting_stats(
-    State(s): State<Shared>,
-    Path(posting_id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_posting_stats(State(s): State<Shared>, Path(posting_id): Path<String>) -> Reply {
     let store = s.store();
     let p = store.posting_by_id(&posting_id)?;
     let candidates = store
@@ -714,9 +689,8 @@ async fn get_posting_stats(
 async fn update_interviewer_workflow_step(
     State(s): State<Shared>,
     Path((posting_id, step_id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::UpdateWorkflowStepRequest = params::body(&body)?;
+    Body(req, _): Body<t::UpdateWorkflowStepRequest>,
+) -> Reply {
     let store = s.store();
     change_posting(&s, store, &posting_id, |p, now| {
         let by_position = step_id
@@ -757,7 +731,7 @@ async fn on_posting(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
     change: fn(&mut Posting, f64) -> Result<(), ApiError>,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let store = s.store();
     change_posting(&s, store, &posting_id, change)
 }
@@ -795,10 +769,7 @@ fn activate(p: &mut Posting, now: f64) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn clone_posting(
-    State(s): State<Shared>,
-    Path(posting_id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn clone_posting(State(s): State<Shared>, Path(posting_id): Path<String>) -> Reply {
     let mut store = s.store();
     let src = store.posting_by_id(&posting_id)?.clone();
     postings::room_for_posting(&store)?;
@@ -812,7 +783,7 @@ async fn clone_posting(
 async fn list_posting_summaries(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let (data, pagination) =
         posting_page(&s, &q, "/api/v2/postings/list", |_, p| t::PostingSummary {
             object: "posting_summary".into(),

@@ -8,7 +8,6 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -16,10 +15,11 @@ use heymilo_gen::v2::types as t;
 use serde_json::{Value, json};
 
 use crate::http::error::{self, ApiError};
-use crate::http::{Shared, json, pagination, params};
+use crate::http::params::Body;
+use crate::http::{Reply, Shared, json, pagination, params};
 use crate::model::postings;
 use crate::model::questions::{MODALITIES, build, fields_of, infer, modalities_of_step, next_rank};
-use crate::model::store::MAX_QUESTIONS_PER_POSTING;
+use crate::model::store::{MAX_QUESTIONS_PER_POSTING, Posting, object};
 
 /// The question routes of a posting.
 pub(crate) fn routes() -> Router<Shared> {
@@ -62,15 +62,23 @@ pub(crate) fn check_inline(
     params::int_range(&at("max_follow_ups"), q.max_follow_ups, 0, 10)
 }
 
-/// The bounds `CreateQuestionRequest` and `UpdateQuestionRequest` share.
-fn check_bounds(
-    score_weight: Option<std::num::NonZeroU64>,
-    min_follow_ups: Option<i64>,
-    max_follow_ups: Option<i64>,
-) -> Result<(), ApiError> {
-    params::uint_max(&["body", "score_weight"], score_weight, 10)?;
-    params::int_range(&["body", "min_follow_ups"], min_follow_ups, 0, i64::MAX)?;
-    params::int_range(&["body", "max_follow_ups"], max_follow_ups, 0, i64::MAX)
+/// A request body as JSON.
+type Object = serde_json::Map<String, Value>;
+
+/// The checks `CreateQuestionRequest` and `UpdateQuestionRequest` share
+/// (`bounds`: score weight, min and max follow-ups); then the keys sent and
+/// the typed request, as JSON objects.
+fn checked(
+    body: &[u8],
+    req: &impl serde::Serialize,
+    bounds: (Option<std::num::NonZeroU64>, Option<i64>, Option<i64>),
+) -> Result<(Object, Object), ApiError> {
+    let raw = params::body_object(body)?;
+    params::enum_not_null(&["body"], &raw, &["response_format"])?;
+    params::uint_max(&["body", "score_weight"], bounds.0, 10)?;
+    params::int_range(&["body", "min_follow_ups"], bounds.1, 0, i64::MAX)?;
+    params::int_range(&["body", "max_follow_ups"], bounds.2, 0, i64::MAX)?;
+    Ok((raw, object(serde_json::to_value(req).unwrap_or_default())))
 }
 
 /// A modality query or body value, checked against the known ones.
@@ -113,11 +121,26 @@ fn single(q: t::QuestionResponse, status: u16) -> Response {
     )
 }
 
+/// Changes the questions of posting `posting_id` with `f` (given the store's
+/// clock), on a copy: a refusal (or the byte budget) leaves the posting as it was.
+fn edit_questions(
+    s: &Shared,
+    posting_id: &str,
+    f: impl FnOnce(&mut Posting, f64) -> Reply,
+) -> Reply {
+    let (_, answer) = postings::edit(&mut s.store(), posting_id, |p, now| {
+        let answer = f(p, now)?;
+        p.updated_at = now;
+        Ok::<_, ApiError>(answer)
+    })?;
+    Ok(answer)
+}
+
 async fn list_questions(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let modality = modality_param(&q)?;
     params::int(&q, "limit", 20, 1, 100)?;
     let store = s.store();
@@ -136,13 +159,10 @@ async fn list_questions(
 async fn create_question(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::CreateQuestionRequest = params::body(&body)?;
-    let raw = params::body_object(&body)?;
-    params::enum_not_null(&["body"], &raw, &["response_format"])?;
-    check_bounds(req.score_weight, req.min_follow_ups, req.max_follow_ups)?;
-    let fields = crate::model::store::object(serde_json::to_value(&req).unwrap_or_default());
+    Body(req, body): Body<t::CreateQuestionRequest>,
+) -> Reply {
+    let bounds = (req.score_weight, req.min_follow_ups, req.max_follow_ups);
+    let (_, fields) = checked(&body, &req, bounds)?;
     let modality = req.modality.to_string();
     let mut store = s.store();
     let p = store.posting_by_id(&posting_id)?;
@@ -171,7 +191,7 @@ async fn create_question(
 async fn get_question(
     State(s): State<Shared>,
     Path((posting_id, question_id)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Reply {
     let store = s.store();
     let p = store.posting_by_id(&posting_id)?;
     match p.questions.iter().find(|q| q.id == question_id) {
@@ -183,23 +203,15 @@ async fn get_question(
 async fn update_question(
     State(s): State<Shared>,
     Path((posting_id, question_id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::UpdateQuestionRequest = params::body(&body)?;
-    let raw = params::body_object(&body)?;
-    params::enum_not_null(&["body"], &raw, &["response_format"])?;
-    check_bounds(req.score_weight, req.min_follow_ups, req.max_follow_ups)?;
-    let typed = crate::model::store::object(serde_json::to_value(&req).unwrap_or_default());
-    let mut store = s.store();
-    store.posting_by_id(&posting_id)?;
-    let now = store.tick();
-    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
-    let (_, answer) = postings::update(&mut store, &posting_id, |p| {
+    Body(req, body): Body<t::UpdateQuestionRequest>,
+) -> Reply {
+    let bounds = (req.score_weight, req.min_follow_ups, req.max_follow_ups);
+    let (raw, typed) = checked(&body, &req, bounds)?;
+    edit_questions(&s, &posting_id, |p, now| {
         let Some(q) = p.questions.iter_mut().find(|q| q.id == question_id) else {
             return Err(error::not_found("Question"));
         };
-        let mut current =
-            crate::model::store::object(serde_json::to_value(&*q).unwrap_or_default());
+        let mut current = object(serde_json::to_value(&*q).unwrap_or_default());
         let keep = fields_of(&q.modality);
         for (k, sent) in &raw {
             if k == "text" {
@@ -228,21 +240,15 @@ async fn update_question(
         let updated = serde_json::from_value::<t::QuestionResponse>(Value::Object(current))
             .map_err(|e| error::validation(&["body"], &e.to_string(), "value_error"))?;
         *q = updated.clone();
-        p.updated_at = now;
-        Ok::<_, ApiError>(single(updated, 200))
-    })?;
-    Ok(answer)
+        Ok(single(updated, 200))
+    })
 }
 
 async fn delete_question(
     State(s): State<Shared>,
     Path((posting_id, question_id)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let mut store = s.store();
-    store.posting_by_id(&posting_id)?;
-    let now = store.tick();
-    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
-    let (_, answer) = postings::update(&mut store, &posting_id, |p| {
+) -> Reply {
+    edit_questions(&s, &posting_id, |p, now| {
         let Some(pos) = p.questions.iter().position(|q| q.id == question_id) else {
             return Err(error::not_found("Question"));
         };
@@ -258,24 +264,17 @@ async fn delete_question(
         for (i, q) in rest.into_iter().enumerate() {
             q.rank = Some(i as i64 + 1);
         }
-        p.updated_at = now;
-        Ok::<_, ApiError>(single(gone, 200))
-    })?;
-    Ok(answer)
+        Ok(single(gone, 200))
+    })
 }
 
 async fn reorder_questions(
     State(s): State<Shared>,
     Path(posting_id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let req: t::ReorderQuestionsRequest = params::body(&body)?;
+    Body(req, _): Body<t::ReorderQuestionsRequest>,
+) -> Reply {
     let modality = req.modality.to_string();
-    let mut store = s.store();
-    store.posting_by_id(&posting_id)?;
-    let now = store.tick();
-    // Applied to a copy: a refusal (or the byte budget) leaves the posting as it was.
-    let (_, answer) = postings::update(&mut store, &posting_id, |p| {
+    edit_questions(&s, &posting_id, |p, now| {
         let active: HashSet<&str> = p
             .questions
             .iter()
@@ -295,16 +294,14 @@ async fn reorder_questions(
             q.rank = Some(rank as i64 + 1);
             q.updated_at = Some(now);
         }
-        p.updated_at = now;
         let data = ordered(&p.questions, Some(&modality));
         let url = format!("/api/v2/postings/{}/questions", p.id);
-        Ok::<_, ApiError>(json(
+        Ok(json(
             200,
             &t::ListResponseQuestionResponse {
                 pagination: pagination::page_meta(false, data.len(), url),
                 data,
             },
         ))
-    })?;
-    Ok(answer)
+    })
 }

@@ -3,15 +3,14 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use heymilo_gen::v2::types as t;
 
-use crate::http::error::ApiError;
 use crate::http::pagination::paginate;
-use crate::http::{Shared, json, params};
+use crate::http::params::Body;
+use crate::http::{Reply, Shared, json, params};
 use crate::model::store::Webhook;
 use crate::model::webhooks::{self, subscribe};
 use crate::routes::views::webhook_v2;
@@ -36,8 +35,10 @@ fn single(status: u16, w: &Webhook) -> Response {
     )
 }
 
-async fn create_webhook(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let req: t::CreateWebhookRequest = params::body(&body)?;
+async fn create_webhook(
+    State(s): State<Shared>,
+    Body(req, _): Body<t::CreateWebhookRequest>,
+) -> Reply {
     params::webhook_url(&["body", "webhook_url"], &req.webhook_url)?;
     let hook = subscribe(
         &mut s.store(),
@@ -49,10 +50,7 @@ async fn create_webhook(State(s): State<Shared>, body: Bytes) -> Result<Response
     Ok(single(201, &hook))
 }
 
-async fn list_webhooks(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
+async fn list_webhooks(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Reply {
     let store = s.store();
     let all: Vec<&Webhook> = store.webhooks.iter().rev().collect();
     let (page, pagination) = paginate(&all, |w| w.id.as_str(), &q, "/api/v2/webhooks")?;
@@ -63,10 +61,7 @@ async fn list_webhooks(
     ))
 }
 
-async fn get_webhook(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn get_webhook(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let store = s.store();
     Ok(single(
         200,
@@ -74,10 +69,7 @@ async fn get_webhook(
     ))
 }
 
-async fn delete_webhook(
-    State(s): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+async fn delete_webhook(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
     let hook = webhooks::switch_off(&mut s.store(), &id, true)?;
     Ok(single(200, &hook))
 }
