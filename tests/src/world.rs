@@ -1,5 +1,5 @@
-//! Small pieces several test files share: canned answers, v1 calls, raw
-//! requests with the key, and a wait for a condition.
+//! Small pieces several test files share: canned answers, v1 calls, and a
+//! wait for a condition.
 
 use std::time::Duration;
 
@@ -7,9 +7,9 @@ use heymilo::v1::types::WebhookEventType::InterviewStarted;
 use heymilo::v1::types::{CreateWebhookRequest, IngestCandidateRequest};
 use heymilo::{Client, Error};
 use heymilo_mock::{Config, MockServer};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::{KEY, Reply, done, mock_with, within};
+use crate::{Reply, done, mock_with, within};
 
 /// heymilo-mock ([`mock_with`]) with the default config changed by `set`
 /// (what it returns is dropped, so it may set several fields in a tuple).
@@ -43,25 +43,6 @@ pub async fn v1_hook(c: &Client, posting: &str, url: &str) -> Result<(), Error> 
     let hook = CreateWebhookRequest::builder().posting_id(posting).url(url);
     let create = c.v1().create_webhook();
     done(create.body(hook.event_type(InterviewStarted)).send()).await
-}
-
-/// One request with the key, without the SDK: the status and the JSON body
-/// (null when there is none).
-pub async fn raw(method: &str, url: &str, body: Option<&Value>) -> (u16, Value) {
-    // One client: building one (its TLS roots) per call is slow in debug builds.
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let request = CLIENT
-        .get_or_init(reqwest::Client::new)
-        .request(method, url);
-    let mut request = request.header("x-api-key", KEY);
-    if let Some(b) = body {
-        request = request.json(b);
-    }
-    let r = request.send().await.expect("the server answers");
-    let status = r.status().as_u16();
-    let text = r.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 /// Waits (within a minute) until `done` holds, checking every 5 ms.

@@ -9,13 +9,11 @@ fn generated_code_matches_its_snapshot() {
         let yaml = std::fs::read_to_string(root.join(rel)).expect("spec is readable");
         let sources = heymilo_codegen::reviewed_sources(&yaml, rel, module);
         for (name, source) in sources.expect("spec generates") {
-            let description =
-                format!("Generated from {rel}; do not edit, run `cargo xtask regen`.");
             insta::with_settings!({
                 snapshot_path => "../snapshots",
                 prepend_module_to_snapshot => true,
                 omit_expression => true,
-                description => description,
+                description => format!("Generated from {rel}; do not edit, run `cargo xtask regen`."),
             }, {
                 insta::assert_snapshot!(name, source);
             });

@@ -72,38 +72,34 @@ fn candidates(ids: &[&str], has_more: bool) -> Reply {
 }
 
 fn postings(page: u64, total_pages: u64, n: usize) -> Reply {
-    let items: Vec<_> = (0..n)
-        .map(|i| json!({"posting_id": format!("p{page}-{i}"), "title": "T"}))
-        .collect();
+    let item = |i| json!({"posting_id": format!("p{page}-{i}"), "title": "T"});
+    let items: Vec<_> = (0..n).map(item).collect();
     let body = json!({"postings": items, "total": 5, "page": page, "limit": 2, "total_pages": total_pages});
     Reply::json(200, body)
-}
-
-/// The operation a pagination error names.
-fn paging(e: &Error) -> Option<&'static str> {
-    match e {
-        Error::Pagination { operation, .. } => Some(operation),
-        _ => None,
-    }
 }
 
 fn queries(server: &Recorder) -> Vec<String> {
     server.requests().iter().map(|r| r.sorted_query()).collect()
 }
 
+/// Pages are followed with the filters on every page; they expose totals,
+/// and the next is requested while the caller works.
 #[tokio::test]
-async fn pages_are_followed_with_filters_on_every_page() {
-    let script = vec![
-        candidates(&["a", "b"], true),
-        candidates(&["c", "d"], true),
-        candidates(&["e"], false),
-    ];
+async fn pages_are_followed_with_filters_on_every_page_and_prefetched() {
+    let pages = [&["a", "b"][..], &["c", "d"], &["e"]];
+    let script = pages.map(|ids| candidates(ids, ids.len() == 2)).to_vec();
     let server = Recorder::scripted(script, Reply::json(500, json!({}))).await;
     let c = client(&server.url());
     let list = c.v2().list_candidates().posting_id("P").limit(2);
-    let list = list.created_after("2026-01-01T00:00:00Z");
-    let all: Vec<_> = list.stream().try_collect().await.expect("all pages");
-    let ids: Vec<_> = all.iter().map(|c| c.interview_id.as_str()).collect();
+    let mut pages = list.created_after("2026-01-01T00:00:00Z").pages();
+    let first = pages.try_next().await.expect("page").expect("some");
+    let shown = (first.items.len(), first.total, first.has_more);
+    assert_eq!(shown, (2, Some(5), Some(true)));
+    // The caller "works" without polling the stream: page 2 goes on the wire anyway.
+    until(|| server.requests().len() >= 2).await;
+    let rest: Vec<_> = pages.try_collect().await.expect("all pages");
+    let items = first.items.iter().chain(rest.iter().flat_map(|p| &p.items));
+    let ids: Vec<_> = items.map(|c| c.interview_id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
     let after = "created_after=2026-01-01T00%3A00%3A00Z&limit=2";
     let next = |id: &str| format!("{after}&starting_after={id}");
@@ -120,23 +116,11 @@ async fn pages_are_followed_with_filters_on_every_page() {
 }
 
 #[tokio::test]
-async fn pages_expose_totals_and_the_next_is_requested_while_the_caller_works() {
-    let script = vec![candidates(&["a"], true), candidates(&["b"], false)];
-    let server = Recorder::scripted(script, Reply::json(500, json!({}))).await;
-    let c = client(&server.url());
-    let mut pages = c.v2().list_candidates().posting_id("P").pages();
-    let first = pages.try_next().await.expect("page").expect("some");
-    let shown = (first.items.len(), first.total, first.has_more);
-    assert_eq!(shown, (1, Some(5), Some(true)));
-    // The caller "works" without polling the stream: page 2 goes on the wire anyway.
-    until(|| server.requests().len() >= 2).await;
-    let second = pages.try_next().await.expect("page").expect("some");
-    assert_eq!(second.items[0].interview_id, "b");
-    assert!(pages.try_next().await.expect("end").is_none());
-}
-
-#[tokio::test]
 async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
+    let op = |e: &Error| match e {
+        Error::Pagination { operation, .. } => *operation,
+        _ => "",
+    };
     let gone = json!({"error": {"type": "t", "code": "gone", "message": "m"}});
     let not_found = Reply::json(404, gone);
     #[rustfmt::skip]
@@ -154,7 +138,7 @@ async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
         assert_eq!(got.len(), 2, "{case}: one item, then the error: {got:?}");
         assert!(got[0].is_ok(), "{case}");
         let err = got[1].as_ref().expect_err(case);
-        let typed = paging(err) == Some("list_candidates") || matches!(err, Error::NotFound(_));
+        let typed = op(err) == "list_candidates" || matches!(err, Error::NotFound(_));
         let right = typed && format!("{err} {err:?}").contains(says);
         assert!(right, "{case}: {err:?}");
         assert_eq!(server.requests().len(), 2, "{case}");
@@ -165,7 +149,7 @@ async fn a_list_that_misbehaves_ends_in_an_error_after_the_good_items() {
     let got: Vec<_> = within(c.v1().list_postings().stream().collect::<Vec<_>>()).await;
     let shape = got.len() == 3 && got[..2].iter().all(Result::is_ok);
     assert!(shape, "two items, then the error: {got:?}");
-    let last = got[2].as_ref().err().and_then(paging);
+    let last = got[2].as_ref().err().map(op);
     assert_eq!(last, Some("list_postings"), "{:?}", got[2]);
     assert_eq!(server.requests().len(), 2);
 }

@@ -1,32 +1,26 @@
-//! The workflow helpers against heymilo-mock and a local stand-in: bulk
-//! ingest (10,000 rows through injected faults; a server that fails after
-//! processing; concurrency, the shared limiter and a 429 mid-run), exports
-//! (no key to another origin, typed failures, v2 JSON Lines), webhooks of
-//! both generations and the receiver. What the SDK sent is counted where it
-//! arrives, never inferred from what a server kept. The 200 MB export in
-//! bounded memory is in `hostile_memory.rs`.
+//! The workflow helpers against heymilo-mock and scripted servers: bulk
+//! ingest (10,000 rows of each generation through injected faults;
+//! concurrency, the shared limiter and a 429 mid-run; refused rows),
+//! exports (no key to another origin, typed failures, v2 JSON Lines),
+//! webhooks of both generations and the receiver. What the SDK sent is
+//! counted where it arrives, never inferred from what a server kept. The
+//! 200 MB export in bounded memory is in `hostile_memory.rs`.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::AtomicUsize;
-use std::sync::atomic::Ordering::SeqCst;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Json, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use heymilo::ExportError;
-use heymilo::Generation::{V1, V2};
+use axum::routing::post;
+use heymilo::ExportError::{self, Api, FileExpired, Io, JobFailed, NoFile};
+use heymilo::Generation::{self, V1, V2};
 use heymilo::export::ExportProgress;
 use heymilo::ingest::{Candidate, IngestReport, RowErrorKind, RowOutcome, V2Recovery};
 use heymilo::prelude::*;
 use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription, receiver};
+use heymilo_tests::world::{v1_hook, v1_ingest};
 use heymilo_tests::{
-    Counting, KEY, Recorder, Reply, add_fault, advance, builder, clear_faults, client, mock,
-    people, serve,
+    Counting, KEY, Recorded, Recorder, Reply, add_fault, advance, builder, clear_faults, client,
+    mock, people, serve,
 };
 use serde_json::{Value, json};
 
@@ -36,15 +30,26 @@ fn files_in(dir: &tempfile::TempDir) -> Vec<std::ffi::OsString> {
     entries.flatten().map(|e| e.file_name()).collect()
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// One JSON object per line.
 fn json_lines(out: &[u8]) -> Vec<Value> {
     let text = std::str::from_utf8(out).expect("utf-8");
     let line = |l: &str| serde_json::from_str(l).expect("one JSON object per line");
     text.lines().map(line).collect()
+}
+
+/// A bulk ingest's answer of `n` interviews `I0`.. in `generation`'s shape.
+fn ingested(generation: Generation, n: usize) -> Reply {
+    let one = |i| json!({"interview_id": format!("I{i}"), "interview_url": "u"});
+    let all: Vec<Value> = (0..n).map(one).collect();
+    match generation {
+        V1 => Reply::json(200, json!({"ingestion_id": "i", "interview_details": all})),
+        _ => Reply::json(201, json!({ "data": all })),
+    }
+}
+
+/// The field a row's error names, if it has one.
+fn field(outcome: &RowOutcome) -> Option<&str> {
+    outcome.as_ref().err().and_then(|e| e.field())
 }
 
 /// Checks that every row has exactly one outcome, that a row is an error
@@ -71,22 +76,91 @@ fn interviews_by_email(
 }
 
 // ---------------------------------------------------------------------------
-// Bulk ingest against heymilo-mock.
+// Bulk ingest.
 
-/// 10,000 rows of each generation through faults (v2's counted at a proxy).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ten_thousand_rows_of_each_generation_through_faults_end_once() {
+/// Single v1 calls, then 10,000 rows of each generation through
+/// heymilo-mock's faults: a 5xx before its handler, a body cut after it ran
+/// (it acted, the client cannot know), a dropped connection, 429s. What
+/// arrived is counted at a proxy; `resend`: a second proxy re-sends every
+/// POST, standing in for a broken SDK: the SDK re-sends only what it may.
+async fn ten_thousand_rows_through_faults(resend: bool) {
     let mock = mock(0).await;
     let postings = mock.postings();
-    // v2: a 5xx before the handler; a body cut after it (the mock acted, the client cannot know).
     #[rustfmt::skip]
     let faults = json!([
         {"route": "/ingest", "error_rate": 0.1}, {"route": "/ingest", "truncate_rate": 0.1},
         {"route": "/ingest", "drop_rate": 0.1}, {"route": "/api/v2/postings", "error_rate": 0.2},
         {"route": "/api/v2/postings", "truncate_rate": 0.1},
+        {"route": "/create", "truncate_rate": 0.5, "burst_429": 2},
     ]);
     add_fault(&mock, faults).await;
-    let c = client(mock.base_url()).with_max_retries(8);
+    let counter = Recorder::proxy(mock.base_url(), false).await;
+    let front = Recorder::proxy(&counter.url(), true).await;
+    let c = client(&if resend { front.url() } else { counter.url() }).with_max_retries(15);
+    let posts = |path: String| {
+        let all = counter.requests().into_iter();
+        all.filter(move |r| r.method == "POST" && r.path == path)
+    };
+    let bulk = |p: &str| format!("/api/v2/postings/{p}/candidates/bulk");
+    // Single calls first, so that the seeded faults hit them in a fixed order.
+    let ((posting, key), mut ok) = (&postings[1], [0, 0]);
+    for i in 0..40 {
+        let sent = v1_ingest(&c, key, &format!("p{i}@x.io"), i % 2 == 1).await;
+        ok[i % 2] += usize::from(sent.is_ok());
+    }
+    for _ in 0..10 {
+        let _ = v1_hook(&c, posting, "http://127.0.0.1:9/h").await;
+    }
+    let path = format!("/ingest/x/{key}");
+    let retakes: Vec<bool> = posts(path).map(|r| r.json()["retake"] == true).collect();
+    let once = retakes.iter().filter(|r| **r).count();
+    // retake=false is idempotent: retried through the faults until it succeeds.
+    let retried = ok[0] == 20 && retakes.len() - once > 20;
+    assert!(retried, "{ok:?}: {retakes:?}");
+    assert_eq!(once, 20, "a retake=true ingest is sent once per call");
+    // A 429 refused the create unprocessed: sent again; a 5xx or a cut answer never.
+    let creates = posts("/create".into()).count();
+    assert_eq!(creates, 12, "10 creates, 2 of them re-sent after 429");
+    let hooks = c.v1().list_webhooks().posting_id(posting).send();
+    let hooks = hooks.await.expect("hooks").into_inner().into_webhooks();
+    assert_eq!(hooks.len(), 10, "every create made one webhook");
+
+    let mut rows = people(10_000, "v2");
+    for i in (0..rows.len()).step_by(1_000) {
+        rows[i].email = "not-an-email".into();
+    }
+    // Default: a chunk the server may have processed is never re-sent.
+    let v2 = c.ingest().v2(&postings[1].0).chunk_size(250);
+    let report = v2.run(rows.clone()).await;
+    let ok = interviews_by_email(&report, &rows, |i, kind| match kind {
+        RowErrorKind::Invalid(f) => i % 1_000 == 0 && f.field == "email",
+        RowErrorKind::MaybeIngested(_) => i % 1_000 != 0,
+        _ => false,
+    });
+    let chunks = posts(bulk(&postings[1].0)).count();
+    assert_eq!(chunks, 40, "9,990 rows, 40 chunks, each sent once");
+    let maybe = report.errors().find(|e| e.may_have_been_ingested());
+    let says = maybe.map(|e| e.to_string()).unwrap_or_default();
+    assert!(says.contains("may have been ingested"), "faults hit");
+
+    // SingleIngests: each chunk still goes once, the rows of a failed one alone.
+    let p2 = &postings[2].0;
+    let single = c.ingest().v2(p2).v2_recovery(V2Recovery::SingleIngests);
+    let report = single.run(rows.clone()).await;
+    let ok2 = interviews_by_email(&report, &rows, |i, kind| {
+        i % 1_000 == 0 && matches!(kind, RowErrorKind::Invalid(_))
+    });
+    assert_eq!(posts(bulk(p2)).count(), 100, "each chunk sent once");
+    let path = format!("/api/v2/postings/{p2}/candidates");
+    let singles: HashSet<Value> = posts(path).map(|r| r.json()["email"].clone()).collect();
+    let kinds = rows.chunks(100).map(|ch| {
+        let valid = ch.iter().filter(|r| r.email.contains('@'));
+        valid.map(|r| singles.contains(&json!(r.email))).collect()
+    });
+    let kinds: HashSet<BTreeSet<bool>> = kinds.collect();
+    let want = HashSet::from([BTreeSet::from([false]), BTreeSet::from([true])]);
+    assert_eq!(kinds, want, "a failed chunk's rows, only, go alone");
+
     let mut rows = people(10_000, "v1");
     // Every 997th row is invalid: it ends as its own error and is never sent.
     for i in (0..rows.len()).step_by(997) {
@@ -96,79 +170,43 @@ async fn ten_thousand_rows_of_each_generation_through_faults_end_once() {
     for i in 0..10 {
         rows[5_000 + i].email = rows[i + 1].email.clone();
     }
-    let mut last = None;
-    let bulk = c.ingest().v1(&postings[0].1);
-    let bulk = bulk.on_progress(|p| last = Some(p));
-    let report = bulk.run(rows.clone()).await;
+    let (v1, mut last) = (c.ingest().v1(&postings[0].1), None);
+    let report = v1.on_progress(|p| last = Some(p)).run(rows.clone()).await;
     let by_email = interviews_by_email(&report, &rows, |i, kind| {
         i % 997 == 0 && matches!(kind, RowErrorKind::Invalid(f) if f.field == "phone_number")
     });
-    assert_eq!(report.failed(), 11, "only the invalid rows fail");
     let last = last.expect("progress reported");
     let progress = (last.rows, last.succeeded, last.failed, last.total);
     assert_eq!(progress, (10_000, 9_989, 11, Some(10_000)));
-    let id = |row: usize| &report.outcomes[row].as_ref().expect("ok").interview_id;
-    for i in 0..10 {
-        assert_eq!(id(i + 1), id(5_000 + i), "same candidate, same interview");
-    }
     let distinct: HashSet<&String> = by_email.values().collect();
     assert_eq!(distinct.len(), 10_000 - 11 - 10);
-
-    let counter = Recorder::proxy(mock.base_url(), false).await;
-    let c2 = client(&counter.url());
-    let mut rows = people(10_000, "v2");
-    for i in (0..rows.len()).step_by(1_000) {
-        rows[i].email = "not-an-email".into();
-    }
-    // Default: a chunk the server may have processed is never re-sent.
-    let bulk = c2.ingest().v2(&postings[1].0).chunk_size(250);
-    let report = bulk.run(rows.clone()).await;
-    let ok = interviews_by_email(&report, &rows, |i, kind| match kind {
-        RowErrorKind::Invalid(f) => i % 1_000 == 0 && f.field == "email",
-        RowErrorKind::MaybeIngested(_) => i % 1_000 != 0,
-        _ => false,
-    });
-    let maybe = report.errors().filter(|e| e.may_have_been_ingested());
-    let maybe = maybe.count();
-    assert!(maybe > 0, "faults were injected");
-    assert_eq!(ok.len() + maybe + 10, 10_000);
-    let sent = |p: &str| counter.count("POST", &format!("/api/v2/postings/{p}/candidates/bulk"));
-    let chunks = sent(&postings[1].0);
-    assert_eq!(chunks, 40, "9,990 rows, 40 chunks, each sent once");
-    // SingleIngests: every row ends with its interview; each chunk still goes once.
-    let c2 = c2.with_max_retries(15);
-    let bulk = c2.ingest().v2(&postings[2].0);
-    let bulk = bulk.v2_recovery(V2Recovery::SingleIngests);
-    let report = bulk.run(rows.clone()).await;
-    let ok2 = interviews_by_email(&report, &rows, |i, kind| {
-        i % 1_000 == 0 && matches!(kind, RowErrorKind::Invalid(_))
-    });
-    assert_eq!(ok2.len(), 9_990);
-    let chunks = sent(&postings[2].0);
-    assert_eq!(chunks, 100, "9,990 rows in 100 default chunks, sent once");
+    // v1 with retake=false is idempotent: chunks cut off are sent again.
+    let path = format!("/ingest/x/bulk/{}", postings[0].1);
+    let sent: Vec<Value> = posts(path).map(|r| r.json()).collect();
+    let chunks: HashSet<String> = sent.iter().map(Value::to_string).collect();
+    let no_retake = sent.iter().all(|b| b["retake"] == false);
+    let resent = sent.len() > chunks.len();
+    assert!(resent && no_retake, "re-sent, only with retake=false");
 
     clear_faults(&mock).await;
     let list = c.v1().list_interviews().posting_id(&postings[0].0);
-    let list = list.limit(100);
-    let stored: Vec<_> = list.stream().try_collect().await.expect("list");
-    assert_eq!(stored.len(), distinct.len(), "each interview listed once");
-    let stored: HashSet<&String> = stored.iter().map(|i| &i.interview_id).collect();
-    assert_eq!(stored, distinct, "exactly the reported interviews exist");
-    for (posting, ok) in [(&postings[1].0, &ok), (&postings[2].0, &ok2)] {
+    let stored: Vec<_> = list.limit(100).stream().try_collect().await.expect("list");
+    let ids: HashSet<&String> = stored.iter().map(|i| &i.interview_id).collect();
+    assert_eq!((stored.len(), ids), (distinct.len(), distinct), "once each");
+    for (posting, ok) in [(&postings[1].0, &ok), (p2, &ok2)] {
         let list = c.v2().list_candidates().posting_id(posting).limit(100);
         let stored: Vec<_> = list.stream().try_collect().await.expect("list");
         let ids: HashSet<&String> = stored.iter().map(|s| &s.interview_id).collect();
-        assert!(
-            ok.values().all(|id| ids.contains(id)),
-            "reported interviews exist"
-        );
+        let all = ok.values().all(|id| ids.contains(id));
+        assert!(all, "the server's own interviews");
     }
 }
 
+heymilo_tests::check_and_its_test!(ten_thousand_rows_through_faults: ten_thousand_rows_of_each_generation_through_faults_end_once, that_check_fails_against_an_sdk_that_resends_every_post);
+
 #[tokio::test]
 async fn rows_are_checked_before_sending_and_name_row_and_field() {
-    let one = json!({"object": "candidate", "interview_id": "I0", "interview_url": "u"});
-    let server = Recorder::start(Reply::json(201, json!({ "data": [one, one] }))).await;
+    let server = Recorder::start(ingested(V2, 2)).await;
     let many_keys = (0..51).fold(Candidate::new("M", "m@x.io"), |c, i| {
         c.metadata(format!("k{i}"), "v")
     });
@@ -187,11 +225,8 @@ async fn rows_are_checked_before_sending_and_name_row_and_field() {
     let report = client(&server.url()).ingest().v2("P").run(rows).await;
     let errors: Vec<_> = report.outcomes.iter().map(field).collect();
     assert_eq!(errors, fields);
-    let e = report.outcomes[3].as_ref().expect_err("bad phone");
-    assert!(
-        e.to_string().starts_with("row 3: invalid phone_number"),
-        "{e}"
-    );
+    let e = format!("{}", report.outcomes[3].as_ref().expect_err("phone"));
+    assert!(e.starts_with("row 3: invalid phone_number"), "{e}");
     let sent = server.single().json()["data"].as_array().map(Vec::len);
     assert_eq!(sent, Some(2), "invalid rows are never sent");
 }
@@ -202,278 +237,77 @@ async fn rows_are_checked_before_sending_and_name_row_and_field() {
 /// go during the pause if it did not hold them.
 #[tokio::test]
 async fn bulk_ingest_keeps_to_its_concurrency_the_limiter_and_a_429_pause() {
-    let data: Vec<Value> = (0..10)
-        .map(|i| json!({"interview_id": format!("I{i}"), "interview_url": "u"}))
-        .collect();
-    let ok = Reply::json(201, json!({ "data": data })).delayed(Duration::from_millis(50));
+    let ok = ingested(V2, 10).delayed(Duration::from_millis(50));
     let too_many = Reply::json(429, json!({})).header("retry-after-ms", "500");
     let server = Recorder::scripted(vec![ok.clone(), ok.clone(), too_many], ok).await;
-    let limiter = Arc::new(Counting::default());
+    let limiter = std::sync::Arc::new(Counting::default());
     let c = builder(&server.url()).rate_limiter(limiter.clone()).build();
-    let c = c.expect("client");
-    let bulk = c.ingest().v2("P").chunk_size(10).concurrency(3);
-    assert_eq!(bulk.run(people(200, "c")).await.succeeded(), 200);
+    let bulk = c.expect("client").ingest().v2("P").chunk_size(10);
+    let report = bulk.concurrency(3).run(people(200, "c")).await;
+    assert_eq!(report.succeeded(), 200);
     let sent = server.requests().len();
     assert_eq!(sent, 21, "20 chunks, one re-sent after its 429");
     let most = server.most_in_flight();
     assert_eq!(most, 3, "never more than the concurrency at once");
-    let permits = lock(&limiter.granted).len();
+    let permits = limiter.granted.lock().expect("lock").len();
     assert_eq!(permits, 21, "every request took a permit");
-    assert_eq!(lock(&limiter.pauses).len(), 1, "one 429, one pause");
+    let pauses = limiter.pauses.lock().expect("lock").clone();
+    let waits: Vec<_> = pauses.iter().map(|p| p.1).collect();
+    assert_eq!(waits, [Duration::from_millis(500)], "one 429, one pause");
     let during = limiter.granted_during_a_pause();
     assert_eq!(during, [], "a chunk went during the pause");
 }
 
-// ---------------------------------------------------------------------------
-// A HeyMilo stand-in that fails after processing, refuses rows and serves
-// exports from two origins.
-
-#[derive(Default)]
-struct Fake {
-    /// The API's base URL and the file host's, another origin.
-    bases: Mutex<(String, String)>,
-    /// Email → interview: one per candidate, as v2 promises (and v1 with retake=false).
-    interviews: Mutex<HashMap<String, String>>,
-    /// Every email received, once per request that carried it.
-    received: Mutex<Vec<String>>,
-    /// `retake` of every v1 bulk request.
-    retakes: Mutex<Vec<Value>>,
-    /// Bulk requests that reached the fake (refused ones aside).
-    bulks: AtomicUsize,
-    single_seen: Mutex<HashSet<String>>,
-    fail_after_processing: bool,
-    /// "path key?" of every file request.
-    file_requests: Mutex<Vec<String>>,
-}
-
-type Shared = Arc<Fake>;
-
-impl Fake {
-    fn ingest(&self, email: &str) -> String {
-        let mut interviews = lock(&self.interviews);
-        let next = format!("IV{:05}", interviews.len());
-        let id = interviews.entry(email.to_lowercase()).or_insert(next);
-        id.clone()
-    }
-
-    /// Answers `body`, or (when failing) a 500 or a body that breaks off, after the work is done.
-    fn answer(&self, n: usize, status: StatusCode, body: Value) -> Response {
-        match n % 3 {
-            0 if self.fail_after_processing => {
-                let e = json!({"error": {"type": "api_error", "code": "boom", "message": "processed, then failed"}});
-                (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response()
-            }
-            1 if self.fail_after_processing => {
-                let dropped = std::io::Error::other("connection dropped after processing");
-                let broken = [Ok(Bytes::from_static(b"{\"data\": [")), Err(dropped)];
-                (status, Body::from_stream(futures::stream::iter(broken))).into_response()
-            }
-            _ => (status, Json(body)).into_response(),
-        }
-    }
-}
-
-/// A bulk request of either generation (its rows under `field`): records the
-/// emails, refuses a row starting `reject`, else answers the interviews.
-async fn fake_bulk(State(s): State<Shared>, field: &str, body: Value) -> Response {
-    let v1 = field == "candidates";
-    if v1 {
-        lock(&s.retakes).push(body["retake"].clone());
-    }
-    let email = |r: &Value| r["email"].as_str().unwrap_or("").to_owned();
-    let rows = body[field].as_array().into_iter().flatten();
-    let emails: Vec<String> = rows.map(email).collect();
-    lock(&s.received).extend(emails.iter().cloned());
-    if let Some(i) = emails.iter().position(|e| e.starts_with("reject")) {
-        let detail = json!({"detail": [{"loc": ["body", field, i, "email"], "msg": "refused", "type": "value_error"}]});
-        return (StatusCode::UNPROCESSABLE_ENTITY, Json(detail)).into_response();
-    }
-    let ids = emails.iter().map(|e| s.ingest(e));
-    let n = s.bulks.fetch_add(1, SeqCst);
-    if v1 {
-        let link = |id| json!({"interview_id": id, "interview_link": "https://i.example/x"});
-        let details: Vec<Value> = ids.map(link).collect();
-        let body = json!({"ingestion_id": "ing_1", "interview_details": details});
-        return s.answer(n, StatusCode::OK, body);
-    }
-    let data: Vec<Value> = ids.map(|id| json!({"object": "candidate", "interview_id": id, "interview_url": "https://i.example/x"})).collect();
-    s.answer(n, StatusCode::CREATED, json!({ "data": data }))
-}
-
-async fn fake_v2_single(s: State<Shared>, Path(p): Path<String>, Json(b): Json<Value>) -> Response {
-    let email = b["email"].as_str().unwrap_or("").to_owned();
-    lock(&s.received).push(email.clone());
-    let id = s.ingest(&email);
-    // Fails after processing on each candidate's first single ingest.
-    let first = lock(&s.single_seen).insert(email.to_lowercase());
-    let data = json!({"object": "candidate", "interview_id": id, "interview_url": "https://i.example/x", "posting_id": p});
-    s.answer(
-        if first { 0 } else { 2 },
-        StatusCode::CREATED,
-        json!({ "data": data }),
-    )
-}
-
-async fn fake_export(s: State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
-    let (api, files) = lock(&s.bases).clone();
-    let posting = q.get("posting_id").cloned().unwrap_or_default();
-    let (status, file_url) = match posting.as_str() {
-        "failed" | "expired" | "pending" => (posting.as_str(), None),
-        "gone" | "missing" | "redirect" => ("success", Some(format!("{api}/files/{posting}"))),
-        "relative" => ("success", Some("/files/small".to_owned())),
-        "cross" => ("success", Some(format!("{files}/small"))),
-        _ => ("success", Some(format!("{api}/files/small"))),
-    };
-    Json(json!({"job_id": format!("exp_{posting}"), "status": status, "file_url": file_url}))
-        .into_response()
-}
-
-const SMALL: &[u8] = br#"[{"interview_id": "IV00000"}]"#;
-
-async fn fake_file(State(s): State<Shared>, name: String, headers: HeaderMap) -> Response {
-    let keyed = headers.contains_key("x-api-key");
-    lock(&s.file_requests).push(format!("{name} {keyed}"));
-    let files = lock(&s.bases).1.clone();
-    match name.as_str() {
-        "api/gone" => StatusCode::GONE.into_response(),
-        "api/missing" => StatusCode::NOT_FOUND.into_response(),
-        "api/redirect" => {
-            (StatusCode::FOUND, [("location", format!("{files}/small"))]).into_response()
-        }
-        _ => SMALL.into_response(),
-    }
-}
-
-/// Starts the stand-in: the API at one origin, a file host at another.
-async fn start_fake(fail_after_processing: bool) -> (Shared, String) {
-    let state = Shared::new(Fake {
-        fail_after_processing,
-        ..Fake::default()
-    });
-    let file = |prefix: &'static str| {
-        get(move |s, Path(n): Path<String>, h| fake_file(s, format!("{prefix}/{n}"), h))
-    };
-    let v2 = "/api/v2/postings/{posting_id}/candidates";
-    let v2_bulk = post(|s, Json(b)| fake_bulk(s, "data", b));
-    let v1_bulk = post(|s, Json(b)| fake_bulk(s, "candidates", b));
-    let api = Router::new()
-        .route(&format!("{v2}/bulk"), v2_bulk)
-        .route(v2, post(fake_v2_single))
-        .route("/ingest/x/bulk/{url_key}", v1_bulk)
-        .route("/interviews/export/json", get(fake_export))
-        .route("/files/{name}", file("api"))
-        .with_state(state.clone());
-    let host = Router::new().route("/{name}", file("host"));
-    let api_base = serve(api).await;
-    let host_base = serve(host.with_state(state.clone())).await;
-    *lock(&state.bases) = (api_base.clone(), host_base);
-    (state, api_base)
-}
-
-/// How often the fake received each email.
-fn received(fake: &Fake) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for email in lock(&fake.received).iter() {
-        *counts.entry(email.clone()).or_default() += 1;
-    }
-    counts
-}
-
-/// The field a row's error names, if it has one.
-fn field(outcome: &RowOutcome) -> Option<&str> {
-    outcome.as_ref().err().and_then(|e| e.field())
-}
-
-/// The stand-in fails after processing; `resend`: a proxy re-sends every
-/// POST, standing in for a broken SDK.
-async fn failed_v2_chunks_are_never_sent_again(resend: bool) {
-    let (fake, base) = start_fake(true).await;
-    let front = Recorder::proxy(&base, true).await;
-    let c = client(&if resend { front.url() } else { base });
-    let rows = people(100, "fail");
-    let bulk = c.ingest().v2("P1").chunk_size(10).concurrency(1);
-    let report = bulk.run(rows.clone()).await;
-    // Chunks 0, 3, 6, 9 got a 500 and 1, 4, 7 a broken body, all after processing.
-    assert_eq!(fake.bulks.load(SeqCst), 10, "each chunk sent once");
-    let once = received(&fake).values().all(|n| *n == 1);
-    assert!(once, "no row sent twice");
-    let ok = interviews_by_email(&report, &rows, |i, kind| {
-        (i / 10) % 3 != 2 && matches!(kind, RowErrorKind::MaybeIngested(_))
-    });
-    assert_eq!((ok.len(), report.failed()), (30, 70));
-    let e = report.errors().next().expect("an error");
-    assert!(e.to_string().contains("may have been ingested"), "{e}");
-
-    // SingleIngests: each failed chunk's rows are ingested one by one (v2
-    // gives a candidate one interview), and only those.
-    let (fake, base) = start_fake(true).await;
-    let front = Recorder::proxy(&base, true).await;
-    let c = client(&if resend { front.url() } else { base });
-    let bulk = c.ingest().v2("P1").chunk_size(10).concurrency(3);
-    let bulk = bulk.v2_recovery(V2Recovery::SingleIngests);
-    let report = bulk.run(rows.clone()).await;
-    let ok = interviews_by_email(&report, &rows, |_, _| false);
-    assert_eq!(ok.len(), 100, "every row ends with its interview");
-    assert_eq!(fake.bulks.load(SeqCst), 10, "each chunk sent once");
-    let received = received(&fake);
-    let in_ok_chunks = rows.iter().filter(|r| received[&r.email] == 1).count();
-    assert!(in_ok_chunks >= 30, "the ok chunks' rows were sent once");
-    let stored = lock(&fake.interviews).clone();
-    let theirs = ok.iter().all(|(email, id)| stored.get(email) == Some(id));
-    assert!(theirs, "the server's own interviews");
-}
-
-heymilo_tests::check_and_its_test!(failed_v2_chunks_are_never_sent_again: a_v2_chunk_processed_then_failed_is_never_sent_again, that_check_fails_against_an_sdk_that_resends_every_post);
-
-#[tokio::test]
-async fn v1_chunks_are_sent_again_after_failures_because_retake_is_false() {
-    let (fake, base) = start_fake(true).await;
-    let rows = people(60, "v1fail");
-    let c = client(&base).with_max_retries(8);
-    let report = c.ingest().v1("key").chunk_size(20).run(rows.clone()).await;
-    assert_eq!(interviews_by_email(&report, &rows, |_, _| false).len(), 60);
-    assert!(fake.bulks.load(SeqCst) > 3, "re-sent");
-    let no_retake = lock(&fake.retakes).iter().all(|r| *r == false);
-    assert!(no_retake, "only ever with retake=false");
-}
-
+/// A 422 that names a row of a chunk ends that row and the rest is sent
+/// again (what arrived, at a scripted server); outcomes stream in input order.
 #[tokio::test]
 async fn a_refused_row_fails_alone_and_outcomes_stream_in_input_order() {
-    let (fake, base) = start_fake(false).await;
-    let c = client(&base);
-    for (target, id) in [(V1, "key"), (V2, "P1")] {
-        let mut rows = people(12, "r");
-        rows[3].email = "reject.3@example.com".into();
-        rows[7].email = "reject.7@example.com".into();
+    for (g, at) in [(V1, "candidates"), (V2, "data")] {
+        let refuse = |i: usize| {
+            let detail = json!([{"loc": ["body", at, i, "email"], "msg": "no", "type": "t"}]);
+            Reply::json(422, json!({ "detail": detail }))
+        };
+        let answers = [refuse(3), ingested(g, 5), refuse(1), ingested(g, 4)];
+        let server = Recorder::scripted(answers.to_vec(), Reply::raw(500, "")).await;
+        let (c, mut rows) = (client(&server.url()), people(12, "r"));
         rows[9].email = "bad".into();
-        lock(&fake.received).clear();
-        let bulk = c.ingest().into_generation(target, id).chunk_size(6);
-        let report = bulk.run(rows.clone()).await;
+        let bulk = c.ingest().into_generation(g, "K").chunk_size(6);
+        let report = bulk.concurrency(1).run(rows.clone()).await;
         let ok = interviews_by_email(&report, &rows, |i, kind| match kind {
             RowErrorKind::Rejected(_) => i == 3 || i == 7,
             RowErrorKind::Invalid(_) => i == 9,
             _ => false,
         });
-        assert_eq!(ok.len(), 9, "{target:?}");
-        assert_eq!(field(&report.outcomes[3]), Some("email"));
-        let sent = lock(&fake.received).iter().any(|e| e == "bad");
-        assert!(!sent, "an invalid row is never sent");
+        assert_eq!((ok.len(), field(&report.outcomes[3])), (9, Some("email")));
+        let emails = |r: &Recorded| -> Vec<Value> {
+            let rows = r.json()[at].as_array().cloned().unwrap_or_default();
+            rows.iter().map(|c| c["email"].clone()).collect()
+        };
+        let sent: Vec<_> = server.requests().iter().map(emails).collect();
+        #[rustfmt::skip]
+        let want = [&[0, 1, 2, 3, 4, 5][..], &[0, 1, 2, 4, 5], &[6, 7, 8, 10, 11], &[6, 8, 10, 11]];
+        let want = want.map(|ix| ix.iter().map(|i| json!(rows[*i].email)).collect::<Vec<_>>());
+        assert_eq!(sent, want, "{g}: the rest re-sent, invalid never");
     }
-    let rows = people(45, "s");
-    let bulk = c.ingest().v2("P1").chunk_size(4).concurrency(8);
+    let mock = mock(0).await;
+    let (c, rows) = (client(mock.base_url()), people(45, "s"));
+    let posting = &mock.postings()[0].0;
+    let bulk = c.ingest().v2(posting).chunk_size(4).concurrency(8);
     let input = futures::stream::iter(rows.clone());
     let outcomes: Vec<_> = bulk.stream(input).collect().await;
+    let again = c.ingest().v2(posting).run(rows).await;
+    let id = |o: &RowOutcome| o.as_ref().expect("ok").interview_id.clone();
+    let mut pairs = outcomes.iter().zip(&again.outcomes);
     assert_eq!(outcomes.len(), 45);
-    let again = c.ingest().v2("P1").run(rows).await;
-    for (a, b) in outcomes.iter().zip(&again.outcomes) {
-        let id = |o: &RowOutcome| o.as_ref().expect("ok").interview_id.clone();
-        assert_eq!(id(a), id(b), "same row, same interview");
-    }
+    assert!(pairs.all(|(a, b)| id(a) == id(b)), "in input order");
 }
 
 #[test]
-fn helper_futures_can_be_spawned() {
+fn the_client_and_helper_futures_can_be_spawned() {
     fn send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync::<Client>();
+    assert_eq!(size_of::<Client>(), size_of::<usize>(), "one Arc");
     let c = client("http://127.0.0.1:9");
     send(&c.ingest().v2("P").run(people(1, "x")));
     let rows = futures::stream::iter(people(1, "y"));
@@ -494,10 +328,7 @@ async fn exports_stream_v1_json_to_a_writer_and_a_file_and_v2_json_lines() {
     let mock = mock(40).await;
     let c = client(mock.base_url());
     let posting = mock.postings()[0].0.clone();
-    let rows = |bytes: &[u8]| {
-        let rows: Vec<Value> = serde_json::from_slice(bytes).expect("JSON");
-        rows.len()
-    };
+    let rows = |b: &[u8]| serde_json::from_slice::<Vec<Value>>(b).expect("JSON").len();
     let (mut out, mut seen) = (Vec::new(), Vec::<ExportProgress>::new());
     let export = c.export().interviews(&posting);
     let export = export.on_progress(|p| seen.push(p));
@@ -511,16 +342,11 @@ async fn exports_stream_v1_json_to_a_writer_and_a_file_and_v2_json_lines() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("interviews.json");
     let done = c.export().interviews(&posting).to_path(&path).await;
-    let done = done.expect("to path");
-    let written = std::fs::read(&path).expect("read");
+    let (done, written) = (done.expect("to path"), std::fs::read(&path).expect("read"));
     assert_eq!((rows(&written), written.len() as u64), (40, done.bytes));
     let nope = dir.path().join("nope.json");
     let err = c.export().interviews("NOPE").to_path(nope).await;
-    let err = err.expect_err("no posting");
-    assert!(
-        matches!(err, ExportError::Api(Error::NotFound(_))),
-        "{err:?}"
-    );
+    assert!(matches!(err, Err(Api(Error::NotFound(_)))), "{err:?}");
     let left = files_in(&dir);
     assert_eq!(left, ["interviews.json"], "no .part, no file for a failure");
 
@@ -547,50 +373,63 @@ async fn exports_stream_v1_json_to_a_writer_and_a_file_and_v2_json_lines() {
     assert!(lines.iter().all(each), "each line the interview's data");
 }
 
-/// Against the stand-in: failures are typed and leave nothing behind, the
-/// key never reaches another origin.
+const SMALL: &str = r#"[{"interview_id": "IV00000"}]"#;
+
+/// Against scripted servers: failures are typed and leave nothing behind,
+/// the key goes with every request to the API's origin, never to another.
 #[tokio::test]
 async fn exports_fail_typed_and_keep_the_key_at_home() {
     type Check = fn(&ExportError) -> bool;
-    let (fake, base) = start_fake(false).await;
-    let c = client(&base);
+    let job = |status: &str, file: Option<&str>| {
+        let job = json!({"job_id": "exp_1", "status": status, "file_url": file});
+        Reply::json(200, job)
+    };
+    let (file, small) = (job("success", Some("/files/x")), Reply::raw(200, SMALL));
+    let export = |api: &Recorder| client(&api.url()).export().interviews("P");
     #[rustfmt::skip]
-    let cases: [(&str, Check); 5] = [
-        ("failed", |e| matches!(e, ExportError::JobFailed { status, .. } if status == "failed")),
-        ("expired", |e| matches!(e, ExportError::JobFailed { status, .. } if status == "expired")),
-        ("pending", |e| matches!(e, ExportError::NoFile { status, .. } if status == "pending")),
-        ("gone", |e| matches!(e, ExportError::FileExpired { status: 410, .. })),
-        ("missing", |e| matches!(e, ExportError::FileExpired { status: 404, .. })),
+    let cases: [(&str, Vec<Reply>, Check); 5] = [
+        ("failed", vec![job("failed", None)], |e| matches!(e, JobFailed { status, .. } if status == "failed")),
+        ("expired", vec![job("expired", None)], |e| matches!(e, JobFailed { status, .. } if status == "expired")),
+        ("pending", vec![job("pending", None)], |e| matches!(e, NoFile { status, .. } if status == "pending")),
+        ("gone", vec![file.clone(), Reply::raw(410, "")], |e| matches!(e, FileExpired { status: 410, .. })),
+        ("missing", vec![file.clone(), Reply::raw(404, "")], |e| matches!(e, FileExpired { status: 404, .. })),
     ];
     let dir = tempfile::tempdir().expect("tempdir");
-    for (posting, check) in cases {
+    for (case, answers, check) in cases {
+        let api = Recorder::scripted([answers.clone(), answers].concat(), small.clone()).await;
         let mut sink = Vec::new();
-        let err = c.export().interviews(posting).to_writer(&mut sink).await;
-        let err = err.expect_err(posting);
-        assert!(check(&err) && sink.is_empty(), "{posting}: {err:?}");
-        assert!(!err.to_string().contains(KEY));
-        let path = dir.path().join("x.json");
-        let err = c.export().interviews(posting).to_path(path).await;
-        assert!(check(&err.expect_err(posting)), "{posting} to a file");
-        assert!(files_in(&dir).is_empty(), "nothing left behind");
+        let err = export(&api).to_writer(&mut sink).await.expect_err(case);
+        let clean = sink.is_empty() && !err.to_string().contains(KEY);
+        assert!(check(&err) && clean, "{case}: {err:?}");
+        let err = export(&api).to_path(dir.path().join("x.json")).await;
+        assert!(check(&err.expect_err(case)), "{case} to a file");
+        assert!(files_in(&dir).is_empty(), "{case}: nothing left behind");
     }
     // A writer that refuses every write: a file opened read-only.
+    let api = Recorder::scripted(vec![file.clone()], small.clone()).await;
     let read_only = tokio::fs::File::open("/dev/null").await.expect("open");
-    let err = c.export().interviews("ok").to_writer(read_only).await;
-    let err = err.expect_err("the write fails");
-    assert!(matches!(err, ExportError::Io(_)), "{err:?}");
+    let err = export(&api).to_writer(read_only).await;
+    assert!(matches!(err, Err(Io(_))), "{err:?}");
 
-    lock(&fake.file_requests).clear();
-    for posting in ["ok", "relative", "redirect", "cross"] {
-        let mut out = Vec::new();
-        let done = c.export().interviews(posting).to_writer(&mut out).await;
-        done.expect(posting);
-        assert_eq!(out, SMALL, "{posting}");
-    }
-    // The redirect leads to another origin: followed, without the key.
+    // Another origin, reached directly or by a redirect: followed, without the key.
+    let host = Recorder::start(small.clone()).await;
+    let away = format!("{}/small", host.url());
+    let redirect = Reply::raw(302, "").header("location", &away);
     #[rustfmt::skip]
-    let expected = ["api/small true", "api/small true", "api/redirect true", "host/small false", "host/small false"];
-    assert_eq!(*lock(&fake.file_requests), expected);
+    let cases = [
+        ("relative", vec![file.clone(), small.clone()], 2), ("redirect", vec![file, redirect], 2),
+        ("another origin", vec![job("success", Some(&away))], 1),
+    ];
+    let keyed = |r: &Recorded| r.header("x-api-key") == Some(KEY);
+    for (case, answers, at_api) in cases {
+        let (api, mut out) = (Recorder::scripted(answers, small.clone()).await, Vec::new());
+        export(&api).to_writer(&mut out).await.expect(case);
+        let all_keyed = api.requests().iter().all(keyed);
+        assert!(out == SMALL.as_bytes() && all_keyed, "{case}");
+        assert_eq!(api.requests().len(), at_api, "{case}");
+    }
+    let (to_host, keyless) = (host.requests(), !host.requests().iter().any(keyed));
+    assert!(keyless && to_host.len() == 2, "no key to the other origin");
 }
 
 // ---------------------------------------------------------------------------
@@ -624,16 +463,15 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let hooks = c.webhooks();
     let sub = |to: &str, event| NewSubscription::new(&posting, format!("{receiver}{to}"), event);
     let create = async |generation, s: NewSubscription| hooks.create(generation, &s).await;
+    let made = async |generation, s| create(generation, s).await.expect("a hook");
     let ids = async |generation, posting: Option<&str>| {
         let listed = hooks.list(generation, posting).await.expect("list");
         HashSet::<String>::from_iter(listed.into_iter().map(|s| s.webhook_id))
     };
     let get = sub("/hooks", EventType::InterviewStarted).method(DeliveryMethod::Get);
-    let started = create(V1, get).await.expect("v1 GET hook");
-    let report = create(V1, sub("/hooks", EventType::ReportAvailable)).await;
-    let report = report.expect("v1 POST hook");
-    let completed = create(V2, sub("/fn", EventType::InterviewCompleted)).await;
-    let completed = completed.expect("v2 hook");
+    let started = made(V1, get).await;
+    let report = made(V1, sub("/hooks", EventType::ReportAvailable)).await;
+    let completed = made(V2, sub("/fn", EventType::InterviewCompleted)).await;
     let method = started.http_method.as_deref();
     assert_eq!((started.generation, method), (V1, Some("get")));
     assert_eq!(completed.generation, V2);
@@ -673,11 +511,11 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let Event::InterviewCompleted(fin) = recv(&mut fn_events).await else {
         panic!("completed")
     };
-    let ids = (fin.interview_id.as_str(), fin.webhook_id.as_deref());
-    assert_eq!(
-        ids,
-        (interview.as_str(), Some(completed.webhook_id.as_str()))
+    let (ids, hook) = (
+        (&fin.interview_id, fin.webhook_id.as_ref()),
+        &completed.webhook_id,
     );
+    assert_eq!(ids, (&interview, Some(hook)));
 
     // Deactivated subscriptions deliver nothing more: a subscription made
     // after them is the marker that the events were fired.
@@ -685,8 +523,7 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
         let after = hooks.deactivate(s.generation, &s.webhook_id).await;
         assert_eq!(after.expect("deactivate").is_active, Some(false));
     }
-    let marker = create(V1, sub("/last", EventType::ReportAvailable)).await;
-    let marker = marker.expect("marker");
+    let marker = made(V1, sub("/last", EventType::ReportAvailable)).await;
     for to in ["started", "completed", "report_available"] {
         advance(&mock, &other, to).await;
     }
@@ -712,10 +549,8 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let unknown = r#"{"event_type": "candidate_ingested", "interview_id": "X"}"#;
     assert_eq!(post("/hooks", unknown).await.expect("post").status(), 200);
     assert!(matches!(recv(&mut events).await, Event::Unknown(v) if v["interview_id"] == "X"));
-    assert_eq!(
-        post("/hooks", "not json").await.expect("post").status(),
-        400
-    );
+    let garbage = post("/hooks", "not json").await.expect("post");
+    assert_eq!(garbage.status(), 400);
     let report = r#"{"event_type": "report_available", "interview_id": "Y", "score": 90}"#;
     let r = post("/extract", report).await.expect("post");
     assert_eq!(r.text().await.expect("text"), "report_available");
