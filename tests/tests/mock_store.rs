@@ -98,6 +98,8 @@ async fn no_4xx_changes_the_store_identifiers_are_strict_and_async_rows_are_list
     let table: Vec<(&str, String, Option<Value>, u16, &str)> = vec![
         ("POST", format!("/ingest/x/{k}"), Some(json!({"name": "A"})), 422, ""),
         ("POST", format!("/ingest/x/{k}"), Some(row("")), 422, ""),
+        // v1 lets `retake` be left out, never sent as null.
+        ("POST", format!("/ingest/x/bulk/{k}"), Some(json!({"candidates": [a], "retake": null})), 422, ""),
         // Identifiers are strict per generation, and the 404 names the one wanted.
         ("POST", format!("/ingest/x/{p}"), Some(a.clone()), 404, "url key"),
         ("POST", format!("/ingest/x/bulk/{p}"), Some(json!({"candidates": [a]})), 404, "url key"),
