@@ -1,12 +1,13 @@
 //! Shared helpers for the cross-crate tests: a client and a mock set up for
-//! tests, a real HTTP server on 127.0.0.1 that records every request and
-//! answers from a script (or forwards to another server), and small servers.
+//! tests, and [`Recorder`], a real HTTP server on 127.0.0.1 that records
+//! every request and answers from a script, as hostile as a test asks (a body
+//! cut short or endless, no answer), or forwards to another server.
 
-pub mod hostile;
 pub mod wire;
 pub mod world;
 
-use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::future::ready;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures::{StreamExt, stream};
 use heymilo::ingest::Candidate;
 use heymilo::rate_limit::{BoxFuture, RateLimiter, Unlimited};
 use heymilo::{Client, ClientBuilder, RetryPolicy};
@@ -218,6 +220,12 @@ impl Recorded {
         serde_json::from_slice(&self.body).expect("request body is JSON")
     }
 
+    /// A query parameter's value, as sent.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        let mut pairs = self.query.as_deref()?.split('&');
+        pairs.find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+    }
+
     /// The query's pairs, sorted, joined by `&`.
     pub fn sorted_query(&self) -> String {
         let mut pairs: Vec<&str> = self.query.as_deref().unwrap_or("").split('&').collect();
@@ -249,14 +257,19 @@ impl Recorded {
     }
 }
 
-/// A scripted answer: status, extra headers, body (sent as
-/// `application/json` unless a content-type header is given), delay.
-#[derive(Debug, Clone)]
+/// A scripted answer: status, extra headers, body (sent as `application/json`
+/// unless a content-type header is given), delay, and how the body goes out:
+/// whole, cut short of the length it announces, or spaces streamed.
+#[derive(Debug, Clone, Default)]
 pub struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    body: Bytes,
     delay: Duration,
+    /// The `Content-Length` announced, when not the body's own.
+    declared: Option<u64>,
+    /// How many 64 KiB chunks of spaces follow the body.
+    spaces: usize,
 }
 
 impl Reply {
@@ -267,13 +280,37 @@ impl Reply {
 
     /// A raw (possibly invalid) body with this status.
     pub fn raw(status: u16, body: &str) -> Self {
-        let (headers, body, delay) = (Vec::new(), body.to_owned(), Duration::ZERO);
+        let body = Bytes::copy_from_slice(body.as_bytes());
         Reply {
             status,
-            headers,
             body,
-            delay,
+            ..Reply::default()
         }
+    }
+
+    /// Announces `declared` bytes, sends only `body`, then ends the connection.
+    pub fn cut_short(status: u16, declared: u64, body: &str) -> Self {
+        let declared = Some(declared);
+        Reply {
+            declared,
+            ..Self::raw(status, body)
+        }
+    }
+
+    /// A `200` of `len` spaces (a multiple of 64 KiB) sent 64 KiB at a time
+    /// from one static chunk, as fast as the client reads; endless without `len`.
+    pub fn spaces(len: Option<u64>) -> Self {
+        let spaces = len.map_or(usize::MAX, |n| (n >> 16) as usize);
+        Reply {
+            spaces,
+            declared: len,
+            ..Self::raw(200, "")
+        }
+    }
+
+    /// Reads the request and does not answer for an hour.
+    pub fn silent() -> Self {
+        Self::raw(200, "").delayed(Duration::from_secs(3600))
     }
 
     /// Answers only after `delay`.
@@ -287,22 +324,55 @@ impl Reply {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
+
+    async fn send(self) -> Response {
+        tokio::time::sleep(self.delay).await;
+        static CHUNK: [u8; 64 << 10] = [b' '; 64 << 10];
+        let body = if self.declared.is_none() && self.spaces == 0 {
+            Body::from(self.body)
+        } else {
+            let chunks = std::iter::repeat_n(Bytes::from_static(&CHUNK), self.spaces);
+            let parts = std::iter::once(self.body)
+                .filter(|b| !b.is_empty())
+                .chain(chunks);
+            // Pending once before the end, so that what was sent is flushed
+            // before hyper drops a connection whose body falls short.
+            let end = stream::once(tokio::task::yield_now()).filter_map(|()| ready(None));
+            Body::from_stream(stream::iter(parts.map(Ok::<_, Infallible>)).chain(end))
+        };
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::IM_A_TEAPOT);
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        let declared = self
+            .declared
+            .map(|n| ("content-length".into(), n.to_string()));
+        for (name, value) in self.headers.into_iter().chain(declared) {
+            if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+                headers.insert(n, v);
+            }
+        }
+        response
+    }
 }
 
-/// Forward to this base URL; `true`: every POST is sent there twice.
-type Upstream = Option<(String, bool)>;
+type Script = Box<dyn FnMut(usize, &Recorded) -> Reply + Send>;
 
-#[derive(Default)]
+/// Answers from a script, or forwards to this base URL (`true`: every POST
+/// is sent there twice).
+enum Answer {
+    Script(Mutex<Script>),
+    Proxy(String, bool),
+}
+
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
-    script: Mutex<VecDeque<Reply>>,
-    fallback: Option<Reply>,
-    upstream: Upstream,
+    answer: Answer,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
 }
 
-/// A recording server on an ephemeral loopback port; stops when dropped.
+/// A recording server on an ephemeral loopback port.
 pub struct Recorder {
     url: String,
     shared: Arc<Shared>,
@@ -311,12 +381,17 @@ pub struct Recorder {
 impl Recorder {
     /// Starts a server that answers `reply` to every request.
     pub async fn start(reply: Reply) -> Self {
-        Self::scripted(Vec::new(), reply).await
+        Self::answering(move |_, _| reply.clone()).await
     }
 
     /// Starts a server that answers from `script` in order, then `fallback`.
     pub async fn scripted(script: Vec<Reply>, fallback: Reply) -> Self {
-        Self::serve(script, Some(fallback), None).await
+        Self::answering(move |n, _| script.get(n).unwrap_or(&fallback).clone()).await
+    }
+
+    /// Starts a server that answers request `n` (from 0) with `script(n, &request)`.
+    pub async fn answering(script: impl FnMut(usize, &Recorded) -> Reply + Send + 'static) -> Self {
+        Self::serve(Answer::Script(Mutex::new(Box::new(script)))).await
     }
 
     /// A proxy that records every request and forwards it to `upstream`,
@@ -325,17 +400,17 @@ impl Recorder {
     /// second: a stand-in for an SDK that re-sends every POST, so a test can
     /// show that its check fails against one.
     pub async fn proxy(upstream: &str, resend_posts: bool) -> Self {
-        let upstream = Some((upstream.trim_end_matches('/').to_owned(), resend_posts));
-        Self::serve(Vec::new(), None, upstream).await
+        let upstream = upstream.trim_end_matches('/').to_owned();
+        Self::serve(Answer::Proxy(upstream, resend_posts)).await
     }
 
-    async fn serve(script: Vec<Reply>, fallback: Option<Reply>, upstream: Upstream) -> Self {
-        let script = Mutex::new(script.into());
+    async fn serve(answer: Answer) -> Self {
+        let (requests, in_flight, most_in_flight) = Default::default();
         let shared = Shared {
-            script,
-            fallback,
-            upstream,
-            ..Shared::default()
+            requests,
+            answer,
+            in_flight,
+            most_in_flight,
         };
         let shared = Arc::new(shared);
         let app = axum::Router::new().fallback(handle);
@@ -351,6 +426,11 @@ impl Recorder {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.requests.lock().expect("lock").clone()
+    }
+
+    /// How many requests arrived so far.
+    pub fn received(&self) -> usize {
+        self.shared.requests.lock().expect("lock").len()
     }
 
     /// How many requests with this method had a path starting with `prefix`.
@@ -376,41 +456,31 @@ impl Recorder {
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     shared.most_in_flight.fetch_max(now, Ordering::SeqCst);
-    let response = answer(&shared, request).await;
-    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-    response
-}
-
-async fn answer(shared: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, 16 << 20).await;
-    let body = body.unwrap_or_default();
     let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: parts.headers,
-        body,
+        body: body.unwrap_or_default(),
         at: Instant::now(),
     };
-    shared.requests.lock().expect("lock").push(recorded.clone());
-    if let Some((upstream, resend)) = &shared.upstream {
-        return forward(upstream, *resend, recorded).await;
-    }
-    let reply = shared.script.lock().expect("lock").pop_front();
-    let Some(reply) = reply.or_else(|| shared.fallback.clone()) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    tokio::time::sleep(reply.delay).await;
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::IM_A_TEAPOT);
-    let mut response = (status, reply.body).into_response();
-    let headers = response.headers_mut();
-    headers.insert("content-type", HeaderValue::from_static("application/json"));
-    for (name, value) in reply.headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            headers.insert(n, v);
+    let script = {
+        let mut requests = shared.requests.lock().expect("lock");
+        requests.push(recorded.clone());
+        match &shared.answer {
+            Answer::Script(script) => {
+                Ok(script.lock().expect("lock")(requests.len() - 1, &recorded))
+            }
+            Answer::Proxy(upstream, resend) => Err((upstream, *resend)),
         }
-    }
+    };
+    let response = match script {
+        Ok(reply) => reply.send().await,
+        Err((upstream, resend)) => forward(upstream, resend, recorded).await,
+    };
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
     response
 }
 
