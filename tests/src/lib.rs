@@ -236,24 +236,20 @@ impl Recorded {
     /// A stable text rendering for wire snapshots: method, path, sorted query,
     /// the headers that matter, and the body pretty-printed.
     pub fn wire(&self) -> String {
-        let mut out = format!("{} {}\n", self.method, self.path);
-        if self.query.is_some() {
-            out.push_str(&format!("query: {}\n", self.sorted_query()));
-        }
+        let query = self.query.as_ref().map(|_| ("query", self.sorted_query()));
         #[rustfmt::skip]
         let names = ["x-api-key", "api-version", "accept", "content-type", "x-workspace-id"];
-        for name in names {
-            if let Some(v) = self.header(name) {
-                out.push_str(&format!("{name}: {v}\n"));
-            }
-        }
+        let headers = names.map(|n| self.header(n).map(|v| (n, v.to_owned())));
         let json = serde_json::from_slice::<serde_json::Value>(&self.body);
         let pretty = json.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default());
         let body = pretty.unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into_owned());
-        if !self.body.is_empty() {
-            out.push_str(&format!("body: {body}\n"));
-        }
-        out
+        let body = (!self.body.is_empty()).then_some(("body", body));
+        let lines = query
+            .into_iter()
+            .chain(headers.into_iter().flatten())
+            .chain(body);
+        let lines: String = lines.map(|(k, v)| format!("{k}: {v}\n")).collect();
+        format!("{} {}\n{lines}", self.method, self.path)
     }
 }
 
