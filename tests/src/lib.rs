@@ -8,7 +8,8 @@ pub mod world;
 
 use std::convert::Infallible;
 use std::future::ready;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::{self, SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -161,10 +162,21 @@ pub struct Counting {
     pub granted: Mutex<Vec<Instant>>,
     /// (when, how long) of every pause.
     pub pauses: Mutex<Vec<(Instant, Duration)>>,
+    /// Permits left, and whether it then fails closed (else it never answers).
+    left: Option<(AtomicUsize, bool)>,
     inner: Unlimited,
 }
 
 impl Counting {
+    /// Grants `n` permits, then fails closed (`then_fail`) or never answers.
+    pub fn granting(n: usize, then_fail: bool) -> Self {
+        let left = Some((AtomicUsize::new(n), then_fail));
+        Counting {
+            left,
+            ..Self::default()
+        }
+    }
+
     /// Permits granted while a pause asked before them still ran: none when
     /// a pause holds every task (exact on a current-thread runtime, where
     /// nothing runs between a permit and its record).
@@ -179,6 +191,17 @@ impl Counting {
 impl RateLimiter for Counting {
     fn acquire(&self) -> BoxFuture<'_, heymilo::Result<()>> {
         Box::pin(async move {
+            if let Some((left, fail)) = &self.left
+                && left
+                    .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
+                    .is_err()
+            {
+                let message = "redis unreachable".into();
+                if *fail {
+                    return Err(heymilo::Error::RateLimiterUnavailable { message });
+                }
+                std::future::pending::<()>().await;
+            }
             let permit = self.inner.acquire().await;
             self.granted.lock().expect("lock").push(Instant::now());
             permit
@@ -276,32 +299,25 @@ impl Reply {
 
     /// A raw (possibly invalid) body with this status.
     pub fn raw(status: u16, body: &str) -> Self {
-        let body = Bytes::copy_from_slice(body.as_bytes());
-        Reply {
-            status,
-            body,
-            ..Reply::default()
-        }
+        let mut reply = Reply::default();
+        (reply.status, reply.body) = (status, Bytes::copy_from_slice(body.as_bytes()));
+        reply
     }
 
     /// Announces `declared` bytes, sends only `body`, then ends the connection.
     pub fn cut_short(status: u16, declared: u64, body: &str) -> Self {
-        let declared = Some(declared);
-        Reply {
-            declared,
-            ..Self::raw(status, body)
-        }
+        let mut reply = Self::raw(status, body);
+        reply.declared = Some(declared);
+        reply
     }
 
     /// A `200` of `len` spaces (a multiple of 64 KiB) sent 64 KiB at a time
     /// from one static chunk, as fast as the client reads; endless without `len`.
     pub fn spaces(len: Option<u64>) -> Self {
-        let spaces = len.map_or(usize::MAX, |n| (n >> 16) as usize);
-        Reply {
-            spaces,
-            declared: len,
-            ..Self::raw(200, "")
-        }
+        let mut reply = Self::raw(200, "");
+        reply.spaces = len.map_or(usize::MAX, |n| (n >> 16) as usize);
+        reply.declared = len;
+        reply
     }
 
     /// Reads the request and does not answer for an hour.

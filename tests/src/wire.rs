@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use futures::future::BoxFuture;
 use heymilo_codegen::spec::{self, Spec};
-use heymilo_codegen::synth::Instance;
+use heymilo_codegen::synth::{Instance, Shape};
 use serde_json::{Map, Value, json};
 
 use crate::{Recorder, Reply};
@@ -229,6 +229,13 @@ pub async fn run<C>(
             insta::assert_snapshot!(snapshot, req.wire());
         });
     }
+}
+
+/// The all-null body synthesized for `op` (panics without one).
+pub fn all_null<'a>(instances: &'a [Instance], op: &str) -> &'a Value {
+    let mut found = instances.iter().filter(|i| i.shape == Shape::AllNull);
+    let found = found.find(|i| i.operation == op);
+    &found.unwrap_or_else(|| panic!("no all-null {op}")).body
 }
 
 /// Answers each synthesized body (see `heymilo_codegen::synth`) to the call

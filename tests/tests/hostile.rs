@@ -6,12 +6,10 @@
 //! an endless body is in `hostile_memory.rs`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use heymilo::ingest::{Candidate, RowErrorKind};
 use heymilo::prelude::*;
-use heymilo::rate_limit::{BoxFuture, RateLimiter};
 use heymilo::v1::types::{CreateWebhookRequest, WebhookEventType::InterviewStarted};
 use heymilo::{ClientBuilder, Disposition, ExportError, RetryPolicy};
 use heymilo_tests::world::{error, health};
@@ -39,28 +37,9 @@ fn counted(server: &Recorder) -> (Client, Arc<Counting>) {
     (c.expect("client"), limiter)
 }
 
-/// A limiter that grants `n` permits, then never again (`true`: fails closed instead).
-#[derive(Debug)]
-struct Grants(AtomicUsize, bool);
-
-impl RateLimiter for Grants {
-    fn acquire(&self) -> BoxFuture<'_, heymilo::Result<()>> {
-        let left = (self.0).fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
-        let message = "redis unreachable".into();
-        Box::pin(async move {
-            match left {
-                Ok(_) => Ok(()),
-                Err(_) if self.1 => Err(Error::RateLimiterUnavailable { message }),
-                Err(_) => std::future::pending().await,
-            }
-        })
-    }
-    fn pause_for(&self, _: Duration) {}
-}
-
 /// A client whose limiter grants `n` permits, then fails closed (or never answers).
 fn granting(server: &Recorder, n: usize, then_fail: bool) -> Client {
-    let limiter = Arc::new(Grants(AtomicUsize::new(n), then_fail));
+    let limiter = Arc::new(Counting::granting(n, then_fail));
     let c = capped(server).rate_limiter(limiter).build();
     c.expect("client")
 }
@@ -89,7 +68,7 @@ async fn every_hostile_answer_ends_in_its_typed_error() {
         ("a 10 GB body declared", Reply::cut_short(200, 10_000_000_000, "{"), cap, too_large, 1, false),
         ("a body cut short", Reply::cut_short(200, 400, r#"{"message": "o"#), |b| b, |e| matches!(e, Error::Connection { .. }), 3, true),
         ("no answer", Reply::silent(), |b| b.timeout(MS(150)), |e| matches!(e, Error::Timeout { .. }), 3, true),
-        ("no permit", health(), |b| b.rate_limiter(Arc::new(Grants(AtomicUsize::new(0), false))).timeout(MS(200)),
+        ("no permit", health(), |b| b.rate_limiter(Arc::new(Counting::granting(0, false))).timeout(MS(200)),
             |e| matches!(e, Error::LimiterTimeout { waited } if *waited == MS(200)) && e.disposition() == Disposition::NotSent, 0, true),
         ("501", x(501), |b| b, server, 1, false),
         ("505", x(505), |b| b, server, 1, false),

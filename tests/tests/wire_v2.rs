@@ -7,7 +7,7 @@ use std::num::NonZeroU64;
 
 use futures::StreamExt;
 use heymilo_codegen::spec::Spec;
-use heymilo_codegen::synth::{self, Shape};
+use heymilo_codegen::synth;
 use heymilo_gen::v2::{Client, types};
 use heymilo_tests::case;
 use heymilo_tests::wire::{self, Case, example, spec};
@@ -204,11 +204,7 @@ async fn every_published_answer_decodes_in_every_shape() {
     wire::decode_all(&instances, id, client, &cases()).await;
     // Every 2xx JSON operation but the empty `getVoicePreview` schema, in three shapes.
     assert!(instances.len() >= 3 * 50, "only {} bodies", instances.len());
-    let all_null = |i: &&synth::Instance| i.shape == Shape::AllNull;
-    let mut pages = instances.iter().filter(all_null);
-    let page = pages.find(|i| i.operation == "listCandidates");
-    let page = page.expect("listCandidates");
-    let candidate = &page.body["data"][0];
+    let candidate = &wire::all_null(&instances, "listCandidates")["data"][0];
     let keys = ["workflow", "agent_summary", "metadata"].map(|k| candidate.get(k));
     assert_eq!(keys, [Some(&Value::Null); 3], "{candidate}");
 }
