@@ -191,10 +191,9 @@ impl Counting {
 impl RateLimiter for Counting {
     fn acquire(&self) -> BoxFuture<'_, heymilo::Result<()>> {
         Box::pin(async move {
+            let take = |n: usize| n.checked_sub(1);
             if let Some((left, fail)) = &self.left
-                && left
-                    .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
-                    .is_err()
+                && left.fetch_update(SeqCst, SeqCst, take).is_err()
             {
                 let message = "redis unreachable".into();
                 if *fail {
@@ -267,10 +266,8 @@ impl Recorded {
         let pretty = json.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default());
         let body = pretty.unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into_owned());
         let body = (!self.body.is_empty()).then_some(("body", body));
-        let lines = query
-            .into_iter()
-            .chain(headers.into_iter().flatten())
-            .chain(body);
+        let headers = headers.into_iter().flatten();
+        let lines = query.into_iter().chain(headers).chain(body);
         let lines: String = lines.map(|(k, v)| format!("{k}: {v}\n")).collect();
         format!("{} {}\n{lines}", self.method, self.path)
     }
@@ -344,9 +341,8 @@ impl Reply {
             Body::from(self.body)
         } else {
             let chunks = std::iter::repeat_n(Bytes::from_static(&CHUNK), self.spaces);
-            let parts = std::iter::once(self.body)
-                .filter(|b| !b.is_empty())
-                .chain(chunks);
+            let first = Some(self.body).filter(|b| !b.is_empty());
+            let parts = first.into_iter().chain(chunks);
             // Pending once before the end, so that what was sent is flushed
             // before hyper drops a connection whose body falls short.
             let end = stream::once(tokio::task::yield_now()).filter_map(|()| ready(None));
@@ -356,9 +352,8 @@ impl Reply {
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert("content-type", HeaderValue::from_static("application/json"));
-        let declared = self
-            .declared
-            .map(|n| ("content-length".into(), n.to_string()));
+        let length = |n: u64| ("content-length".to_owned(), n.to_string());
+        let declared = self.declared.map(length);
         for (name, value) in self.headers.into_iter().chain(declared) {
             if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
                 headers.insert(n, v);

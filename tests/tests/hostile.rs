@@ -211,7 +211,7 @@ async fn a_body_cut_short_is_retried_only_for_idempotent_calls() {
     assert_eq!(
         server.received(),
         1,
-        "a maybe-processed create is sent once"
+        "a create maybe processed is sent once"
     );
 }
 
@@ -280,11 +280,8 @@ async fn ingest_rows_are_never_misreported_or_resent() {
 
     // A v2 chunk that may have been processed is sent once.
     let server = Recorder::start(Reply::json(503, json!({"detail": "busy"}))).await;
-    let report = capped_client(&server)
-        .ingest()
-        .v2("P")
-        .run(vec![ada()])
-        .await;
+    let c = capped_client(&server);
+    let report = c.ingest().v2("P").run(vec![ada()]).await;
     let error = report.errors().next().expect("one error");
     assert!(error.may_have_been_ingested());
     assert_eq!(server.received(), 1, "v2 bulk ingest is not idempotent");

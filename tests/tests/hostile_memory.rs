@@ -30,13 +30,9 @@ fn main() {
     if let [_, flag, name] = args.as_slice()
         && flag == "--child"
     {
-        let check = CHECKS
-            .iter()
-            .find(|(n, _)| n == name)
-            .expect("a known check");
-        return tokio::runtime::Runtime::new()
-            .expect("runtime")
-            .block_on(check.1());
+        let check = CHECKS.iter().find(|(n, _)| n == name);
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        return runtime.block_on(check.expect("a known check").1());
     }
     let me = std::env::current_exe().expect("own path");
     for (name, _) in CHECKS {

@@ -206,10 +206,8 @@ async fn every_operation_of_both_specs_answers_as_its_schema_says() {
     let mock = heymilo_tests::mock(5).await;
     let (posting, url_key) = mock.postings()[0].clone();
     let ids = BTreeMap::from([("posting_id", posting.clone()), ("url_key", url_key)]);
-    let mut run = Run {
-        base: mock.base_url().to_owned(),
-        ids,
-    };
+    let base = mock.base_url().to_owned();
+    let mut run = Run { base, ids };
     let path = format!("/api/v2/postings/{posting}/candidates?limit=1");
     let first = run.json("GET", &path, None).await;
     let interview = first["data"][0]["interview_id"].as_str();
