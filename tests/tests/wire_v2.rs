@@ -39,12 +39,12 @@ fn built<T: TryFrom<B, Error: std::fmt::Display>, B>(builder: B) -> T {
     T::try_from(builder).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A candidate with every field set.
 fn jane() -> types::CandidateIngestRequest {
-    let d = json!({"source": "referral", "profile": {"years_experience": 7, "skills": ["rust", "sql"]}});
-    let b = types::CandidateIngestRequest::builder().name("Jane Doe");
-    let b = b.email("jane.doe@example.com").data(typed::<Map<_, _>>(d));
-    let b = b.phone_number("+12065551234".to_owned());
-    built(b.metadata(strings(&[("ats_stage", "phone_screen")])))
+    let jane = json!({"name": "Jane Doe", "email": "jane.doe@example.com", "phone_number": "+12065551234",
+        "metadata": {"ats_stage": "phone_screen"},
+        "data": {"source": "referral", "profile": {"years_experience": 7, "skills": ["rust", "sql"]}}});
+    typed(jane)
 }
 
 /// A catalogue's list (`limit` items after `id`, the search if given) and get
