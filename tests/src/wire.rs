@@ -19,6 +19,9 @@ use serde_json::{Map, Value, json};
 
 use crate::{Recorder, Reply};
 
+/// A generated client `C` of a test server.
+pub type Connect<C> = fn(&Recorder) -> C;
+
 /// What a call returns: the status and the decoded answer serialized again.
 pub type Outcome = Result<(u16, Value), String>;
 
@@ -171,18 +174,12 @@ pub fn holds(decoded: &Value, example: &Value) -> bool {
     }
 }
 
-/// Runs every case against a recorder answering the operation's documented
-/// example: the request (method, path, query, key, API version, workspace
-/// header when the operation has one) and the decoded answer are checked, and
-/// the whole request, body included, against its snapshot.
-pub async fn run<C>(
-    generation: &str,
-    client: impl Fn(&Recorder) -> C,
-    key: &str,
-    workspace: &str,
-    cases: Vec<Case<C>>,
-) {
-    let doc = spec(&format!("{generation}.yaml"));
+/// Runs every case of `api` (`v1`, `v2`) against a recorder answering the
+/// operation's documented example: the request (method, path, query, key, API
+/// version, workspace header when the operation has one) and the decoded
+/// answer are checked, and the whole request, body included, by its snapshot.
+pub async fn run<C>(api: &str, client: Connect<C>, key: &str, ws: &str, cases: Vec<Case<C>>) {
+    let doc = spec(&format!("{api}.yaml"));
     let (spec, version) = (Spec::new(doc), doc["info"]["version"].as_str());
     // Requests carry exactly what the caller set (issue 14): a body with a
     // defaulted optional field needs a case with only the required ones.
@@ -215,9 +212,9 @@ pub async fn run<C>(
         let params = params.unwrap_or_default();
         let has_workspace = params.iter().any(|p| p.key().1 == "x-workspace-id");
         let headers = ["x-api-key", "api-version", "x-workspace-id"].map(|h| req.header(h));
-        let want = [Some(key), version, has_workspace.then_some(workspace)];
+        let want = [Some(key), version, has_workspace.then_some(ws)];
         assert_eq!(headers, want, "{name}: key, version, workspace");
-        let snapshot = format!("wire_{generation}__{name}").replace(' ', "_");
+        let snapshot = format!("wire_{api}__{name}").replace(' ', "_");
         insta::with_settings!({
             snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
@@ -240,7 +237,7 @@ pub fn all_null<'a>(instances: &'a [Instance], op: &str) -> &'a Value {
 pub async fn decode_all<C>(
     instances: &[Instance],
     op: impl Fn(&Instance) -> String,
-    client: impl Fn(&Recorder) -> C,
+    client: Connect<C>,
     cases: &[Case<C>],
 ) {
     for inst in instances {

@@ -36,15 +36,13 @@ fn cases() -> Vec<Case<Client>> {
         case!(create_webhook.body(types::CreateWebhookRequest::builder().posting_id("13D77095").url("https://hooks.example.com/heymilo")
                 .event_type(WebhookEventType::InterviewCompleted).http_method(WebhookHttpMethod::Post)), "POST /create"),
         case!(get_webhook.webhook_id("42AE4CFA720B1C35D499E9E39C14F321"), "GET /fetch/42AE4CFA720B1C35D499E9E39C14F321"),
-        case!(list_webhooks.posting_id("13D77095").event_type("interview_completed"),
-            "GET /all?posting_id=13D77095&event_type=interview_completed"),
+        case!(list_webhooks.posting_id("13D77095").event_type("interview_completed"), "GET /all?posting_id=13D77095&event_type=interview_completed"),
         case!(deactivate_webhook.webhook_id("42AE"), "POST /deactivate/42AE"),
         case!(ingest_candidate.url_key("acme-backend").body(types::IngestCandidateRequest::builder().name("Jane Doe")
                 .email("jane.doe@example.com").phone_number(Some("+12065551234".to_owned()))
                 .metadata(Some([("external_id".to_owned(), "cand_1".to_owned())].into())).retake(false)), "POST /ingest/x/acme-backend"),
         // A body with only its required fields sends only those, whatever defaults the spec documents.
-        case!(label: "required only", ingest_candidate.url_key("k").body_map(|b| b.name("Jane Doe").email("jane@example.com")),
-            "POST /ingest/x/k"),
+        case!(label: "required only", ingest_candidate.url_key("k").body_map(|b| b.name("Jane Doe").email("jane@example.com")), "POST /ingest/x/k"),
         case!(ingest_candidates_bulk.url_key("acme-backend")
                 .body(types::BulkIngestRequest::builder().candidates(vec![jane(), li()]).retake(true)), "POST /ingest/x/bulk/acme-backend"),
         case!(label: "required only", ingest_candidates_bulk.url_key("k").body_map(|b| b.candidates(vec![jane()])), "POST /ingest/x/bulk/k"),

@@ -84,8 +84,7 @@ fn cases() -> Vec<Case<Client>> {
                     "questions": [{"modality": "voice", "text": "How would you design a rate limiter?", "score_weight": 3, "max_follow_ups": 2}]},
                     {"type": "resume", "config": {"knockout_enabled": true, "num_criteria_questions": 3}}])))
                 .deadline("2025-03-15T00:00:00Z".to_owned())
-                .company_overview_delivery_mode(Overview::SummarizedDelivery).metadata(strings(&ats))),
-            "POST /api/v2/postings"),
+                .company_overview_delivery_mode(Overview::SummarizedDelivery).metadata(strings(&ats))), "POST /api/v2/postings"),
         // Fields with a server default are sent only when set.
         case!(label: "required only", create_posting.x_workspace_id(WS).body_map(|b| b.title("Backend Engineer")), "POST /api/v2/postings"),
         case!(label: "from a template", create_posting.x_workspace_id(WS)
@@ -98,8 +97,7 @@ fn cases() -> Vec<Case<Client>> {
         case!(update_posting.posting_id(P).x_workspace_id(WS).body_map(|b| b
                 .title(Some("Staff Software Engineer".try_into().expect("valid title"))).max_retakes(2).allow_sms_comms(true)
                 .job_overview_delivery_mode(types::UpdatePostingRequestJobOverviewDeliveryMode::ReferenceOnly)
-                .metadata(strings(&[("external_id", "ats_67890")]))),
-            "PATCH /api/v2/postings/13D77095"),
+                .metadata(strings(&[("external_id", "ats_67890")]))), "PATCH /api/v2/postings/13D77095"),
         case!(label: "title only", update_posting.posting_id(P).x_workspace_id(WS)
                 .body_map(|b| b.title(Some("Staff Engineer".try_into().expect("a valid title")))), "PATCH /api/v2/postings/13D77095"),
         case!(get_posting_stats.posting_id(P).x_workspace_id(WS), "GET /api/v2/postings/13D77095/stats"),
@@ -242,7 +240,6 @@ fn documented_examples_cover_every_success_response_schema() {
     // Schemas the examples pass through; reachable from a 2xx; from the rest.
     let mut seen = <[BTreeSet<String>; 3]>::default();
     let ops = spec.operations();
-    assert_eq!(ops.len(), 56, "v2 operations in the spec");
     let documented: BTreeSet<&str> = ops.iter().filter_map(|op| op.id).collect();
     let generated: BTreeSet<&str> = heymilo_gen::v2::OPERATIONS.iter().map(|o| o.id).collect();
     assert_eq!(documented, generated, "every operation is generated");
