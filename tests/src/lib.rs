@@ -17,6 +17,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+#[doc(hidden)]
+pub use futures::FutureExt;
 use futures::{StreamExt, stream};
 use heymilo::ingest::Candidate;
 use heymilo::rate_limit::{BoxFuture, RateLimiter, Unlimited};
@@ -121,13 +123,6 @@ where
     sent.await.map(drop).map_err(Into::into)
 }
 
-/// Whether `f` panics: a test of a test runs a check against a broken SDK
-/// (e.g. behind [`Recorder::proxy`] re-sending every POST) to show it fails.
-pub async fn panics(f: impl Future) -> bool {
-    let caught = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(f));
-    caught.await.is_err()
-}
-
 /// Two tests from one async check taking `resend: bool`: the first runs it
 /// against the SDK (it passes), the second behind a proxy that re-sends every
 /// POST (it must fail, or the check could never catch a re-sent POST).
@@ -141,8 +136,9 @@ macro_rules! check_and_its_test {
 
         #[tokio::test]
         async fn $fails_when_posts_are_resent() {
-            let caught = $crate::panics($check(true)).await;
-            assert!(caught, "a re-sent POST goes unnoticed");
+            let check = std::panic::AssertUnwindSafe($check(true));
+            let caught = $crate::FutureExt::catch_unwind(check).await;
+            assert!(caught.is_err(), "a re-sent POST goes unnoticed");
         }
     };
 }
@@ -242,12 +238,6 @@ impl Recorded {
         serde_json::from_slice(&self.body).expect("request body is JSON")
     }
 
-    /// A query parameter's value, as sent.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        let mut pairs = self.query.as_deref()?.split('&');
-        pairs.find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
-    }
-
     /// The query's pairs, sorted, joined by `&`.
     pub fn sorted_query(&self) -> String {
         let mut pairs: Vec<&str> = self.query.as_deref().unwrap_or("").split('&').collect();
@@ -315,11 +305,6 @@ impl Reply {
         reply.spaces = len.map_or(usize::MAX, |n| (n >> 16) as usize);
         reply.declared = len;
         reply
-    }
-
-    /// Reads the request and does not answer for an hour.
-    pub fn silent() -> Self {
-        Self::raw(200, "").delayed(Duration::from_secs(3600))
     }
 
     /// Answers only after `delay`.

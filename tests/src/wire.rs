@@ -19,6 +19,9 @@ use serde_json::{Map, Value, json};
 
 use crate::{Recorder, Reply};
 
+/// Names of component schemas.
+pub type Names = BTreeSet<String>;
+
 /// A generated client `C` of a test server.
 pub type Connect<C> = fn(&Recorder) -> C;
 
@@ -88,24 +91,19 @@ pub fn example(doc: &Value, op: &str) -> Option<(u16, Value, BTreeSet<String>)> 
 /// in order: its `example`; `allOf` merged; the first of `oneOf`/`anyOf`;
 /// objects property by property; arrays with one item; its `default`; for
 /// required values a filler ("x", 1, 1.5, true, {}); `null` if nullable.
-pub fn compose(
-    spec: Spec<'_>,
-    schema: &Value,
-    required: bool,
-    visited: &mut BTreeSet<String>,
-) -> Option<Value> {
+pub fn compose(spec: Spec<'_>, schema: &Value, required: bool, seen: &mut Names) -> Option<Value> {
     if let Some(pointer) = schema.get("$ref").and_then(Value::as_str) {
-        visited.insert(pointer.rsplit('/').next().unwrap_or_default().to_owned());
-        return compose(spec, spec.deref(schema), required, visited);
+        seen.insert(pointer.rsplit('/').next().unwrap_or_default().to_owned());
+        return compose(spec, spec.deref(schema), required, seen);
     }
     if let Some(example) = schema.get("example") {
         return Some(example.clone());
     }
-    let object = |schema: &Value, visited: &mut BTreeSet<String>| {
+    let object = |schema: &Value, seen: &mut Names| {
         let names = spec::required(schema);
         let properties = schema.get("properties")?.as_object()?;
         let fields = properties.iter().filter_map(|(name, p)| {
-            let value = compose(spec, p, names.contains(name.as_str()), visited)?;
+            let value = compose(spec, p, names.contains(name.as_str()), seen)?;
             Some((name.clone(), value))
         });
         Some(fields.collect::<Map<_, _>>())
@@ -113,23 +111,23 @@ pub fn compose(
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
         let mut merged = Map::new();
         for part in parts {
-            if let Some(Value::Object(fields)) = compose(spec, part, true, visited) {
+            if let Some(Value::Object(fields)) = compose(spec, part, true, seen) {
                 merged.extend(fields);
             }
         }
-        merged.extend(object(schema, visited).unwrap_or_default());
+        merged.extend(object(schema, seen).unwrap_or_default());
         return Some(Value::Object(merged));
     }
     let mut alternatives = ["oneOf", "anyOf"].iter();
     if let Some(first) = alternatives.find_map(|k| schema.get(*k)?.get(0)) {
-        return compose(spec, first, required, visited);
+        return compose(spec, first, required, seen);
     }
-    if let Some(fields) = object(schema, visited) {
+    if let Some(fields) = object(schema, seen) {
         return Some(Value::Object(fields));
     }
     let kind = schema.get("type").and_then(Value::as_str);
     if kind == Some("array") {
-        return Some(json!([compose(spec, &schema["items"], true, visited)?]));
+        return Some(json!([compose(spec, &schema["items"], true, seen)?]));
     }
     if let Some(default) = schema.get("default") {
         return Some(default.clone());

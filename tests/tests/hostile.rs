@@ -60,7 +60,7 @@ async fn every_hostile_answer_ends_in_its_typed_error() {
         ("a body that never ends", Reply::spaces(None), cap, too_large, 1, false),
         ("a 10 GB body declared", Reply::cut_short(200, 10_000_000_000, "{"), cap, too_large, 1, false),
         ("a body cut short", Reply::cut_short(200, 400, r#"{"message": "o"#), |b| b, |e| matches!(e, Error::Connection { .. }), 3, true),
-        ("no answer", Reply::silent(), |b| b.timeout(MS(150)), |e| matches!(e, Error::Timeout { .. }), 3, true),
+        ("no answer", Reply::raw(200, "").delayed(Duration::from_secs(3600)), |b| b.timeout(MS(150)), |e| matches!(e, Error::Timeout { .. }), 3, true),
         ("no permit", health(), |b| b.rate_limiter(Arc::new(Counting::granting(0, false))).timeout(MS(200)),
             |e| matches!(e, Error::LimiterTimeout { waited } if *waited == MS(200)) && e.disposition() == Disposition::NotSent, 0, true),
         ("501", x(501), |b| b, server, 1, false),
@@ -155,7 +155,8 @@ async fn misbehaving_pages_end_in_a_pagination_error() {
     ] {
         // The page after cursor `c` holds the item `next(c)` names.
         let server = Recorder::answering(move |_, seen: &Recorded| {
-            let (id, has_more) = next(seen.param("starting_after"));
+            let query = seen.query.as_deref().unwrap_or_default();
+            let (id, has_more) = next(query.split('&').find_map(|p| p.strip_prefix("starting_after=")));
             let item = json!({"interview_id": id, "posting_id": "P", "name": "N", "email": "e@x.io", "status": "pending"});
             let page = json!({"data": [item], "pagination": {"has_more": has_more}});
             Reply::json(200, page)

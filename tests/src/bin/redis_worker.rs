@@ -1,8 +1,6 @@
 //! One worker process of the shared-rate-limit test: sends requests through
-//! a heymilo client limited by Redis until its time is up, then prints
-//! `ok=N limited=N errors=N`.
-//!
-//! Usage: redis_worker BASE_URL API_KEY REDIS_URL PER_MINUTE SECONDS
+//! a heymilo client limited by Redis until its time is up (see the usage
+//! below), then prints `ok=N limited=N errors=N`.
 
 use std::time::{Duration, Instant};
 
