@@ -43,11 +43,8 @@ pub fn builder(url: &str) -> ClientBuilder {
 
 /// heymilo-mock with `per_posting` candidates per posting, key [`KEY`], no practical rate limit.
 pub async fn mock(per_posting: usize) -> MockServer {
-    let config = Config {
-        candidates_per_posting: per_posting,
-        rate_limit: 10_000_000,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    (config.candidates_per_posting, config.rate_limit) = (per_posting, 10_000_000);
     mock_with(config).await
 }
 
@@ -461,10 +458,9 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let script = {
         let mut requests = shared.requests.lock().expect("lock");
         requests.push(recorded.clone());
+        let n = requests.len() - 1;
         match &shared.answer {
-            Answer::Script(script) => {
-                Ok(script.lock().expect("lock")(requests.len() - 1, &recorded))
-            }
+            Answer::Script(script) => Ok(script.lock().expect("lock")(n, &recorded)),
             Answer::Proxy(upstream, resend) => Err((upstream, *resend)),
         }
     };

@@ -25,6 +25,9 @@ pub type Names = BTreeSet<String>;
 /// A generated client `C` of a test server.
 pub type Connect<C> = fn(&Recorder) -> C;
 
+/// Which operation an instance answers.
+pub type OpOf<'a> = &'a dyn Fn(&Instance) -> String;
+
 /// What a call returns: the status and the decoded answer serialized again.
 pub type Outcome = Result<(u16, Value), String>;
 
@@ -216,13 +219,8 @@ pub fn all_null<'a>(instances: &'a [Instance], op: &str) -> &'a Value {
 
 /// Answers each synthesized body (see `heymilo_codegen::synth`) to the call
 /// of the case named by `op(instance)`: every one must decode.
-pub async fn decode_all<C>(
-    instances: &[Instance],
-    op: impl Fn(&Instance) -> String,
-    client: Connect<C>,
-    cases: &[Case<C>],
-) {
-    for inst in instances {
+pub async fn decode_all<C>(all: &[Instance], op: OpOf<'_>, client: Connect<C>, cases: &[Case<C>]) {
+    for inst in all {
         let id = op(inst);
         let case = cases.iter().find(|c| c.op == id.as_str());
         let case = case.unwrap_or_else(|| panic!("{id}: no case"));

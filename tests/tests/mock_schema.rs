@@ -1,14 +1,11 @@
 //! heymilo-mock against the specs' response schemas: one valid request for
-//! every operation of both generations (v1: 11, v2: 56), built from the spec,
-//! and each live answer validated against the JSON Schema of the response
-//! documented for its status.
-//!
-//! Path parameters are real ids the mock holds; query parameters and bodies
-//! are `heymilo_codegen::cli::example`s of their schemas (required fields
-//! only: example, default or first enum value), with the real id wherever a
-//! field is named like one; a few operations whose rules go beyond the schema
-//! get a body of their own. OpenAPI 3.0 schemas become JSON Schema draft 4
-//! (`nullable` allows null, `$ref`s point into the converted components).
+//! every operation of both generations (v1: 11, v2: 56), each live answer
+//! validated against the JSON Schema of the response documented for its
+//! status. Requests carry the real ids the mock holds (path parameters, fields
+//! named like one), else `heymilo_codegen::cli::example`s of their schemas,
+//! or a body of their own where the rules go beyond the schema. OpenAPI 3.0
+//! becomes JSON Schema draft 4 (`nullable` allows null, `$ref`s point into the
+//! converted components).
 
 use std::collections::BTreeMap;
 

@@ -185,7 +185,7 @@ async fn every_published_answer_decodes_in_every_shape() {
         let id = id.unwrap_or_else(|| panic!("{}: not in v2.yaml", i.operation));
         id.to_owned()
     };
-    wire::decode_all(&instances, id, client, &cases()).await;
+    wire::decode_all(&instances, &id, client, &cases()).await;
     // Every 2xx JSON operation but the empty `getVoicePreview` schema, in three shapes.
     assert!(instances.len() >= 3 * 50, "only {} bodies", instances.len());
     let candidate = &wire::all_null(&instances, "listCandidates")["data"][0];
@@ -288,8 +288,7 @@ async fn list_candidates_rejects_a_zero_limit_before_sending() {
     let list = c.list_candidates().posting_id("p");
     let err = list.limit(0).send().await.expect_err("invalid");
     let invalid = matches!(err, heymilo_gen::v2::Error::InvalidRequest(_));
-    assert!(invalid, "{err:?}");
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    assert!(invalid && server.received() == 0, "{err:?}, or sent");
 }
 
 /// A newer server may add fields and new values of open enums: neither may
