@@ -16,17 +16,13 @@ fn client(server: &Recorder) -> Client {
     Client::new_with_client(&server.url(), reqwest::Client::new(), inner)
 }
 
-fn candidate(name: &str, email: &str) -> types::IngestCandidate {
-    let b = types::IngestCandidate::builder().name(name).email(email);
-    b.try_into().expect("valid")
-}
-
 // A table: one entry per operation (the call), kept as written; the request
 // each sends is in its snapshot (`heymilo_tests::wire`).
 #[rustfmt::skip]
 fn cases() -> Vec<Case<Client>> {
     use types::{WebhookEventType, WebhookHttpMethod};
-    let (jane, li) = (|| candidate("Jane Doe", "jane@example.com"), || candidate("Li Wei", "li@example.com"));
+    let candidate = |name, email| -> types::IngestCandidate { types::IngestCandidate::builder().name(name).email(email).try_into().expect("valid") };
+    let (jane, li) = (move || candidate("Jane Doe", "jane@example.com"), move || candidate("Li Wei", "li@example.com"));
     vec![
         case!(get_health),
         case!(list_postings.page(2).limit(5)),

@@ -21,13 +21,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     while Instant::now() < deadline {
         // Stop waiting for a permit at the deadline.
         let call = tokio::time::timeout_at(deadline.into(), client.v1().get_health().send());
-        match call.await {
+        match call.await.map(|sent| sent.map_err(Error::from)) {
             Err(_) => break,
             Ok(Ok(_)) => ok += 1,
-            Ok(Err(e)) => match Error::from(e) {
-                Error::RateLimited { .. } => limited += 1,
-                _ => errors += 1,
-            },
+            Ok(Err(Error::RateLimited { .. })) => limited += 1,
+            Ok(Err(_)) => errors += 1,
         }
     }
     println!("ok={ok} limited={limited} errors={errors}");
