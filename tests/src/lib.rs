@@ -1,13 +1,15 @@
 //! Shared helpers for the cross-crate tests: a client and a mock set up for
-//! tests, a real HTTP server on 127.0.0.1 that records every request and
-//! answers from a script (or forwards to another server), and small servers.
+//! tests, and [`Recorder`], a real HTTP server on 127.0.0.1 that records
+//! every request and answers from a script, as hostile as a test asks (a body
+//! cut short or endless, no answer), or forwards to another server.
 
-pub mod hostile;
 pub mod wire;
 pub mod world;
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::convert::Infallible;
+use std::future::ready;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::{self, SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,6 +17,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+#[doc(hidden)]
+pub use futures::FutureExt;
+use futures::{StreamExt, stream};
 use heymilo::ingest::Candidate;
 use heymilo::rate_limit::{BoxFuture, RateLimiter, Unlimited};
 use heymilo::{Client, ClientBuilder, RetryPolicy};
@@ -38,11 +43,8 @@ pub fn builder(url: &str) -> ClientBuilder {
 
 /// heymilo-mock with `per_posting` candidates per posting, key [`KEY`], no practical rate limit.
 pub async fn mock(per_posting: usize) -> MockServer {
-    let config = Config {
-        candidates_per_posting: per_posting,
-        rate_limit: 10_000_000,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    (config.candidates_per_posting, config.rate_limit) = (per_posting, 10_000_000);
     mock_with(config).await
 }
 
@@ -118,13 +120,6 @@ where
     sent.await.map(drop).map_err(Into::into)
 }
 
-/// Whether `f` panics: a test of a test runs a check against a broken SDK
-/// (e.g. behind [`Recorder::proxy`] re-sending every POST) to show it fails.
-pub async fn panics(f: impl Future) -> bool {
-    let caught = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(f));
-    caught.await.is_err()
-}
-
 /// Two tests from one async check taking `resend: bool`: the first runs it
 /// against the SDK (it passes), the second behind a proxy that re-sends every
 /// POST (it must fail, or the check could never catch a re-sent POST).
@@ -138,8 +133,9 @@ macro_rules! check_and_its_test {
 
         #[tokio::test]
         async fn $fails_when_posts_are_resent() {
-            let caught = $crate::panics($check(true)).await;
-            assert!(caught, "a re-sent POST goes unnoticed");
+            let check = std::panic::AssertUnwindSafe($check(true));
+            let caught = $crate::FutureExt::catch_unwind(check).await;
+            assert!(caught.is_err(), "a re-sent POST goes unnoticed");
         }
     };
 }
@@ -159,10 +155,21 @@ pub struct Counting {
     pub granted: Mutex<Vec<Instant>>,
     /// (when, how long) of every pause.
     pub pauses: Mutex<Vec<(Instant, Duration)>>,
+    /// Permits left, and whether it then fails closed (else it never answers).
+    left: Option<(AtomicUsize, bool)>,
     inner: Unlimited,
 }
 
 impl Counting {
+    /// Grants `n` permits, then fails closed (`then_fail`) or never answers.
+    pub fn granting(n: usize, then_fail: bool) -> Self {
+        let left = Some((AtomicUsize::new(n), then_fail));
+        Counting {
+            left,
+            ..Self::default()
+        }
+    }
+
     /// Permits granted while a pause asked before them still ran: none when
     /// a pause holds every task (exact on a current-thread runtime, where
     /// nothing runs between a permit and its record).
@@ -177,6 +184,16 @@ impl Counting {
 impl RateLimiter for Counting {
     fn acquire(&self) -> BoxFuture<'_, heymilo::Result<()>> {
         Box::pin(async move {
+            let take = |n: usize| n.checked_sub(1);
+            if let Some((left, fail)) = &self.left
+                && left.fetch_update(SeqCst, SeqCst, take).is_err()
+            {
+                let message = "redis unreachable".into();
+                if *fail {
+                    return Err(heymilo::Error::RateLimiterUnavailable { message });
+                }
+                std::future::pending::<()>().await;
+            }
             let permit = self.inner.acquire().await;
             self.granted.lock().expect("lock").push(Instant::now());
             permit
@@ -228,35 +245,34 @@ impl Recorded {
     /// A stable text rendering for wire snapshots: method, path, sorted query,
     /// the headers that matter, and the body pretty-printed.
     pub fn wire(&self) -> String {
-        let mut out = format!("{} {}\n", self.method, self.path);
-        if self.query.is_some() {
-            out.push_str(&format!("query: {}\n", self.sorted_query()));
-        }
+        let query = self.query.as_ref().map(|_| ("query", self.sorted_query()));
         #[rustfmt::skip]
         let names = ["x-api-key", "api-version", "accept", "content-type", "x-workspace-id"];
-        for name in names {
-            if let Some(v) = self.header(name) {
-                out.push_str(&format!("{name}: {v}\n"));
-            }
-        }
+        let headers = names.map(|n| self.header(n).map(|v| (n, v.to_owned())));
         let json = serde_json::from_slice::<serde_json::Value>(&self.body);
         let pretty = json.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default());
         let body = pretty.unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into_owned());
-        if !self.body.is_empty() {
-            out.push_str(&format!("body: {body}\n"));
-        }
-        out
+        let body = (!self.body.is_empty()).then_some(("body", body));
+        let headers = headers.into_iter().flatten();
+        let lines = query.into_iter().chain(headers).chain(body);
+        let lines: String = lines.map(|(k, v)| format!("{k}: {v}\n")).collect();
+        format!("{} {}\n{lines}", self.method, self.path)
     }
 }
 
-/// A scripted answer: status, extra headers, body (sent as
-/// `application/json` unless a content-type header is given), delay.
-#[derive(Debug, Clone)]
+/// A scripted answer: status, extra headers, body (sent as `application/json`
+/// unless a content-type header is given), delay, and how the body goes out:
+/// whole, cut short of the length it announces, or spaces streamed.
+#[derive(Debug, Clone, Default)]
 pub struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    body: Bytes,
     delay: Duration,
+    /// The `Content-Length` announced, when not the body's own.
+    declared: Option<u64>,
+    /// How many 64 KiB chunks of spaces follow the body.
+    spaces: usize,
 }
 
 impl Reply {
@@ -267,13 +283,25 @@ impl Reply {
 
     /// A raw (possibly invalid) body with this status.
     pub fn raw(status: u16, body: &str) -> Self {
-        let (headers, body, delay) = (Vec::new(), body.to_owned(), Duration::ZERO);
-        Reply {
-            status,
-            headers,
-            body,
-            delay,
-        }
+        let mut reply = Reply::default();
+        (reply.status, reply.body) = (status, Bytes::copy_from_slice(body.as_bytes()));
+        reply
+    }
+
+    /// Announces `declared` bytes, sends only `body`, then ends the connection.
+    pub fn cut_short(status: u16, declared: u64, body: &str) -> Self {
+        let mut reply = Self::raw(status, body);
+        reply.declared = Some(declared);
+        reply
+    }
+
+    /// A `200` of `len` spaces (a multiple of 64 KiB) sent 64 KiB at a time
+    /// from one static chunk, as fast as the client reads; endless without `len`.
+    pub fn spaces(len: Option<u64>) -> Self {
+        let mut reply = Self::raw(200, "");
+        reply.spaces = len.map_or(usize::MAX, |n| (n >> 16) as usize);
+        reply.declared = len;
+        reply
     }
 
     /// Answers only after `delay`.
@@ -287,22 +315,53 @@ impl Reply {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
+
+    async fn send(self) -> Response {
+        tokio::time::sleep(self.delay).await;
+        static CHUNK: [u8; 64 << 10] = [b' '; 64 << 10];
+        let body = if self.declared.is_none() && self.spaces == 0 {
+            Body::from(self.body)
+        } else {
+            let chunks = std::iter::repeat_n(Bytes::from_static(&CHUNK), self.spaces);
+            let first = Some(self.body).filter(|b| !b.is_empty());
+            let parts = first.into_iter().chain(chunks);
+            // Pending once before the end, so that what was sent is flushed
+            // before hyper drops a connection whose body falls short.
+            let end = stream::once(tokio::task::yield_now()).filter_map(|()| ready(None));
+            Body::from_stream(stream::iter(parts.map(Ok::<_, Infallible>)).chain(end))
+        };
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::IM_A_TEAPOT);
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        let length = |n: u64| ("content-length".to_owned(), n.to_string());
+        let declared = self.declared.map(length);
+        for (name, value) in self.headers.into_iter().chain(declared) {
+            if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+                headers.insert(n, v);
+            }
+        }
+        response
+    }
 }
 
-/// Forward to this base URL; `true`: every POST is sent there twice.
-type Upstream = Option<(String, bool)>;
+type Script = Box<dyn FnMut(usize, &Recorded) -> Reply + Send>;
 
-#[derive(Default)]
+/// Answers from a script, or forwards to this base URL (`true`: every POST
+/// is sent there twice).
+enum Answer {
+    Script(Mutex<Script>),
+    Proxy(String, bool),
+}
+
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
-    script: Mutex<VecDeque<Reply>>,
-    fallback: Option<Reply>,
-    upstream: Upstream,
+    answer: Answer,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
 }
 
-/// A recording server on an ephemeral loopback port; stops when dropped.
+/// A recording server on an ephemeral loopback port.
 pub struct Recorder {
     url: String,
     shared: Arc<Shared>,
@@ -311,12 +370,17 @@ pub struct Recorder {
 impl Recorder {
     /// Starts a server that answers `reply` to every request.
     pub async fn start(reply: Reply) -> Self {
-        Self::scripted(Vec::new(), reply).await
+        Self::answering(move |_, _| reply.clone()).await
     }
 
     /// Starts a server that answers from `script` in order, then `fallback`.
     pub async fn scripted(script: Vec<Reply>, fallback: Reply) -> Self {
-        Self::serve(script, Some(fallback), None).await
+        Self::answering(move |n, _| script.get(n).unwrap_or(&fallback).clone()).await
+    }
+
+    /// Starts a server that answers request `n` (from 0) with `script(n, &request)`.
+    pub async fn answering(script: impl FnMut(usize, &Recorded) -> Reply + Send + 'static) -> Self {
+        Self::serve(Answer::Script(Mutex::new(Box::new(script)))).await
     }
 
     /// A proxy that records every request and forwards it to `upstream`,
@@ -325,17 +389,17 @@ impl Recorder {
     /// second: a stand-in for an SDK that re-sends every POST, so a test can
     /// show that its check fails against one.
     pub async fn proxy(upstream: &str, resend_posts: bool) -> Self {
-        let upstream = Some((upstream.trim_end_matches('/').to_owned(), resend_posts));
-        Self::serve(Vec::new(), None, upstream).await
+        let upstream = upstream.trim_end_matches('/').to_owned();
+        Self::serve(Answer::Proxy(upstream, resend_posts)).await
     }
 
-    async fn serve(script: Vec<Reply>, fallback: Option<Reply>, upstream: Upstream) -> Self {
-        let script = Mutex::new(script.into());
+    async fn serve(answer: Answer) -> Self {
+        let (requests, in_flight, most_in_flight) = Default::default();
         let shared = Shared {
-            script,
-            fallback,
-            upstream,
-            ..Shared::default()
+            requests,
+            answer,
+            in_flight,
+            most_in_flight,
         };
         let shared = Arc::new(shared);
         let app = axum::Router::new().fallback(handle);
@@ -351,6 +415,11 @@ impl Recorder {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.requests.lock().expect("lock").clone()
+    }
+
+    /// How many requests arrived so far.
+    pub fn received(&self) -> usize {
+        self.shared.requests.lock().expect("lock").len()
     }
 
     /// How many requests with this method had a path starting with `prefix`.
@@ -376,41 +445,30 @@ impl Recorder {
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     shared.most_in_flight.fetch_max(now, Ordering::SeqCst);
-    let response = answer(&shared, request).await;
-    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-    response
-}
-
-async fn answer(shared: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, 16 << 20).await;
-    let body = body.unwrap_or_default();
     let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: parts.headers,
-        body,
+        body: body.unwrap_or_default(),
         at: Instant::now(),
     };
-    shared.requests.lock().expect("lock").push(recorded.clone());
-    if let Some((upstream, resend)) = &shared.upstream {
-        return forward(upstream, *resend, recorded).await;
-    }
-    let reply = shared.script.lock().expect("lock").pop_front();
-    let Some(reply) = reply.or_else(|| shared.fallback.clone()) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    tokio::time::sleep(reply.delay).await;
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::IM_A_TEAPOT);
-    let mut response = (status, reply.body).into_response();
-    let headers = response.headers_mut();
-    headers.insert("content-type", HeaderValue::from_static("application/json"));
-    for (name, value) in reply.headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            headers.insert(n, v);
+    let script = {
+        let mut requests = shared.requests.lock().expect("lock");
+        requests.push(recorded.clone());
+        let n = requests.len() - 1;
+        match &shared.answer {
+            Answer::Script(script) => Ok(script.lock().expect("lock")(n, &recorded)),
+            Answer::Proxy(upstream, resend) => Err((upstream, *resend)),
         }
-    }
+    };
+    let response = match script {
+        Ok(reply) => reply.send().await,
+        Err((upstream, resend)) => forward(upstream, resend, recorded).await,
+    };
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
     response
 }
 

@@ -7,20 +7,22 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
-use axum::body::{Body, Bytes};
-use axum::http::HeaderMap;
-use axum::routing::get;
 use heymilo::prelude::*;
-use heymilo_tests::hostile::{Act, Hostile};
-use heymilo_tests::{builder, client, health_error, serve};
+use heymilo_tests::{Recorder, Reply, builder, client, health_error};
 use serde_json::json;
 
-const CHECKS: [(&str, fn()); 2] = [
-    ("an_endless_body_holds_at_most_twice_the_cap", endless_body),
-    ("a_200_mb_export_passes_through_bounded_memory", big_export),
+type Check = fn() -> futures::future::BoxFuture<'static, ()>;
+
+const CHECKS: [(&str, Check); 2] = [
+    ("an_endless_body_holds_at_most_twice_the_cap", || {
+        Box::pin(endless_body())
+    }),
+    ("a_200_mb_export_passes_through_bounded_memory", || {
+        Box::pin(big_export())
+    }),
 ];
 
 fn main() {
@@ -29,7 +31,8 @@ fn main() {
         && flag == "--child"
     {
         let check = CHECKS.iter().find(|(n, _)| n == name);
-        return check.expect("a known check").1();
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        return runtime.block_on(check.expect("a known check").1());
     }
     let me = std::env::current_exe().expect("own path");
     for (name, _) in CHECKS {
@@ -48,70 +51,56 @@ fn peak_rss() -> u64 {
     kb.parse::<u64>().expect("a number") * 1024
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().expect("runtime")
-}
-
-fn endless_body() {
+async fn endless_body() {
     const CAP: usize = 16 << 20;
-    runtime().block_on(async {
-        let server = Hostile::always(Act::endless()).await;
-        let c = builder(&server.url()).no_rate_limit();
-        let c = c.max_response_bytes(CAP).build().expect("client");
-        let before = peak_rss();
-        for _ in 0..3 {
-            let err = health_error(&c).await;
-            assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
-        }
-        let grew = peak_rss().saturating_sub(before);
-        let (bound, mib) = (2 * CAP as u64 + (16 << 20), grew >> 20);
-        assert!(grew < bound, "peak RSS grew {mib} MiB with a 16 MiB cap");
-        assert_eq!(server.count(), 3);
-    });
+    let server = Recorder::start(Reply::spaces(None)).await;
+    let c = builder(&server.url()).no_rate_limit();
+    let c = c.max_response_bytes(CAP).build().expect("client");
+    let before = peak_rss();
+    for _ in 0..3 {
+        let err = health_error(&c).await;
+        assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    }
+    let grew = peak_rss().saturating_sub(before);
+    let (bound, mib) = (2 * CAP as u64 + (16 << 20), grew >> 20);
+    assert!(grew < bound, "peak RSS grew {mib} MiB with a 16 MiB cap");
+    assert_eq!(server.received(), 3);
 }
 
-const BIG: u64 = 200 * 1024 * 1024;
-static CHUNK: [u8; 64 * 1024] = [b' '; 64 * 1024];
-
-fn big_export() {
-    runtime().block_on(async {
-        // The file host generates the file on the fly from one static chunk.
-        let key_seen = Arc::new(AtomicBool::new(false));
-        let seen = key_seen.clone();
-        let file = get(move |headers: HeaderMap| async move {
-            seen.fetch_or(headers.contains_key("x-api-key"), Ordering::SeqCst);
-            let chunks = (0..BIG / CHUNK.len() as u64)
-                .map(|_| Ok::<_, std::io::Error>(Bytes::from_static(&CHUNK)));
-            (
-                [("content-length", BIG.to_string())],
-                Body::from_stream(futures::stream::iter(chunks)),
-            )
-        });
-        let files = serve(axum::Router::new().route("/big", file)).await;
-        let url = format!("{files}/big");
-        let job = json!({"job_id": "exp_big", "status": "success", "file_url": url});
-        let answer = get(move || std::future::ready(axum::Json(job.clone())));
-        let api = serve(axum::Router::new().route("/interviews/export/json", answer)).await;
-        let mut sink = Sink::default();
-        let counted = sink.bytes.clone();
-        let before = peak_rss();
-        let mut lag = 0;
-        let export = client(&api).export().interviews("big").on_progress(|p| {
+async fn big_export() {
+    const BIG: u64 = 200 * 1024 * 1024;
+    // The file host streams the file from one static chunk, on another origin.
+    let files = Recorder::start(Reply::spaces(Some(BIG))).await;
+    let url = format!("{}/big", files.url());
+    let job = json!({"job_id": "exp_big", "status": "success", "file_url": url});
+    let api = Recorder::start(Reply::json(200, job)).await;
+    let mut sink = Sink::default();
+    let counted = sink.bytes.clone();
+    let before = peak_rss();
+    let mut lag = 0;
+    let export = client(&api.url())
+        .export()
+        .interviews("big")
+        .on_progress(|p| {
             // What is reported written has reached the writer: nothing is held back.
             lag = lag.max(p.bytes_written - counted.load(Ordering::SeqCst));
             assert_eq!(p.total_bytes, Some(BIG));
         });
-        let done = export.to_writer(&mut sink).await.expect("export");
-        let grew = peak_rss().saturating_sub(before);
-        let written = counted.load(Ordering::SeqCst);
-        assert_eq!((done.bytes, written, lag), (BIG, BIG, 0));
-        let largest = sink.largest_write;
-        assert!(largest <= 1 << 20, "chunk by chunk: {largest}");
-        assert!(sink.writes >= 200, "{} writes", sink.writes);
-        assert!(grew < 50_000_000, "peak RSS grew {grew} B, 200 MB export");
-        let key = key_seen.load(Ordering::SeqCst);
-        assert!(!key, "the file host never saw the key");
-    });
+    let done = export.to_writer(&mut sink).await.expect("export");
+    let grew = peak_rss().saturating_sub(before);
+    let written = counted.load(Ordering::SeqCst);
+    assert_eq!((done.bytes, written, lag), (BIG, BIG, 0));
+    let largest = sink.largest_write;
+    assert!(largest <= 1 << 20, "chunk by chunk: {largest}");
+    assert!(sink.writes >= 200, "{} writes", sink.writes);
+    assert!(grew < 50_000_000, "peak RSS grew {grew} B, 200 MB export");
+    let asked = api.count("GET", "/interviews/export/json");
+    let key = files.single().header("x-api-key").is_some();
+    assert_eq!(
+        (asked, key),
+        (1, false),
+        "one export, the file host never saw the key"
+    );
 }
 
 /// A writer that counts, remembers its largest single write and keeps nothing.

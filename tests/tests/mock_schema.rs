@@ -1,36 +1,29 @@
 //! heymilo-mock against the specs' response schemas: one valid request for
-//! every operation of both generations (v1: 11, v2: 56), built from the spec,
-//! and each live answer validated against the JSON Schema of the response
-//! documented for its status.
-//!
-//! Path parameters are real ids the mock holds; query parameters and bodies
-//! are composed from the required fields of the schemas (example, default or
-//! first enum value); a few operations whose rules go beyond the schema get a
-//! body of their own. OpenAPI 3.0 schemas become JSON Schema draft 4
-//! (`nullable` allows null, `$ref`s point into the converted components).
+//! every operation of both generations (v1: 11, v2: 56), each live answer
+//! validated against the JSON Schema of the response documented for its
+//! status. Requests carry the real ids the mock holds (path parameters, fields
+//! named like one), else `heymilo_codegen::cli::example`s of their schemas,
+//! or a body of their own where the rules go beyond the schema. OpenAPI 3.0
+//! becomes JSON Schema draft 4 (`nullable` allows null, `$ref`s point into the
+//! converted components).
 
 use std::collections::BTreeMap;
 
+use heymilo_codegen::cli::example;
 use heymilo_codegen::spec::{Operation, Spec};
 use heymilo_tests::KEY;
-use heymilo_tests::wire::{self, spec};
-use reqwest::Response;
+use heymilo_tests::wire::spec;
 use serde_json::{Map, Value, json};
 
-/// OpenAPI 3.0 schema object to JSON Schema draft 4.
+/// OpenAPI 3.0 schema to JSON Schema draft 4, in one walk.
 fn to_json_schema(v: &Value) -> Value {
     let Some(obj) = v.as_object() else {
-        return v.clone();
+        let items = v.as_array().map(|a| a.iter().map(to_json_schema).collect());
+        return items.unwrap_or_else(|| v.clone());
     };
     if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
-        let name = r.trim_start_matches("#/components/schemas/");
-        return json!({"$ref": format!("#/definitions/{name}")});
+        return json!({"$ref": r.replace("#/components/schemas/", "#/definitions/")});
     }
-    let map = |v: &Value| -> Map<String, Value> {
-        let fields = v.as_object().into_iter().flatten();
-        let convert = |(k, s): (&String, &Value)| (k.clone(), to_json_schema(s));
-        fields.map(convert).collect()
-    };
     let mut out = Map::new();
     for (k, v) in obj {
         let converted = match k.as_str() {
@@ -38,13 +31,12 @@ fn to_json_schema(v: &Value) -> Value {
             "nullable" | "discriminator" | "example" | "externalDocs" | "xml" | "deprecated"
             | "readOnly" | "writeOnly" => continue,
             k if k.starts_with("x-") => continue,
-            "properties" => Value::Object(map(v)),
-            "items" | "not" => to_json_schema(v),
-            "additionalProperties" if v.is_object() => to_json_schema(v),
-            "allOf" | "anyOf" | "oneOf" => {
-                Value::from_iter(v.as_array().into_iter().flatten().map(to_json_schema))
+            // Maps of named schemas: every name stays.
+            "properties" | "definitions" => {
+                let named = v.as_object().into_iter().flatten();
+                named.map(|(k, s)| (k.clone(), to_json_schema(s))).collect()
             }
-            _ => v.clone(),
+            _ => to_json_schema(v),
         };
         out.insert(k.clone(), converted);
     }
@@ -61,44 +53,14 @@ fn to_json_schema(v: &Value) -> Value {
 
 /// A validator for `schema` (a spec schema object) with every component.
 fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
-    let components = doc["components"]["schemas"].clone();
-    let definitions = to_json_schema(&json!({"properties": components}))["properties"].take();
-    let root = json!({"allOf": [to_json_schema(schema)], "definitions": definitions});
+    let root = json!({"allOf": [schema], "definitions": doc["components"]["schemas"]});
     let options = jsonschema::draft4::options().should_validate_formats(false);
-    let built = options.build(&root);
+    let built = options.build(&to_json_schema(&root));
     built.unwrap_or_else(|e| panic!("schema does not compile: {e}"))
 }
 
-/// A value for a schema: its example, default or first enum value, else the
-/// required fields (objects), one item (arrays) or a plain scalar.
-fn sample(spec: Spec<'_>, schema: &Value, ids: &BTreeMap<&str, String>, name: &str) -> Value {
-    if let Some(id) = ids.get(name) {
-        return json!(id);
-    }
-    let s = spec.deref(schema);
-    let m = Value::Object(spec.merged(s));
-    let first = m.get("enum").and_then(|e| e.get(0));
-    if let Some(v) = m.get("example").or_else(|| m.get("default")).or(first) {
-        return v.clone();
-    }
-    if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|k| s.get(*k)?.get(0)) {
-        return sample(spec, first, ids, name);
-    }
-    match m.get("type").and_then(Value::as_str) {
-        Some("object") => Value::Object(
-            (spec.properties(s).into_iter())
-                .filter(|(_, _, required)| *required)
-                .map(|(field, p, _)| (field.clone(), sample(spec, &p, ids, &field)))
-                .collect(),
-        ),
-        Some("array") => json!([sample(spec, &s["items"], ids, name)]),
-        Some("integer") => s.get("minimum").cloned().unwrap_or(json!(1)),
-        Some("number") => s.get("minimum").cloned().unwrap_or(json!(1.0)),
-        Some("boolean") => json!(true),
-        _ if s.get("allOf").is_some() => Value::Object(Map::new()),
-        _ => json!("sample"),
-    }
-}
+/// What the mock answered: status, content type, body.
+type Answer = (u16, Option<String>, String);
 
 struct Run {
     base: String,
@@ -107,21 +69,42 @@ struct Run {
 }
 
 impl Run {
-    async fn call(&self, method: &str, path: &str, body: Option<&Value>, v1: bool) -> Response {
+    /// A request as the generated clients send it (key, the spec's `api-version`).
+    async fn call(&self, doc: &Value, method: &str, path: &str, body: Option<Value>) -> Answer {
+        let method = method.to_uppercase();
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let version = doc["info"]["version"].as_str().expect("a version");
         let req = reqwest::Client::new().request(method, format!("{}{path}", self.base));
-        let version = v1.then_some(("api-version", "1.0.0"));
-        let req = version
-            .into_iter()
-            .fold(req.header("x-api-key", KEY), |r, (k, v)| r.header(k, v));
-        let req = if let Some(b) = body { req.json(b) } else { req };
-        req.send().await.expect("the mock answers")
+        let req = req.header("x-api-key", KEY).header("api-version", version);
+        let r = body.iter().fold(req, |r, b| r.json(b)).send().await;
+        let r = r.expect("the mock answers");
+        let kind = r.headers().get("content-type").cloned();
+        let kind = kind.and_then(|v| v.to_str().ok().map(str::to_owned));
+        let status = r.status().as_u16();
+        (status, kind, r.text().await.unwrap_or_default())
     }
 
+    /// A v2 request that must succeed; its JSON answer.
     async fn json(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let r = self.call(method, path, body.as_ref(), false).await;
-        assert!(r.status().is_success(), "{method} {path}: {}", r.status());
-        r.json().await.expect("json")
+        let (status, _, text) = self.call(spec("v2.yaml"), method, path, body).await;
+        assert!((200..300).contains(&status), "{method} {path}: {status}");
+        serde_json::from_str(&text).expect("json")
+    }
+
+    /// `example(schema)`, with the real id wherever a field (or the value
+    /// itself, by `name`) is named like one.
+    fn sample(&self, doc: &Value, schema: &Value, name: &str) -> Value {
+        fn with_ids(ids: &BTreeMap<&str, String>, v: &mut Value) {
+            for (field, value) in v.as_object_mut().into_iter().flatten() {
+                match ids.get(field.as_str()) {
+                    Some(id) => *value = json!(id),
+                    None => with_ids(ids, value),
+                }
+            }
+        }
+        let mut value = json!({ name: example(doc, schema, 0) });
+        with_ids(&self.ids, &mut value);
+        value[name].take()
     }
 
     /// A real id for path parameter `name` of `path` (earlier parameters
@@ -141,12 +124,10 @@ impl Run {
         };
         let answer = self.json(method, collection, body).await;
         let item = answer["data"].get(0).unwrap_or(&answer["data"]);
-        let id = item
-            .get(name)
-            .or_else(|| item.get("id"))
-            .and_then(Value::as_str);
-        id.unwrap_or_else(|| panic!("no item in {collection} for {name}: {answer}"))
-            .into()
+        let id = item.get(name).or_else(|| item.get("id"));
+        let id = id.and_then(Value::as_str);
+        let id = id.unwrap_or_else(|| panic!("no item in {collection} for {name}: {answer}"));
+        id.into()
     }
 
     /// Bodies for the operations whose rules go beyond the schema's required fields.
@@ -173,61 +154,46 @@ impl Run {
 
     /// Sends the operation's request; `Err` names what went wrong.
     async fn check(&self, doc: &Value, op: &Operation<'_>) -> Result<u16, String> {
-        let (spec, v1) = (Spec::new(doc), std::ptr::eq(doc, wire::spec("v1.yaml")));
         let (mut path, mut query) = (op.path.to_owned(), Vec::new());
         for p in &op.params {
-            match p.location {
-                "path" => {
-                    let id = self.path_param(&path, p.name).await;
-                    path = path.replace(&format!("{{{}}}", p.name), &id);
-                }
-                "query" if p.required => {
-                    let v = sample(spec, p.schema.unwrap_or(&Value::Null), &self.ids, p.name);
-                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-                    query.push(format!("{}={v}", p.name));
-                }
-                _ => {}
+            if p.location == "path" {
+                let id = self.path_param(&path, p.name).await;
+                path = path.replace(&format!("{{{}}}", p.name), &id);
+            } else if p.location == "query" && p.required {
+                let v = self.sample(doc, p.schema.unwrap_or(&Value::Null), p.name);
+                let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                query.push(format!("{}={v}", p.name));
             }
         }
         if !query.is_empty() {
             path = format!("{path}?{}", query.join("&"));
         }
         let own = self.body_override(op.id.unwrap_or_default()).await;
-        let sampled = |schema| own.unwrap_or_else(|| sample(spec, schema, &self.ids, ""));
+        let sampled = |schema| own.unwrap_or_else(|| self.sample(doc, schema, ""));
         let body = op.request_schema().map(sampled);
-        let (method, label) = (op.method.to_uppercase(), format!("{} {path}", op.method));
-        let response = self.call(&method, &path, body.as_ref(), v1).await;
-        let status = response.status().as_u16();
-        let content_type = response.headers().get("content-type").cloned();
-        let content_type = content_type.and_then(|v| v.to_str().ok().map(str::to_owned));
-        let text = response.text().await.unwrap_or_default();
+        let label = format!("{} {path}", op.method);
+        let (status, kind, text) = self.call(doc, op.method, &path, body).await;
         if !(200..300).contains(&status) {
             return Err(format!("{label} answered {status}: {text}"));
         }
-        let undocumented = format!("{label}: {status} undocumented");
-        let documented = op.response(status).ok_or(undocumented)?;
-        let content = documented["content"]
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
+        let documented = op.response(status);
+        let documented = documented.ok_or(format!("{label}: {status} undocumented"))?;
+        let content = documented["content"].as_object().cloned();
+        let content = content.unwrap_or_default();
         let Some(schema) = content.get("application/json").map(|c| &c["schema"]) else {
             // Not JSON (the voice preview's audio): the media type has to match.
             let media = content.keys().next().cloned().unwrap_or_default();
-            let ok = content_type
-                .as_deref()
-                .is_some_and(|t| t.starts_with(&media));
-            let mismatch = format!("{label}: content-type {content_type:?}, documented {media}");
+            let ok = kind.as_deref().is_some_and(|t| t.starts_with(&media));
+            let mismatch = format!("{label}: content-type {kind:?}, documented {media}");
             return ok.then_some(status).ok_or(mismatch);
         };
-        let body: Value =
-            serde_json::from_str(&text).map_err(|e| format!("{label}: {e}: {text}"))?;
+        let body = serde_json::from_str::<Value>(&text);
+        let body = body.map_err(|e| format!("{label}: {e}: {text}"))?;
         let validator = validator(doc, schema);
-        let errors = validator
-            .iter_errors(&body)
-            .map(|e| format!("at {}: {e}", e.instance_path()));
-        let errors = errors.collect::<Vec<_>>().join("\n  ");
-        let wrong =
-            format!("{label} ({status}) does not match its schema:\n  {errors}\n  body: {text}");
+        let at = |e: jsonschema::ValidationError<'_>| format!("at {}: {e}", e.instance_path());
+        let errors: Vec<_> = validator.iter_errors(&body).map(at).collect();
+        let (errors, wrong) = (errors.join("\n  "), "does not match its schema");
+        let wrong = format!("{label} ({status}) {wrong}:\n  {errors}\n  body: {text}");
         errors.is_empty().then_some(status).ok_or(wrong)
     }
 }
@@ -237,17 +203,14 @@ async fn every_operation_of_both_specs_answers_as_its_schema_says() {
     let mock = heymilo_tests::mock(5).await;
     let (posting, url_key) = mock.postings()[0].clone();
     let ids = BTreeMap::from([("posting_id", posting.clone()), ("url_key", url_key)]);
-    let mut run = Run {
-        base: mock.base_url().to_owned(),
-        ids,
-    };
+    let base = mock.base_url().to_owned();
+    let mut run = Run { base, ids };
     let path = format!("/api/v2/postings/{posting}/candidates?limit=1");
     let first = run.json("GET", &path, None).await;
-    let interview = first["data"][0]["interview_id"]
-        .as_str()
-        .expect("a candidate");
-    run.ids
-        .extend([("interview_id", interview.into()), ("step_id", "1".into())]);
+    let interview = first["data"][0]["interview_id"].as_str();
+    let interview = interview.expect("a candidate").to_owned();
+    run.ids.insert("interview_id", interview);
+    run.ids.insert("step_id", "1".into());
 
     let (v1, v2) = (spec("v1.yaml"), spec("v2.yaml"));
     let (v1_ops, mut v2_ops) = (Spec::new(v1).operations(), Spec::new(v2).operations());
@@ -258,7 +221,6 @@ async fn every_operation_of_both_specs_answers_as_its_schema_says() {
     let v1_ops = v1_ops.into_iter().map(|op| (v1, op));
     let v2_ops = v2_ops.into_iter().map(|op| (v2, op));
     let ops: Vec<_> = v1_ops.chain(v2_ops).collect();
-
     let mut failures = Vec::new();
     for (doc, op) in &ops {
         if let Err(e) = run.check(doc, op).await {
