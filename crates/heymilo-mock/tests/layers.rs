@@ -25,11 +25,9 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `model/store.rs` -> `["model", "store"]`; `routes/v2/mod.rs` -> `["routes", "v2"]`.
 fn module_of(rel: &Path) -> Module {
     let parts = rel.with_extension("");
-    let mut parts: Module = parts.iter().map(|c| c.to_string_lossy().into()).collect();
-    if parts.last().is_some_and(|l| l == "mod" || l == "lib") {
-        parts.pop();
-    }
-    parts
+    let parts = parts.iter().map(|c| c.to_string_lossy().into_owned());
+    // No source directory is called `mod` or `lib`: only a file's name is.
+    parts.filter(|p| p != "mod" && p != "lib").collect()
 }
 
 /// Every `crate::...` path in `tokens`, in `use` trees and inline. Read as
