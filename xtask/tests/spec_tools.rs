@@ -1,21 +1,23 @@
-//! `cargo xtask coverage`, `upstream` and `breaking` as a user runs them.
+//! `cargo xtask coverage`, `upstream`, `breaking` and `check` as a user runs
+//! them.
 //!
 //! Coverage fixtures describe one small API twice: `published.json` as
 //! HeyMilo would publish it and `ours.yaml` as our specs spell it, with one
 //! extra operation and one extra property. Each case edits `ours.yaml` (or the
 //! published side) and checks what the report names. Breaking fixtures are
-//! one pair per rule, each flagged by its rule name alone.
+//! one pair per rule, each flagged by its rule name alone. `check` passes on
+//! the checked-in tree and fails, naming the drift with a diff, once a spec,
+//! the generator, a packaged copy, a README example or the public API changes.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
 fn fixtures(kind: &str) -> PathBuf {
-    PathBuf::from(format!(
-        "{}/tests/fixtures/{kind}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
+    Path::new(FIXTURES).join(kind)
 }
 
 /// Runs xtask with the non-empty `args`: (exit ok, stdout, stderr).
@@ -212,5 +214,65 @@ fn breaking_flags_each_rule_by_name_and_nothing_else() {
     for spec in ["v1.yaml", "v2.yaml"].map(|f| fixtures("../../../openapi").join(f)) {
         let (same, shown) = (breaking(&spec, &spec).0, spec.display());
         assert!(same, "{shown} against itself");
+    }
+}
+
+type Edit<'a> = &'a dyn Fn(&str) -> String;
+
+/// Copies what `check` reads (specs, snapshots, Cargo.lock, the packaged
+/// copies, the READMEs, the public-API snapshot and its source) to a scratch
+/// root, applies `edit` to `file` there (none when empty), and runs `check`:
+/// (ok, stdout and stderr).
+fn check_after(file: &str, edit: Edit<'_>) -> (bool, String) {
+    let (root, dir) = (fixtures("../../.."), tempfile::tempdir().expect("tempdir"));
+    let copied = "openapi tests/snapshots Cargo.lock crates/heymilo-gen/openapi \
+                  crates/heymilo-cli/openapi crates/heymilo/src crates/heymilo/public-api.txt";
+    let crates = " crates/heymilo-codegen/ crates/heymilo-gen/ crates/heymilo/ \
+                  crates/heymilo-mock/ crates/heymilo-cli/";
+    let shared = (crates.split(' '))
+        .flat_map(|c| ["LICENSE-MIT", "LICENSE-APACHE", "README.md"].map(|f| format!("{c}{f}")));
+    for rel in copied.split(' ').map(str::to_owned).chain(shared) {
+        let to = dir.path().join(&rel);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        let mut cp = std::process::Command::new("cp");
+        let copied = cp.arg("-R").arg(root.join(&rel)).arg(&to).status();
+        assert!(copied.expect("cp runs").success(), "copying {rel}");
+    }
+    if !file.is_empty() {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let edited = edit(&text);
+        assert_ne!(text, edited, "the edit of {file} must apply");
+        std::fs::write(&path, edited).expect("write");
+    }
+    let (ok, out, err) = xtask(&[&"--root", &dir.path(), &"check"]);
+    (ok, out + &err)
+}
+
+#[test]
+fn check_passes_on_the_checked_in_tree_and_fails_naming_each_drift() {
+    let (ok, text) = check_after("", &str::to_owned);
+    assert!(ok, "{text}");
+    let old = "description: Returns one page of the workspace's job postings.";
+    let new = "description: Returns a page of job postings, newest first.";
+    let progenitor = "name = \"progenitor\"\nversion = \"0.15.1\"";
+    let append = |s: &str| format!("{s}# a hand edit\n");
+    let api = |s: &str| format!("{s}\n/// New.\npub fn surprise(n: u32) -> u32 {{ n }}\n");
+    // (file, edit, what the output must contain)
+    #[rustfmt::skip]
+    let cases: [(&str, Edit<'_>, &[&str]); 6] = [
+        ("openapi/v1.yaml", &|s| s.replacen(old, new, 1),
+            &["openapi/v1.yaml no longer generates", "+", "Returns a page of job postings, newest first."]),
+        ("Cargo.lock", &|s| s.replacen(progenitor, &progenitor.replace("0.15.1", "0.16.0"), 1), &["progenitor 0.16.0"]),
+        ("crates/heymilo-gen/openapi/v2.yaml", &append,
+            &["crates/heymilo-gen/openapi/v2.yaml is not a copy of openapi/v2.yaml", "# a hand edit"]),
+        ("crates/heymilo-cli/LICENSE-MIT", &append, &["crates/heymilo-cli/LICENSE-MIT is not a copy of LICENSE-MIT", "# a hand edit"]),
+        ("crates/heymilo/README.md", &|s| s.replacen(".max_retries(2)", ".max_retries(3)", 1), &["crates/heymilo/README.md"]),
+        ("crates/heymilo/src/lib.rs", &api, &["public API", "pub fn surprise(n: u32) -> u32"]),
+    ];
+    for (file, edit, expected) in cases {
+        let (ok, text) = check_after(file, edit);
+        let missing = expected.iter().find(|part| !text.contains(*part));
+        assert!(!ok && missing.is_none(), "{file}: {missing:?}: {text}");
     }
 }

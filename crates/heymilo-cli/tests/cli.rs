@@ -366,9 +366,8 @@ fn commands_on_one_mock_and_bad_input_exits_2_a_wrong_key_3_an_unreachable_host_
     ];
     for (run, args, stdin, code, says) in cases {
         let r = with_stdin(run(args), stdin).expect(code, &[]);
-        let errors = r.err.lines().filter(|l| l.starts_with("error: ")).count();
-        let one_line =
-            errors == usize::from(code != 0) && (code == 0 || r.err.starts_with("error: "));
+        let n = r.err.lines().filter(|l| l.starts_with("error: ")).count();
+        let one_line = n == usize::from(code != 0) && (code == 0 || r.err.starts_with("error: "));
         let text = if code == 0 { &r.out } else { &r.err };
         let shown = r.err.contains(secret) || r.err.contains("18446744073709551615");
         assert!(text.contains(says) && one_line && !shown, "{args}: {r:?}");
@@ -377,9 +376,8 @@ fn commands_on_one_mock_and_bad_input_exits_2_a_wrong_key_3_an_unreachable_host_
 
 /// Runs `cmd` with `stdin` written to it.
 fn with_stdin(mut cmd: Command, stdin: &str) -> Ran {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let piped = Stdio::piped;
+    cmd.stdin(piped()).stdout(piped()).stderr(piped());
     let mut child = cmd.spawn().expect("spawn");
     let mut input = child.stdin.take().expect("stdin");
     std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("write stdin");
@@ -418,33 +416,31 @@ fn heymilo_mock_takes_heymilo_mocks_flags_but_never_the_users_key() {
 #[test]
 fn help_reads_like_gh() {
     let run = |args: &str| Ran::of(heymilo(args).output()).expect(0, &[]).out;
-    let top = run("--help");
-    for part in "API generations:|Environment:|Exit codes:|Learn more:".split('|') {
-        assert!(top.contains(&format!("\n{part}\n")), "{part:?}\n{top}");
-    }
     let paths = "postings|postings list|candidates list|interviews get|interviews data|\
                  webhooks create|webhooks list|webhooks get|webhooks deactivate|ingest|export|\
                  health|mock|mock advance";
     for path in paths.split('|') {
         let help = run(&format!("{path} -h"));
-        let summary: Vec<&str> = help.lines().take(2).collect();
-        let summary = summary.len() == 2 && !summary[0].is_empty() && summary[1].is_empty();
-        assert!(summary, "{help}");
-        for part in ["\nUsage: heymilo ", "\nExamples:\n", "\n  $ heymilo "] {
-            assert!(help.contains(part), "{path}: {part:?}\n{help}");
-        }
+        // A summary line then a blank one; the parts; which generation and why.
+        let (summary, rest) = help.split_once('\n').unwrap_or_default();
+        let parts = ["\nUsage: heymilo ", "\nExamples:\n", "\n  $ heymilo "];
+        let missing = parts.iter().find(|part| !help.contains(*part));
         let generation = help.contains("API v") || help.contains("No API generation");
-        assert!(generation, "{path}: says which generation and why\n{help}");
+        let ok = !summary.is_empty() && rest.starts_with('\n') && generation;
+        assert!(ok && missing.is_none(), "{path}: {missing:?}\n{help}");
     }
     #[rustfmt::skip]
     let snapshots = [("api_v1_create_webhook", "v1 create-webhook"), ("api_v2_list_questions", "v2 list-questions")];
     for (name, op) in snapshots {
         insta::assert_snapshot!(name, run(&format!("api {op} --help")));
     }
-    let tree = run("api v2 --help");
-    assert!(tree.contains("Questions:\n  list-questions "), "{tree}");
-    for shell in ["bash", "zsh", "fish"] {
-        let script = run(&format!("completions {shell}"));
-        assert!(script.contains("candidates"), "{shell}");
+    // (arguments, a part of what they print)
+    #[rustfmt::skip]
+    let parts = [("--help", "\nAPI generations:\n"), ("--help", "\nEnvironment:\n"), ("--help", "\nExit codes:\n"),
+        ("--help", "\nLearn more:\n"), ("api v2 --help", "Questions:\n  list-questions "),
+        ("completions bash", "candidates"), ("completions zsh", "candidates"), ("completions fish", "candidates")];
+    for (args, part) in parts {
+        let out = run(args);
+        assert!(out.contains(part), "{args}: {part:?}\n{out}");
     }
 }

@@ -61,7 +61,7 @@ impl<'a> Run<'a> {
 
     /// A value the mock holds for parameter `name` of `command`: a seeded id, one
     /// from an earlier answer, or the first item of the collection the path names.
-    fn value(&mut self, generation: &str, command: &Command, name: &str) -> String {
+    fn value(&mut self, g: &str, command: &Command, name: &str) -> String {
         match name {
             "posting_id" => return P.to_owned(),
             "url_key" => return self.mock.server.postings()[0].1.clone(),
@@ -73,10 +73,8 @@ impl<'a> Run<'a> {
         }
         let collection =
             &command.op.path[..command.op.path.find(&format!("/{{{name}}}")).unwrap_or(0)];
-        let list = self.find(generation, |c| {
-            c.op.method == "GET" && c.op.path == collection
-        });
-        let answer = self.check(generation, list, "", |_| Ok(()));
+        let list = self.find(g, |c| c.op.method == "GET" && c.op.path == collection);
+        let answer = self.check(g, list, "", |_| Ok(()));
         answer["data"][0]["id"].as_str().expect("an id").to_owned()
     }
 
@@ -114,9 +112,7 @@ impl<'a> Run<'a> {
             args += &format!(" --{} {value}", flag.flag);
         }
         let body = self.body(g, command);
-        if command.body.is_some() {
-            args += " --body -";
-        }
+        args += command.body.as_ref().map_or("", |_| " --body -");
         let cmd = self.mock.cmd(&format!("api {args} {extra}"));
         let ran = with_stdin(cmd, &body.to_string());
         assert!(ran.code == 0 && !ran.out.is_empty(), "{args}: {ran:?}");
@@ -138,16 +134,15 @@ fn every_operation_of_both_specs_runs_and_prints_its_response_type() {
     assert_eq!(counts, (11, 56), "operations per spec");
     // Destructive operations last, so that the others see live data.
     commands.sort_by_key(|(_, c, ..)| c.op.method == "DELETE" || c.op.id.starts_with("archive_"));
-    let (commands, answers) = (&commands, Vec::new());
     let mut run = Run {
         mock: &mock,
-        commands,
-        answers,
+        commands: &commands,
+        answers: Vec::new(),
     };
     // Interviews have no collection of their own: a candidate's answer holds one.
     let candidates = run.find("v2", |c| c.op.id == "list_candidates");
     run.check("v2", candidates, "--limit 1", |_| Ok(()));
-    for (generation, command, decode, item) in commands {
+    for (generation, command, decode, item) in &commands {
         run.check(generation, command, "--format jsonl", *decode);
         if let Some(item) = item {
             run.check(generation, command, "--all --limit 2", *item);
