@@ -25,7 +25,6 @@ enum Call {
     Health,
     Create,
     Ingest(bool),
-    Interview,
     Candidates,
     Limit(Option<u64>),
 }
@@ -36,7 +35,6 @@ async fn call(c: &Client, call: Call) -> Result<(), Error> {
         Call::Health => done(c.v1().get_health().send()).await,
         Call::Create => v1_hook(c, "p1", "https://h").await,
         Call::Ingest(retake) => v1_ingest(c, "k", "a@x.io", retake).await,
-        Call::Interview => done(c.v1().get_interview().interview_id("x").send()).await,
         Call::Candidates => done(list().send()).await,
         Call::Limit(Some(n)) => done(list().limit(n).send()).await,
         Call::Limit(None) => done(c.v1().list_postings().limit(500).send()).await,
@@ -95,7 +93,7 @@ async fn each_answer_gets_its_retries_and_its_typed_error_and_never_shows_the_ke
         ("retake=false is idempotent", Call::Ingest(false), vec![error(502, "x")], ingested.clone(), 2, |r, _| r.is_ok()),
         ("retake=true is not", Call::Ingest(true), vec![error(502, "x")], ingested, 1, |r, _| r.is_err()),
         ("401", Call::Health, vec![], error(401, "invalid_api_key"), 1, |r, _| matches!(r, Err(Error::Unauthorized(_)))),
-        ("404", Call::Interview, vec![], error(404, "resource_not_found"), 1,
+        ("404", Call::Candidates, vec![], error(404, "resource_not_found"), 1,
             |r, _| matches!(r, Err(Error::NotFound(e)) if e.code.as_deref() == Some("resource_not_found"))),
         ("400", Call::Candidates, vec![], Reply::json(400, invalid), 1, |r, _| matches!(r, Err(Error::Validation(e))
             if e.status == 400 && e.param.as_deref() == Some("created_before") && e.fields[0].field == "created_before")),
@@ -152,8 +150,7 @@ async fn per_request_overrides_timeouts_and_connection_failures() {
     let _ = c.with_max_retries(0).v1().get_health().send().await;
     assert_eq!(server.requests().len(), 1);
     let _ = c.v1().get_health().send().await;
-    let sent = server.requests().len();
-    assert_eq!(sent, 4, "the original handle keeps its 2 retries");
+    assert_eq!(server.requests().len(), 4, "the original keeps 2 retries");
 
     for (c, sent) in [(Call::Health, 2), (Call::Create, 1)] {
         let server = Recorder::start(health().delayed(Duration::from_millis(400))).await;
@@ -215,8 +212,7 @@ async fn each_generation_reaches_its_own_host_from_the_builder_or_the_environmen
             let c = Client::builder().api_key(KEY).v1_base_url(v1.url());
             both(c.v2_base_url(v2.url()).build().expect("client")).await;
         } else {
-            let me = std::env::current_exe().expect("own path");
-            let mut child = std::process::Command::new(me);
+            let mut child = std::process::Command::new(std::env::current_exe().expect("own path"));
             let test = "each_generation_reaches_its_own_host_from_the_builder_or_the_environment";
             child.args(["--exact", test]).env(ENV_REDIS_URL, redis);
             child.env("HEYMILO_TESTS_CHILD", mode).env(ENV_API_KEY, KEY);

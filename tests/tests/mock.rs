@@ -46,11 +46,10 @@ async fn the_mock_rate_limits_per_key_with_retry_after() {
         c.v1().get_health().send().await.expect("within the limit");
     }
     let err = health_error(&c).await;
-    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
-    let wait = err.retry_after().expect("Retry-After");
+    let wait = err.retry_after().unwrap_or_default();
     let bounded = wait > Duration::ZERO && wait <= Duration::from_secs(60);
-    assert!(bounded, "{wait:?}");
-    assert_eq!(mock.rate_limited_count(), 1);
+    let limited = matches!(err, Error::RateLimited { .. }) && mock.rate_limited_count() == 1;
+    assert!(limited && bounded, "{err:?}: a Retry-After within a minute");
 }
 
 #[tokio::test]
@@ -62,8 +61,7 @@ async fn bad_input_gets_documented_4xx_and_max_retakes_hold() {
     let list = list.created_after("2026-03-02T00:00:00Z");
     let list = list.created_before("2026-03-01T00:00:00Z");
     let err: Error = list.send().await.expect_err("inverted range").into();
-    let code = Some("invalid_date_range");
-    let ok = matches!(&err, Error::Validation(e) if e.status == 400 && e.code.as_deref() == code);
+    let ok = matches!(&err, Error::Validation(e) if e.status == 400 && e.code.as_deref() == Some("invalid_date_range"));
     assert!(ok, "{err:?}");
     let err = done(c.v2().list_candidates().posting_id("NOPE").send()).await;
     assert!(matches!(err, Err(Error::NotFound(_))));

@@ -10,15 +10,13 @@ use heymilo::rate_limit::{OnRedisFailure, RateLimiter, RedisRateLimiter};
 use heymilo::{Client, Error};
 use heymilo_tests::world::{health, mock_set, until};
 use heymilo_tests::{KEY, Recorder, builder, free_addr, health_error};
-use secrecy::SecretString;
 
 /// A redis-server on a free loopback port, stopped when dropped.
 struct RedisServer(Child, String);
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        drop((self.0.kill(), self.0.wait()));
     }
 }
 
@@ -109,9 +107,8 @@ async fn processes_sharing_a_key_stay_under_the_limit_together() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_429_seen_in_one_process_pauses_the_others() {
     let Some(redis) = redis_server() else { return };
-    let per_minute = std::num::NonZeroU32::new(600).expect("nonzero");
-    let secret = SecretString::from(KEY);
-    let here = RedisRateLimiter::new(&redis.1, &secret, per_minute, OnRedisFailure::FailClosed);
+    let rate = std::num::NonZeroU32::new(600).expect("nonzero");
+    let here = RedisRateLimiter::new(&redis.1, &KEY.into(), rate, OnRedisFailure::FailClosed);
     let here = here.expect("limiter");
     here.acquire().await.expect("connects");
     let (paused_at, pause) = (Instant::now(), Duration::from_millis(800));
@@ -127,8 +124,7 @@ async fn a_429_seen_in_one_process_pauses_the_others() {
     assert!(sent[0] > 0 && arrived.len() == sent[0] as usize, "{sent:?}");
     // Redis's clock and ours may differ by a little.
     let resume = paused_at + pause - Duration::from_millis(50);
-    let after = arrived.iter().all(|r| r.at >= resume);
-    assert!(after, "the other process sent during the pause");
+    assert!(arrived.iter().all(|r| r.at >= resume), "sent in the pause");
 }
 
 #[tokio::test]
@@ -142,9 +138,8 @@ async fn a_bad_redis_url_is_refused_and_an_unreachable_one_fails_closed_or_falls
     let closed = closed.on_redis_failure(OnRedisFailure::FailClosed).build();
     let err = health_error(&closed.expect("client")).await;
     let refused = matches!(err, Error::RateLimiterUnavailable { .. });
-    assert!(refused, "{err:?}");
-    assert!(!err.to_string().contains(KEY));
-    assert!(server.requests().is_empty(), "nothing was sent");
+    let quiet = !err.to_string().contains(KEY) && server.requests().is_empty();
+    assert!(refused && quiet, "{err:?}: nothing sent, no key shown");
     let open = builder(&server.url()).redis_rate_limit(dead).build();
     let sent = open.expect("client").v1().get_health().send().await;
     sent.expect("sent through the local limiter by default");

@@ -16,11 +16,11 @@ use heymilo::Generation::{self, V1, V2};
 use heymilo::export::ExportProgress;
 use heymilo::ingest::{Candidate, IngestReport, RowErrorKind, RowOutcome, V2Recovery};
 use heymilo::prelude::*;
-use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription, receiver};
+use heymilo::webhooks::{DeliveryMethod, Event, EventType, NewSubscription, receiver, receiver_fn};
 use heymilo_tests::world::{v1_hook, v1_ingest};
 use heymilo_tests::{
     Counting, KEY, Recorded, Recorder, Reply, add_fault, advance, builder, clear_faults, client,
-    mock, people, serve,
+    mock, people, serve, within,
 };
 use serde_json::{Value, json};
 
@@ -75,9 +75,7 @@ fn interviews_by_email(
     by_email
 }
 
-// ---------------------------------------------------------------------------
-// Bulk ingest.
-
+// Bulk ingest. --------------------------------------------------------------
 /// Single v1 calls, then 10,000 rows of each generation through
 /// heymilo-mock's faults: a 5xx before its handler, a body cut after it ran
 /// (it acted, the client cannot know), a dropped connection, 429s. What
@@ -119,11 +117,10 @@ async fn ten_thousand_rows_through_faults(resend: bool) {
     assert!(retried, "{ok:?}: {retakes:?}");
     assert_eq!(once, 20, "a retake=true ingest is sent once per call");
     // A 429 refused the create unprocessed: sent again; a 5xx or a cut answer never.
-    let creates = posts("/create".into()).count();
-    assert_eq!(creates, 12, "10 creates, 2 of them re-sent after 429");
     let hooks = c.v1().list_webhooks().posting_id(posting).send();
     let hooks = hooks.await.expect("hooks").into_inner().into_webhooks();
-    assert_eq!(hooks.len(), 10, "every create made one webhook");
+    // 10 creates, 2 of them re-sent after their 429; each made one webhook.
+    assert_eq!((posts("/create".into()).count(), hooks.len()), (12, 10));
 
     let mut rows = people(10_000, "v2");
     for i in (0..rows.len()).step_by(1_000) {
@@ -245,17 +242,14 @@ async fn bulk_ingest_keeps_to_its_concurrency_the_limiter_and_a_429_pause() {
     let bulk = c.expect("client").ingest().v2("P").chunk_size(10);
     let report = bulk.concurrency(3).run(people(200, "c")).await;
     assert_eq!(report.succeeded(), 200);
-    let sent = server.requests().len();
-    assert_eq!(sent, 21, "20 chunks, one re-sent after its 429");
-    let most = server.most_in_flight();
-    assert_eq!(most, 3, "never more than the concurrency at once");
+    let (sent, most) = (server.requests().len(), server.most_in_flight());
     let permits = limiter.granted.lock().expect("lock").len();
-    assert_eq!(permits, 21, "every request took a permit");
+    // 20 chunks, one re-sent after its 429, each took a permit; never more than 3 at once.
+    assert_eq!((sent, permits, most), (21, 21, 3));
     let pauses = limiter.pauses.lock().expect("lock").clone();
     let waits: Vec<_> = pauses.iter().map(|p| p.1).collect();
     assert_eq!(waits, [Duration::from_millis(500)], "one 429, one pause");
-    let during = limiter.granted_during_a_pause();
-    assert_eq!(during, [], "a chunk went during the pause");
+    assert_eq!(limiter.granted_during_a_pause(), [], "sent in the pause");
 }
 
 /// A 422 that names a row of a chunk ends that row and the rest is sent
@@ -320,23 +314,19 @@ fn the_client_and_helper_futures_can_be_spawned() {
     send(&c.webhooks().deactivate(V1, "W"));
 }
 
-// ---------------------------------------------------------------------------
-// Exports.
-
+// Exports. ------------------------------------------------------------------
 #[tokio::test]
 async fn exports_stream_v1_json_to_a_writer_and_a_file_and_v2_json_lines() {
     let mock = mock(40).await;
     let c = client(mock.base_url());
     let posting = mock.postings()[0].0.clone();
     let rows = |b: &[u8]| serde_json::from_slice::<Vec<Value>>(b).expect("JSON").len();
-    let (mut out, mut seen) = (Vec::new(), Vec::<ExportProgress>::new());
-    let export = c.export().interviews(&posting);
-    let export = export.on_progress(|p| seen.push(p));
+    let (mut out, mut last) = (Vec::new(), ExportProgress::default());
+    let export = c.export().interviews(&posting).on_progress(|p| last = p);
     let done = export.to_writer(&mut out).await.expect("export");
     let size = out.len() as u64;
     assert_eq!((rows(&out), done.bytes), (40, size));
     assert!(done.job_id.is_some_and(|j| j.starts_with("exp_")));
-    let last = seen.last().expect("progress");
     assert_eq!((last.bytes_written, last.total_bytes), (size, Some(size)));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -347,8 +337,7 @@ async fn exports_stream_v1_json_to_a_writer_and_a_file_and_v2_json_lines() {
     let nope = dir.path().join("nope.json");
     let err = c.export().interviews("NOPE").to_path(nope).await;
     assert!(matches!(err, Err(Api(Error::NotFound(_)))), "{err:?}");
-    let left = files_in(&dir);
-    assert_eq!(left, ["interviews.json"], "no .part, no file for a failure");
+    assert_eq!(files_in(&dir), ["interviews.json"], "no .part, no failure");
 
     let (mut out, mut last) = (Vec::new(), ExportProgress::default());
     let export = c.export().candidates(&mock.postings()[2].0);
@@ -432,12 +421,9 @@ async fn exports_fail_typed_and_keep_the_key_at_home() {
     assert!(keyless && to_host.len() == 2, "no key to the other origin");
 }
 
-// ---------------------------------------------------------------------------
-// Webhooks.
-
+// Webhooks. -----------------------------------------------------------------
 async fn recv(rx: &mut tokio::sync::mpsc::Receiver<Event>) -> Event {
-    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await;
-    event.expect("an event in time").expect("channel open")
+    within(rx.recv()).await.expect("channel open")
 }
 
 #[tokio::test]
@@ -450,12 +436,11 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
         async move { drop(fn_tx.send(event).await) }
     };
     let extract = post(|e: Event| async move { e.event_type().to_owned() });
-    let app = Router::new().route("/hooks", receiver(tx));
-    let app = app.route("/last", receiver(last_tx));
-    let app = app.route("/fn", heymilo::webhooks::receiver_fn(on_event));
-    let app = app.route("/extract", extract);
-    let app = app.route("/full", receiver(full_tx));
-    let receiver = serve(app).await;
+    let mut app = Router::new().route("/fn", receiver_fn(on_event));
+    for (path, tx) in [("/hooks", tx), ("/last", last_tx), ("/full", full_tx)] {
+        app = app.route(path, receiver(tx));
+    }
+    let receiver = serve(app.route("/extract", extract)).await;
 
     let mock = mock(3).await;
     let c = client(mock.base_url());
@@ -504,18 +489,11 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let ids = (start.interview_id.as_str(), start.posting_id.as_deref());
     assert_eq!(ids, (interview.as_str(), Some(posting.as_str())));
     assert!(start.candidate.is_none(), "GET deliveries carry no objects");
-    assert_eq!(done.interview_id, interview);
-    assert!(done.score.is_some(), "the report carries the score");
-    let email = done.candidate.as_ref().and_then(|c| c.email.as_deref());
-    assert!(email.is_some());
-    let Event::InterviewCompleted(fin) = recv(&mut fn_events).await else {
-        panic!("completed")
-    };
-    let (ids, hook) = (
-        (&fin.interview_id, fin.webhook_id.as_ref()),
-        &completed.webhook_id,
-    );
-    assert_eq!(ids, (&interview, Some(hook)));
+    let email = done.candidate.as_ref().is_some_and(|c| c.email.is_some());
+    assert!(done.interview_id == interview && done.score.is_some() && email);
+    let (fin, hook) = (recv(&mut fn_events).await, Some(&completed.webhook_id));
+    let ours = matches!(&fin, Event::InterviewCompleted(f) if f.interview_id == interview && f.webhook_id.as_ref() == hook);
+    assert!(ours, "{fin:?}");
 
     // Deactivated subscriptions deliver nothing more: a subscription made
     // after them is the marker that the events were fired.
@@ -527,11 +505,9 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     for to in ["started", "completed", "report_available"] {
         advance(&mock, &other, to).await;
     }
-    let Event::ReportAvailable(last) = recv(&mut last_events).await else {
-        panic!("report")
-    };
-    let ids = (last.interview_id.as_str(), last.webhook_id.as_deref());
-    assert_eq!(ids, (other.as_str(), Some(marker.webhook_id.as_str())));
+    let (last, hook) = (recv(&mut last_events).await, Some(&marker.webhook_id));
+    let ours = matches!(&last, Event::ReportAvailable(l) if l.interview_id == other && l.webhook_id.as_ref() == hook);
+    assert!(ours, "{last:?}");
     let quiet = events.try_recv().is_err() && fn_events.try_recv().is_err();
     assert!(quiet, "a deactivated hook delivered");
     let expected = |d: &heymilo_mock::Delivery| {
@@ -558,6 +534,5 @@ async fn subscriptions_of_both_generations_deliver_typed_events_to_the_receiver(
     let url = format!("{receiver}/full?event_type=interview_started&interview_id=A");
     let send = || http.get(&url).send();
     assert_eq!(send().await.expect("first").status(), 200);
-    let second = tokio::time::timeout(Duration::from_secs(30), send()).await;
-    assert_eq!(second.expect("answered").expect("second").status(), 503);
+    assert_eq!(within(send()).await.expect("second").status(), 503);
 }
