@@ -13,11 +13,15 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use futures::future::BoxFuture;
+use heymilo::generated::OperationMeta as Meta;
 use heymilo_codegen::spec::{self, Spec};
 use heymilo_codegen::synth::{Instance, Shape};
 use serde_json::{Map, Value, json};
 
 use crate::{Recorder, Reply};
+
+/// The workspace id v2's wire cases send.
+pub const WS: &str = "ws_2";
 
 /// Names of component schemas.
 pub type Names = BTreeSet<String>;
@@ -164,12 +168,16 @@ pub fn holds(decoded: &Value, example: &Value) -> bool {
     }
 }
 
-/// Runs every case of `api` (`v1`, `v2`) against a recorder answering the
-/// operation's documented example: the decoded answer, the request's key, API
-/// version and workspace header (when the operation has one) are checked, and
-/// the whole request (method, path, query, headers, body) by its snapshot.
-pub async fn run<C>(api: &str, client: Connect<C>, key: &str, ws: &str, cases: Vec<Case<C>>) {
+/// Runs the cases of `api` (`v1`, `v2`; one at least per generated op with a
+/// JSON answer) against a recorder answering the op's documented example: the
+/// decoded answer, the request's key, API version and workspace header (when
+/// the op has one) are checked, and the whole request by its snapshot.
+pub async fn run<C>(api: &str, ops: &[Meta], client: Connect<C>, key: &str, cases: Vec<Case<C>>) {
     let doc = spec(&format!("{api}.yaml"));
+    let json = |id: &&str| example(doc, id).is_some();
+    let json_ops: BTreeSet<&str> = ops.iter().map(|o| o.id).filter(json).collect();
+    let ops: BTreeSet<&str> = cases.iter().map(|c| c.op).collect();
+    assert_eq!(ops, json_ops, "every JSON operation has a case");
     let (spec, version) = (Spec::new(doc), doc["info"]["version"].as_str());
     // Requests carry exactly what the caller set (issue 14): a body with a
     // defaulted optional field needs a case with only the required ones.
@@ -193,11 +201,10 @@ pub async fn run<C>(api: &str, client: Connect<C>, key: &str, ws: &str, cases: V
         let held = holds(&decoded, &body);
         assert!(held, "{name}: decoded {decoded}\nexample {body}");
         let req = server.single();
-        let params = spec.operation(case.op).map(|op| op.params);
-        let params = params.unwrap_or_default();
+        let params = spec.operation(case.op).map_or(vec![], |op| op.params);
         let has_workspace = params.iter().any(|p| p.key().1 == "x-workspace-id");
         let headers = ["x-api-key", "api-version", "x-workspace-id"].map(|h| req.header(h));
-        let want = [Some(key), version, has_workspace.then_some(ws)];
+        let want = [Some(key), version, has_workspace.then_some(WS)];
         assert_eq!(headers, want, "{name}: key, version, workspace");
         let snapshot = format!("wire_{api}__{name}").replace(' ', "_");
         insta::with_settings!({
