@@ -29,9 +29,6 @@ pub type Names = BTreeSet<String>;
 /// A generated client `C` of a test server.
 pub type Connect<C> = fn(&Recorder) -> C;
 
-/// Which operation an instance answers.
-pub type OpOf<'a> = &'a dyn Fn(&Instance) -> String;
-
 /// What a call returns: the status and the decoded answer serialized again.
 pub type Outcome = Result<(u16, Value), String>;
 
@@ -225,11 +222,15 @@ pub fn all_null<'a>(instances: &'a [Instance], op: &str) -> &'a Value {
 }
 
 /// Answers each synthesized body (see `heymilo_codegen::synth`) to the call
-/// of the case named by `op(instance)`: every one must decode.
-pub async fn decode_all<C>(all: &[Instance], op: OpOf<'_>, client: Connect<C>, cases: &[Case<C>]) {
+/// of the case of `api`'s operation at its path and method: each must decode.
+pub async fn decode_all<C>(api: &str, all: &[Instance], client: Connect<C>, cases: &[Case<C>]) {
+    let ours = Spec::new(spec(&format!("{api}.yaml"))).operations();
     for inst in all {
-        let id = op(inst);
-        let case = cases.iter().find(|c| c.op == id.as_str());
+        let at = (inst.path.as_str(), inst.method.as_str());
+        let op = ours.iter().find(|o| (o.path, o.method) == at);
+        let op = op.and_then(|o| o.id);
+        let id = op.unwrap_or_else(|| panic!("{}: not in {api}.yaml", inst.operation));
+        let case = cases.iter().find(|c| c.op == id);
         let case = case.unwrap_or_else(|| panic!("{id}: no case"));
         let status = inst.status.parse().expect("numeric status");
         let server = Recorder::start(Reply::json(status, inst.body.clone())).await;
