@@ -486,15 +486,13 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
     let Ok(answer) = send().await else {
         return StatusCode::BAD_GATEWAY.into_response();
     };
-    let mut out = Response::builder().status(answer.status().as_u16());
-    for (name, value) in answer.headers() {
-        let hop = ["content-length", "transfer-encoding", "connection"];
-        if !hop.contains(&name.as_str()) {
-            out = out.header(name.as_str(), value.as_bytes());
-        }
+    let mut out = Response::new(Body::empty());
+    (*out.status_mut(), *out.headers_mut()) = (answer.status(), answer.headers().clone());
+    for hop in ["content-length", "transfer-encoding", "connection"] {
+        out.headers_mut().remove(hop);
     }
-    let body = Body::from_stream(answer.bytes_stream());
-    out.body(body).unwrap_or_default()
+    *out.body_mut() = Body::from_stream(answer.bytes_stream());
+    out
 }
 
 /// The workspace README's examples, compiled as doctests so it cannot rot
