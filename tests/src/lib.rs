@@ -74,8 +74,7 @@ pub async fn add_fault(mock: &MockServer, rules: serde_json::Value) {
 /// Removes every fault rule.
 pub async fn clear_faults(mock: &MockServer) {
     let url = format!("{}/_mock/faults", mock.base_url());
-    let cleared = reqwest::Client::new().delete(url).send().await;
-    cleared.expect("clear");
+    reqwest::Client::new().delete(url).send().await.expect("ok");
 }
 
 /// Moves an interview through the mock's lifecycle.
@@ -163,9 +162,8 @@ pub struct Counting {
 impl Counting {
     /// Grants `n` permits, then fails closed (`then_fail`) or never answers.
     pub fn granting(n: usize, then_fail: bool) -> Self {
-        let left = Some((AtomicUsize::new(n), then_fail));
         Counting {
-            left,
+            left: Some((AtomicUsize::new(n), then_fail)),
             ..Self::default()
         }
     }
@@ -395,13 +393,12 @@ impl Recorder {
 
     async fn serve(answer: Answer) -> Self {
         let (requests, in_flight, most_in_flight) = Default::default();
-        let shared = Shared {
+        let shared = Arc::new(Shared {
             requests,
             answer,
             in_flight,
             most_in_flight,
-        };
-        let shared = Arc::new(shared);
+        });
         let app = axum::Router::new().fallback(handle);
         let url = serve(app.with_state(shared.clone())).await;
         Recorder { url, shared }
@@ -424,9 +421,8 @@ impl Recorder {
 
     /// How many requests with this method had a path starting with `prefix`.
     pub fn count(&self, method: &str, prefix: &str) -> usize {
-        let all = self.shared.requests.lock().expect("lock");
         let matches = |r: &&Recorded| r.method == method && r.path.starts_with(prefix);
-        all.iter().filter(matches).count()
+        self.requests().iter().filter(matches).count()
     }
 
     /// The most requests that were being answered at once.
@@ -484,24 +480,19 @@ async fn forward(upstream: &str, resend: bool, r: Recorded) -> Response {
         let request = http.request(method.clone(), &url).headers(headers.clone());
         request.body(r.body.clone()).send()
     };
-    if resend
-        && r.method == "POST"
-        && let Ok(first) = send().await
-    {
-        let _ = first.bytes().await;
+    if resend && r.method == "POST" {
+        let _ = send().await;
     }
     let Ok(answer) = send().await else {
         return StatusCode::BAD_GATEWAY.into_response();
     };
-    let mut out = Response::builder().status(answer.status().as_u16());
-    for (name, value) in answer.headers() {
-        let hop = ["content-length", "transfer-encoding", "connection"];
-        if !hop.contains(&name.as_str()) {
-            out = out.header(name.as_str(), value.as_bytes());
-        }
+    let mut out = Response::new(Body::empty());
+    (*out.status_mut(), *out.headers_mut()) = (answer.status(), answer.headers().clone());
+    for hop in ["content-length", "transfer-encoding", "connection"] {
+        out.headers_mut().remove(hop);
     }
-    let body = Body::from_stream(answer.bytes_stream());
-    out.body(body).unwrap_or_default()
+    *out.body_mut() = Body::from_stream(answer.bytes_stream());
+    out
 }
 
 /// The workspace README's examples, compiled as doctests so it cannot rot

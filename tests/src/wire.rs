@@ -13,20 +13,21 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use futures::future::BoxFuture;
+use heymilo::generated::OperationMeta as Meta;
 use heymilo_codegen::spec::{self, Spec};
 use heymilo_codegen::synth::{Instance, Shape};
 use serde_json::{Map, Value, json};
 
 use crate::{Recorder, Reply};
 
+/// The workspace id v2's wire cases send.
+pub const WS: &str = "ws_2";
+
 /// Names of component schemas.
 pub type Names = BTreeSet<String>;
 
 /// A generated client `C` of a test server.
 pub type Connect<C> = fn(&Recorder) -> C;
-
-/// Which operation an instance answers.
-pub type OpOf<'a> = &'a dyn Fn(&Instance) -> String;
 
 /// What a call returns: the status and the decoded answer serialized again.
 pub type Outcome = Result<(u16, Value), String>;
@@ -164,12 +165,16 @@ pub fn holds(decoded: &Value, example: &Value) -> bool {
     }
 }
 
-/// Runs every case of `api` (`v1`, `v2`) against a recorder answering the
-/// operation's documented example: the decoded answer, the request's key, API
-/// version and workspace header (when the operation has one) are checked, and
-/// the whole request (method, path, query, headers, body) by its snapshot.
-pub async fn run<C>(api: &str, client: Connect<C>, key: &str, ws: &str, cases: Vec<Case<C>>) {
+/// Runs the cases of `api` (`v1`, `v2`; one at least per generated op with a
+/// JSON answer) against a recorder answering the op's documented example: the
+/// decoded answer, the request's key, API version and workspace header (when
+/// the op has one) are checked, and the whole request by its snapshot.
+pub async fn run<C>(api: &str, ops: &[Meta], client: Connect<C>, key: &str, cases: Vec<Case<C>>) {
     let doc = spec(&format!("{api}.yaml"));
+    let json = |id: &&str| example(doc, id).is_some();
+    let json_ops: BTreeSet<&str> = ops.iter().map(|o| o.id).filter(json).collect();
+    let ops: BTreeSet<&str> = cases.iter().map(|c| c.op).collect();
+    assert_eq!(ops, json_ops, "every JSON operation has a case");
     let (spec, version) = (Spec::new(doc), doc["info"]["version"].as_str());
     // Requests carry exactly what the caller set (issue 14): a body with a
     // defaulted optional field needs a case with only the required ones.
@@ -193,11 +198,10 @@ pub async fn run<C>(api: &str, client: Connect<C>, key: &str, ws: &str, cases: V
         let held = holds(&decoded, &body);
         assert!(held, "{name}: decoded {decoded}\nexample {body}");
         let req = server.single();
-        let params = spec.operation(case.op).map(|op| op.params);
-        let params = params.unwrap_or_default();
+        let params = spec.operation(case.op).map_or(vec![], |op| op.params);
         let has_workspace = params.iter().any(|p| p.key().1 == "x-workspace-id");
         let headers = ["x-api-key", "api-version", "x-workspace-id"].map(|h| req.header(h));
-        let want = [Some(key), version, has_workspace.then_some(ws)];
+        let want = [Some(key), version, has_workspace.then_some(WS)];
         assert_eq!(headers, want, "{name}: key, version, workspace");
         let snapshot = format!("wire_{api}__{name}").replace(' ', "_");
         insta::with_settings!({
@@ -218,11 +222,15 @@ pub fn all_null<'a>(instances: &'a [Instance], op: &str) -> &'a Value {
 }
 
 /// Answers each synthesized body (see `heymilo_codegen::synth`) to the call
-/// of the case named by `op(instance)`: every one must decode.
-pub async fn decode_all<C>(all: &[Instance], op: OpOf<'_>, client: Connect<C>, cases: &[Case<C>]) {
+/// of the case of `api`'s operation at its path and method: each must decode.
+pub async fn decode_all<C>(api: &str, all: &[Instance], client: Connect<C>, cases: &[Case<C>]) {
+    let ours = Spec::new(spec(&format!("{api}.yaml"))).operations();
     for inst in all {
-        let id = op(inst);
-        let case = cases.iter().find(|c| c.op == id.as_str());
+        let at = (inst.path.as_str(), inst.method.as_str());
+        let op = ours.iter().find(|o| (o.path, o.method) == at);
+        let op = op.and_then(|o| o.id);
+        let id = op.unwrap_or_else(|| panic!("{}: not in {api}.yaml", inst.operation));
+        let case = cases.iter().find(|c| c.op == id);
         let case = case.unwrap_or_else(|| panic!("{id}: no case"));
         let status = inst.status.parse().expect("numeric status");
         let server = Recorder::start(Reply::json(status, inst.body.clone())).await;

@@ -16,13 +16,10 @@ use serde_json::json;
 
 type Check = fn() -> futures::future::BoxFuture<'static, ()>;
 
+#[rustfmt::skip]
 const CHECKS: [(&str, Check); 2] = [
-    ("an_endless_body_holds_at_most_twice_the_cap", || {
-        Box::pin(endless_body())
-    }),
-    ("a_200_mb_export_passes_through_bounded_memory", || {
-        Box::pin(big_export())
-    }),
+    ("an_endless_body_holds_at_most_twice_the_cap", || Box::pin(endless_body())),
+    ("a_200_mb_export_passes_through_bounded_memory", || Box::pin(big_export())),
 ];
 
 fn main() {
@@ -96,11 +93,7 @@ async fn big_export() {
     assert!(grew < 50_000_000, "peak RSS grew {grew} B, 200 MB export");
     let asked = api.count("GET", "/interviews/export/json");
     let key = files.single().header("x-api-key").is_some();
-    assert_eq!(
-        (asked, key),
-        (1, false),
-        "one export, the file host never saw the key"
-    );
+    assert_eq!((asked, key), (1, false), "one export; no key to the host");
 }
 
 /// A writer that counts, remembers its largest single write and keeps nothing.
